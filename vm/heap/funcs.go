@@ -1,0 +1,79 @@
+package heap
+
+import (
+	"fmt"
+	"reflect"
+
+	"github.com/dop251/goja"
+)
+
+// placeholderProgram makes fresh function objects of each JS kind; their
+// fields are then overwritten with the saved function's (see Rebuild).
+var placeholderProgram = goja.MustCompile("<stasis-placeholder>", `(function (k) {
+	switch (k) {
+	case 0: return function () {};
+	case 1: return function* () {};
+	case 2: return async function () {};
+	case 3: return class {};
+	case 4: return ({ m() {} }).m;
+	case 5: return ({ *m() {} }).m;
+	case 6: return ({ async m() {} }).m;
+	case 7: return () => {};
+	case 8: return async () => {};
+	}
+})`, false)
+
+var placeholderIndex = map[Kind]int{
+	KindFunction: 0, KindGeneratorFunction: 1, KindAsyncFunction: 2, KindClass: 3, KindMethod: 4,
+	KindGeneratorMethod: 5, KindAsyncMethod: 6, KindArrow: 7, KindAsyncArrow: 8,
+}
+
+// FunctionFactory makes placeholder function objects in one runtime.
+type FunctionFactory struct {
+	rt   *goja.Runtime
+	make goja.Callable
+	args [9]goja.Value
+}
+
+// NewFunctionFactory prepares a factory for rt.
+func NewFunctionFactory(rt *goja.Runtime) (*FunctionFactory, error) {
+	v, err := rt.RunProgram(placeholderProgram)
+	if err != nil {
+		return nil, err
+	}
+	fn, _ := goja.AssertFunction(v)
+	f := &FunctionFactory{rt: rt, make: fn}
+	for i := range f.args {
+		f.args[i] = rt.ToValue(i)
+	}
+	return f, nil
+}
+
+// New returns a fresh function object of kind k (a JS function kind), to be
+// filled by the caller through its mirrors. Its own properties are cleared.
+func (f *FunctionFactory) New(k Kind) (*goja.Object, error) {
+	i, ok := placeholderIndex[k]
+	if !ok {
+		return nil, fmt.Errorf("no placeholder for %s", k)
+	}
+	v, err := f.make(goja.Undefined(), f.args[i])
+	if err != nil {
+		return nil, err
+	}
+	return v.(*goja.Object), nil
+}
+
+// PrivateElementsOf returns the private elements of o by brand, or nil.
+func PrivateElementsOf(o *goja.Object) map[*PrivateEnvType]*PrivateElements {
+	b := BaseOf(o)
+	if b.PrivateElements == nil {
+		return nil
+	}
+	m := reflect.NewAt(reflect.MapOf(reflect.PointerTo(layout.types["privateEnvType"]), reflect.PointerTo(layout.types["privateElements"])), reflect.ValueOf(&b.PrivateElements).UnsafePointer()).Elem()
+	out := make(map[*PrivateEnvType]*PrivateElements, m.Len())
+	it := m.MapRange()
+	for it.Next() {
+		out[(*PrivateEnvType)(it.Key().UnsafePointer())] = (*PrivateElements)(it.Value().UnsafePointer())
+	}
+	return out
+}

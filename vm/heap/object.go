@@ -1,0 +1,164 @@
+package heap
+
+import (
+	"reflect"
+	"sync"
+	"unsafe"
+
+	"github.com/dop251/goja"
+)
+
+// kindCache maps the itab of an objectImpl interface value to a kind.
+var kindCache sync.Map // unsafe.Pointer -> Kind
+
+func mirrorOf(o *goja.Object) *objectMirror { return (*objectMirror)(unsafe.Pointer(o)) }
+
+// KindOf returns the kind of o.
+func KindOf(o *goja.Object) Kind {
+	m := mirrorOf(o)
+	if k, ok := kindCache.Load(m.self.tab); ok {
+		return k.(Kind)
+	}
+	t := reflect.ValueOf(o).Elem().FieldByName("self").Elem().Type()
+	k := goTypeKinds[t.String()]
+	kindCache.Store(m.self.tab, k)
+	return k
+}
+
+// GoTypeName returns the name of o's goja implementation type, for messages.
+func GoTypeName(o *goja.Object) string {
+	return reflect.ValueOf(o).Elem().FieldByName("self").Elem().Type().String()
+}
+
+// impl returns a pointer to o's concrete implementation struct.
+func impl(o *goja.Object) unsafe.Pointer { return mirrorOf(o).self.data }
+
+// BaseOf returns o's baseObject. Every kind embeds it first; for KindHost and
+// KindOther objects the result must not be used.
+func BaseOf(o *goja.Object) *Base { return (*Base)(impl(o)) }
+
+// ArrayOf returns o's arrayObject; o must be of KindArray.
+func ArrayOf(o *goja.Object) *Array { return (*Array)(impl(o)) }
+
+// SparseArrayOf returns o's sparseArrayObject; o must be of KindSparseArray.
+func SparseArrayOf(o *goja.Object) *SparseArray { return (*SparseArray)(impl(o)) }
+
+// JSFuncOf returns o's baseJsFuncObject; o's kind must satisfy IsJSFunction.
+func JSFuncOf(o *goja.Object) *JSFunc { return (*JSFunc)(impl(o)) }
+
+// FuncBaseOf returns the baseFuncObject of a JS or native function.
+func FuncBaseOf(o *goja.Object) *FuncBase { return (*FuncBase)(impl(o)) }
+
+// ClassOf returns o's classFuncObject; o must be of KindClass.
+func ClassOf(o *goja.Object) *ClassFunc { return (*ClassFunc)(impl(o)) }
+
+// MethodOf returns o's methodFuncObject; o must be a method kind.
+func MethodOf(o *goja.Object) *MethodFunc { return (*MethodFunc)(impl(o)) }
+
+// ArrowOf returns o's arrowFuncObject; o must be an arrow kind.
+func ArrowOf(o *goja.Object) *ArrowFunc { return (*ArrowFunc)(impl(o)) }
+
+// NativeOf returns o's nativeFuncObject; o must be of KindNative or KindBound.
+func NativeOf(o *goja.Object) *NativeFunc { return (*NativeFunc)(impl(o)) }
+
+// BoundOf returns o's boundFuncObject; o must be of KindBound.
+func BoundOf(o *goja.Object) *BoundFunc { return (*BoundFunc)(impl(o)) }
+
+// MapOf returns o's mapObject or setObject.
+func MapOf(o *goja.Object) *MapObject { return (*MapObject)(impl(o)) }
+
+// DateOf returns o's dateObject.
+func DateOf(o *goja.Object) *DateObject { return (*DateObject)(impl(o)) }
+
+// ErrorOf returns o's errorObject.
+func ErrorOf(o *goja.Object) *ErrorObject { return (*ErrorObject)(impl(o)) }
+
+// ArrayBufferOf returns o's arrayBufferObject.
+func ArrayBufferOf(o *goja.Object) *ArrayBuffer { return (*ArrayBuffer)(impl(o)) }
+
+// TypedArrayOf returns o's typedArrayObject.
+func TypedArrayOf(o *goja.Object) *TypedArray { return (*TypedArray)(impl(o)) }
+
+// DataViewOf returns o's dataViewObject.
+func DataViewOf(o *goja.Object) *DataView { return (*DataView)(impl(o)) }
+
+// PrimitiveOf returns o's primitiveValueObject.
+func PrimitiveOf(o *goja.Object) *PrimitiveObject { return (*PrimitiveObject)(impl(o)) }
+
+// StringObjectOf returns o's stringObject.
+func StringObjectOf(o *goja.Object) *StringObject { return (*StringObject)(impl(o)) }
+
+// ProxyOf returns o's proxyObject.
+func ProxyOf(o *goja.Object) *ProxyObject { return (*ProxyObject)(impl(o)) }
+
+// ObjectOfBuffer returns the JS object of an ArrayBuffer mirror.
+func ObjectOfBuffer(b *ArrayBuffer) *goja.Object { return b.Val }
+
+// SymbolOf returns the mirror of a symbol.
+func SymbolOf(s *goja.Symbol) *Symbol { return (*Symbol)(unsafe.Pointer(s)) }
+
+// valuePropertyTab is the itab of *goja.valueProperty as a goja.Value; set by Check.
+var valuePropertyTab unsafe.Pointer
+
+// AsProperty returns the property record if v (a value from Base.Values or an
+// ordered map) is a *valueProperty (attributes or accessor), or nil if v is a plain value.
+func AsProperty(v goja.Value) *ValueProperty {
+	p := (*iface)(unsafe.Pointer(&v))
+	if p.tab == valuePropertyTab {
+		return (*ValueProperty)(p.data)
+	}
+	return nil
+}
+
+// vpType is goja's valueProperty type; set by Check.
+var vpType reflect.Type
+
+// NewValueProperty allocates a goja *valueProperty and returns it as a
+// goja.Value with its mirror, through which the caller fills it.
+func NewValueProperty() (goja.Value, *ValueProperty) {
+	rv := reflect.New(vpType)
+	return rv.Interface().(goja.Value), (*ValueProperty)(rv.UnsafePointer())
+}
+
+// IsInteriorProperty reports whether the property record p is stored inside
+// the object o itself (a function's length, an array's length) rather than allocated apart.
+func IsInteriorProperty(o *goja.Object, p *ValueProperty) bool {
+	start := uintptr(impl(o))
+	addr := uintptr(unsafe.Pointer(p))
+	return addr >= start && addr < start+4096
+}
+
+// InteriorLength returns the interior length property of o if o has one
+// (functions, arrays, String objects), else nil.
+func InteriorLength(o *goja.Object) *ValueProperty {
+	switch k := KindOf(o); {
+	case k.IsJSFunction() || k == KindNative || k == KindBound:
+		return &FuncBaseOf(o).LenProp
+	case k == KindArray:
+		return &ArrayOf(o).LengthProp
+	case k == KindSparseArray:
+		return &SparseArrayOf(o).LengthProp
+	case k == KindStringObject:
+		return &StringObjectOf(o).LengthProp
+	}
+	return nil
+}
+
+// ForEachEntry calls f for every live entry of an ordered map, in order.
+func (m *OrderedMap) ForEachEntry(f func(key, value goja.Value) error) error {
+	if m == nil {
+		return nil
+	}
+	for e := m.IterFirst; e != nil; e = e.IterNext {
+		if e.Key == nil { // deleted entries are unlinked; guard anyway
+			continue
+		}
+		if err := f(e.Key, e.Value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ObjectOfBase returns the JS object whose baseObject is b.
+func ObjectOfBase(b *Base) *goja.Object { return b.Val }

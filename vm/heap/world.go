@@ -1,0 +1,86 @@
+package heap
+
+import (
+	"reflect"
+	"unsafe"
+
+	"github.com/dop251/goja"
+	"github.com/dop251/goja/unistring"
+)
+
+// GlobalStash returns the runtime's global lexical scope: top-level let,
+// const and class bindings live here.
+func GlobalStash(rt *goja.Runtime) *Stash {
+	g := field(reflect.ValueOf(rt).Elem(), "global")
+	s := field(g, "stash")
+	return (*Stash)(unsafe.Pointer(s.UnsafeAddr()))
+}
+
+// Binding flags in a stash's names map, as goja sets them.
+const (
+	bindingConst  = 1 << 31
+	bindingVar    = 1 << 30
+	bindingStrict = 1 << 29
+	bindingMask   = bindingConst | bindingVar | bindingStrict
+)
+
+// Binding is one global lexical binding.
+type Binding struct {
+	Name  string
+	Const bool
+	Value goja.Value // nil while in the temporal dead zone
+}
+
+// GlobalBindings lists the top-level let/const/class bindings in slot order.
+func GlobalBindings(rt *goja.Runtime) []Binding {
+	s := GlobalStash(rt)
+	out := make([]Binding, len(s.Values))
+	for name, idx := range s.Names {
+		i := idx &^ bindingMask
+		if int(i) < len(out) {
+			out[i] = Binding{Name: name.String(), Const: idx&bindingConst != 0}
+		}
+	}
+	for i := range out {
+		out[i].Value = s.Values[i]
+	}
+	return out
+}
+
+// DeclareGlobal declares a top-level lexical binding (as goja does for a
+// script's let/const/class) with the given value; nil leaves it uninitialised.
+func DeclareGlobal(rt *goja.Runtime, name string, isConst bool, value goja.Value) {
+	s := GlobalStash(rt)
+	if s.Names == nil {
+		s.Names = map[unistring.String]uint32{}
+	}
+	idx := uint32(len(s.Values))
+	if isConst {
+		idx |= bindingConst | bindingStrict
+	}
+	s.Names[unistring.NewFromString(name)] = idx
+	s.Values = append(s.Values, value)
+}
+
+// NameFlags splits a names-map entry into its slot index and flags.
+func NameFlags(v uint32) (idx uint32, flags uint32) { return v &^ bindingMask, v & bindingMask }
+
+// stashType is goja's stash type.
+func stashType() reflect.Type { return layout.types["stash"] }
+
+// NewStash allocates an empty goja stash and returns its mirror.
+func NewStash() *Stash {
+	return (*Stash)(reflect.New(stashType()).UnsafePointer())
+}
+
+// NewPrivateEnv allocates an empty goja privateEnv.
+func NewPrivateEnv() *PrivateEnv {
+	return (*PrivateEnv)(reflect.New(layout.types["privateEnv"]).UnsafePointer())
+}
+
+// NewPrivateEnvType allocates a goja privateEnvType (a class brand).
+func NewPrivateEnvType(fields, methods uint32) *PrivateEnvType {
+	t := (*PrivateEnvType)(reflect.New(layout.types["privateEnvType"]).UnsafePointer())
+	t.NumFields, t.NumMethods = fields, methods
+	return t
+}

@@ -1,0 +1,163 @@
+// Package vm is the Stasis virtual machine: a goja runtime with a script
+// registry, the console, the value printer and the global `stasis` object.
+//
+// A VM is made with New. Every script it runs is compiled with goja.Compile
+// and kept, with its source, in the VM's Registry (Scripts), so that the
+// image package can later name the program that any function runs.
+// Every call from Go into JavaScript (RunScript, Call, hooks) recovers Go
+// panics raised inside goja and returns them as errors: a user's world must
+// never take the process down.
+//
+// The vm package knows nothing of images or plugins' formats; the image
+// package walks a VM through its exported accessors (Runtime, Scripts, Hooks).
+package vm
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/dop251/goja"
+)
+
+// Version is the Stasis version, reported by `stasis.version` and stored in images.
+const Version = "0.1.0"
+
+// Options configure a new VM. The zero value is usable.
+type Options struct {
+	// Stdout receives console.log and console.info output. Nil means os.Stdout.
+	Stdout io.Writer
+	// Stderr receives console.warn and console.error output. Nil means os.Stderr.
+	Stderr io.Writer
+	// Args is exposed to JavaScript as stasis.args and passed to the main function.
+	Args []string
+	// Setup functions run in order at the end of New, after the built-in globals
+	// (console, stasis) are installed and before any user script. Native plugins
+	// install their globals here. An error from one makes New fail.
+	Setup []func(*VM) error
+}
+
+// VM is one JavaScript world. It is not safe for concurrent use: like the
+// goja runtime it wraps, it belongs to one goroutine at a time.
+type VM struct {
+	rt      *goja.Runtime
+	opts    Options
+	scripts *Registry
+	hooks   Hooks
+	stasis  *goja.Object
+	attach  map[any]any
+}
+
+// Hooks are the functions a world registered through the `stasis` object.
+// They are roots of an image.
+type Hooks struct {
+	OnSave   []goja.Value // functions given to stasis.onSave, in order
+	OnResume []goja.Value // functions given to stasis.onResume, in order
+	Main     goja.Value   // function given to stasis.setMain, or nil
+}
+
+// New makes a VM with console and stasis globals installed, then runs opts.Setup.
+func New(opts Options) (*VM, error) {
+	if opts.Stdout == nil {
+		opts.Stdout = os.Stdout
+	}
+	if opts.Stderr == nil {
+		opts.Stderr = os.Stderr
+	}
+	v := &VM{
+		rt:      goja.New(),
+		opts:    opts,
+		scripts: newRegistry(),
+		attach:  map[any]any{},
+	}
+	if err := v.installConsole(); err != nil {
+		return nil, err
+	}
+	if err := v.installStasis(); err != nil {
+		return nil, err
+	}
+	for _, setup := range opts.Setup {
+		if err := setup(v); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+// Runtime returns the goja runtime. Use it only from the VM's goroutine.
+func (v *VM) Runtime() *goja.Runtime { return v.rt }
+
+// Scripts returns the registry of every script this VM compiled.
+func (v *VM) Scripts() *Registry { return v.scripts }
+
+// Options returns the options the VM was made with (defaults filled in).
+func (v *VM) Options() Options { return v.opts }
+
+// Stdout is where console.log writes.
+func (v *VM) Stdout() io.Writer { return v.opts.Stdout }
+
+// Stderr is where console.error writes.
+func (v *VM) Stderr() io.Writer { return v.opts.Stderr }
+
+// Hooks returns the hooks registered so far.
+func (v *VM) Hooks() Hooks { return v.hooks }
+
+// SetHooks replaces the registered hooks; the image package uses it on load.
+func (v *VM) SetHooks(h Hooks) { v.hooks = h }
+
+// Attachment returns the value stored under key by SetAttachment, or nil.
+// Other packages (image, natives) keep their per-VM state here.
+func (v *VM) Attachment(key any) any { return v.attach[key] }
+
+// SetAttachment stores per-VM state for another package under key.
+func (v *VM) SetAttachment(key, value any) { v.attach[key] = value }
+
+// RunScript compiles src as a classic script named name, records it in the
+// registry, and runs it. A JavaScript exception is returned as a *goja.Exception
+// wrapped with the script's name.
+func (v *VM) RunScript(name, src string) (goja.Value, error) {
+	s, err := v.scripts.Add(name, src)
+	if err != nil {
+		return nil, err
+	}
+	return v.RunProgram(s.Program)
+}
+
+// RunProgram runs an already registered program, recovering goja panics.
+func (v *VM) RunProgram(p *goja.Program) (result goja.Value, err error) {
+	defer recoverInto(&err, "run")
+	return v.rt.RunProgram(p)
+}
+
+// Call calls fn with this and args, recovering goja panics. fn must be callable.
+func (v *VM) Call(fn goja.Value, this goja.Value, args ...goja.Value) (result goja.Value, err error) {
+	defer recoverInto(&err, "call")
+	call, ok := goja.AssertFunction(fn)
+	if !ok {
+		return nil, fmt.Errorf("call: %s is not a function", fn)
+	}
+	if this == nil {
+		this = goja.Undefined()
+	}
+	return call(this, args...)
+}
+
+// Try runs f, turning a Go panic inside goja into an error.
+func (v *VM) Try(what string, f func() error) (err error) {
+	defer recoverInto(&err, what)
+	return f()
+}
+
+func recoverInto(err *error, what string) {
+	if r := recover(); r != nil {
+		if ex, ok := r.(*goja.Exception); ok {
+			*err = ex
+			return
+		}
+		if ie, ok := r.(*goja.InterruptedError); ok {
+			*err = ie
+			return
+		}
+		*err = fmt.Errorf("%s: internal error in the JavaScript engine: %v", what, r)
+	}
+}
