@@ -31,6 +31,11 @@ func (r *Registry) Add(name, src string) (*Script, error) {
 	return r.add(name, src, false)
 }
 
+// Compile compiles src (strict if asked) and records it.
+func (r *Registry) Compile(name, src string, strict bool) (*Script, error) {
+	return r.add(name, src, strict)
+}
+
 func (r *Registry) add(name, src string, strict bool) (*Script, error) {
 	p, err := goja.Compile(name, src, strict)
 	if err != nil {

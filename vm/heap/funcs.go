@@ -20,19 +20,20 @@ var placeholderProgram = goja.MustCompile("<stasis-placeholder>", `(function (k)
 	case 6: return ({ async m() {} }).m;
 	case 7: return () => {};
 	case 8: return async () => {};
+	case 9: var a = []; a[1e9] = 0; a.length = 0; return a;
 	}
 })`, false)
 
 var placeholderIndex = map[Kind]int{
 	KindFunction: 0, KindGeneratorFunction: 1, KindAsyncFunction: 2, KindClass: 3, KindMethod: 4,
-	KindGeneratorMethod: 5, KindAsyncMethod: 6, KindArrow: 7, KindAsyncArrow: 8,
+	KindGeneratorMethod: 5, KindAsyncMethod: 6, KindArrow: 7, KindAsyncArrow: 8, KindSparseArray: 9,
 }
 
 // FunctionFactory makes placeholder function objects in one runtime.
 type FunctionFactory struct {
 	rt   *goja.Runtime
 	make goja.Callable
-	args [9]goja.Value
+	args [10]goja.Value
 }
 
 // NewFunctionFactory prepares a factory for rt.
@@ -49,8 +50,8 @@ func NewFunctionFactory(rt *goja.Runtime) (*FunctionFactory, error) {
 	return f, nil
 }
 
-// New returns a fresh function object of kind k (a JS function kind), to be
-// filled by the caller through its mirrors. Its own properties are cleared.
+// New returns a fresh object of kind k (a JS function kind, or a sparse
+// array), to be filled by the caller through its mirrors.
 func (f *FunctionFactory) New(k Kind) (*goja.Object, error) {
 	i, ok := placeholderIndex[k]
 	if !ok {

@@ -243,6 +243,9 @@ func checkLayout() layoutState {
 		{reflect.TypeOf(StringObject{}), "stringObject"},
 		{reflect.TypeOf(Symbol{}), "Symbol"},
 		{reflect.TypeOf(ProxyObject{}), "proxyObject"},
+		{reflect.TypeOf(WeakCollection{}), "weakMapObject"},
+		{reflect.TypeOf(weakSetMirror{}), "weakSetObject"},
+		{reflect.TypeOf(PromiseObject{}), "Promise"},
 	}
 	h := sha256.New()
 	fmt.Fprintln(h, GojaVersion)
@@ -256,9 +259,8 @@ func checkLayout() layoutState {
 	prefixes := map[string]string{
 		"generatorFuncObject": "baseJsFuncObject", "asyncFuncObject": "baseJsFuncObject",
 		"generatorMethodFuncObject": "methodFuncObject", "asyncMethodFuncObject": "methodFuncObject",
-		"asyncArrowFuncObject": "arrowFuncObject", "regexpObject": "baseObject", "weakMapObject": "baseObject",
-		"weakSetObject": "baseObject", "argumentsObject": "baseObject", "generatorObject": "baseObject",
-		"Promise": "baseObject", "funcObject": "baseJsFuncObject",
+		"asyncArrowFuncObject": "arrowFuncObject", "regexpObject": "baseObject",
+		"argumentsObject": "baseObject", "generatorObject": "baseObject", "funcObject": "baseJsFuncObject",
 	}
 	for name, want := range prefixes {
 		if err := embedsFirst(st.types[name], st.types[want]); err != nil {

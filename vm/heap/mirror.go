@@ -1,7 +1,9 @@
 package heap
 
 import (
+	"sync"
 	"unsafe"
+	"weak"
 
 	"github.com/dop251/goja"
 	"github.com/dop251/goja/unistring"
@@ -250,4 +252,33 @@ type ProxyObject struct {
 	Handler iface
 	Call    func(goja.FunctionCall) goja.Value
 	Ctor    func(args []goja.Value, newTarget *goja.Object) *goja.Object
+}
+
+// WeakCollection mirrors goja's weakMapObject and weakSetObject.
+type WeakCollection struct {
+	Base
+	M WeakMapData
+}
+
+// WeakMapData mirrors goja's weakMap.
+type WeakMapData struct {
+	M map[weak.Pointer[goja.Object]]goja.Value
+	sync.Mutex
+}
+
+// PromiseObject mirrors goja.Promise.
+type PromiseObject struct {
+	Base
+	State            goja.PromiseState
+	Result           goja.Value
+	FulfillReactions []unsafe.Pointer
+	RejectReactions  []unsafe.Pointer
+	Handled          bool
+}
+
+// weakSetMirror mirrors goja's weakSetObject, whose layout equals
+// weakMapObject's; WeakOf reads both through WeakCollection.
+type weakSetMirror struct {
+	Base
+	S WeakMapData
 }

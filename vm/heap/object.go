@@ -162,3 +162,50 @@ func (m *OrderedMap) ForEachEntry(f func(key, value goja.Value) error) error {
 
 // ObjectOfBase returns the JS object whose baseObject is b.
 func ObjectOfBase(b *Base) *goja.Object { return b.Val }
+
+// PropertyValue returns p as the goja.Value that property storage holds.
+// p must be a goja-allocated valueProperty (see NewValueProperty and InteriorLength).
+func PropertyValue(p *ValueProperty) goja.Value {
+	var v goja.Value
+	*(*iface)(unsafe.Pointer(&v)) = iface{tab: valuePropertyTab, data: unsafe.Pointer(p)}
+	return v
+}
+
+// WeakOf returns o's weakMapObject or weakSetObject.
+func WeakOf(o *goja.Object) *WeakCollection { return (*WeakCollection)(impl(o)) }
+
+// PromiseOf returns o's Promise.
+func PromiseOf(o *goja.Object) *PromiseObject { return (*PromiseObject)(impl(o)) }
+
+// NewPrivateElements allocates a goja privateElements record.
+func NewPrivateElements() *PrivateElements {
+	return (*PrivateElements)(reflect.New(layout.types["privateElements"]).UnsafePointer())
+}
+
+// SetPrivateElements replaces o's private elements with the given ones.
+func SetPrivateElements(o *goja.Object, brands []*PrivateEnvType, elems []*PrivateElements) {
+	b := BaseOf(o)
+	mt := reflect.MapOf(reflect.PointerTo(layout.types["privateEnvType"]), reflect.PointerTo(layout.types["privateElements"]))
+	if len(brands) == 0 {
+		b.PrivateElements = nil
+		return
+	}
+	m := reflect.MakeMapWithSize(mt, len(brands))
+	for i, br := range brands {
+		m.SetMapIndex(reflect.NewAt(mt.Key().Elem(), unsafe.Pointer(br)), reflect.NewAt(mt.Elem().Elem(), unsafe.Pointer(elems[i])))
+	}
+	reflect.NewAt(mt, unsafe.Pointer(&b.PrivateElements)).Elem().Set(m)
+}
+
+// ProgramPosition returns the source offset where p's code starts (from its
+// source map), or -1 when it has none.
+func ProgramPosition(p *goja.Program) int {
+	sm := field(reflect.ValueOf(p), "srcMap")
+	if sm.Len() == 0 {
+		return -1
+	}
+	return int(field(sm.Index(0), "srcPos").Int())
+}
+
+// Revoked reports whether the proxy was revoked.
+func (p *ProxyObject) Revoked() bool { return p.Handler.tab == nil }

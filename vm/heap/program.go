@@ -30,20 +30,28 @@ func field(v reflect.Value, name string) reflect.Value {
 	return reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
 }
 
+// ProgramInfo describes one program of a script's tree.
+type ProgramInfo struct {
+	Program *goja.Program
+	// Source is the text of the function (or class) the program belongs to,
+	// as the creating instruction holds it: a function object's own text.
+	Source string
+}
+
 // Programs lists p and every program nested in it, in a pre-order walk that
 // is the same for every compilation of the same source: a function is
 // identified across runtimes by its script and its index in this list.
-func Programs(p *goja.Program) []*goja.Program {
-	var out []*goja.Program
-	walkPrograms(reflect.ValueOf(p), &out)
+func Programs(p *goja.Program) []ProgramInfo {
+	var out []ProgramInfo
+	walkPrograms(reflect.ValueOf(p), "", &out)
 	return out
 }
 
-func walkPrograms(p reflect.Value, out *[]*goja.Program) {
+func walkPrograms(p reflect.Value, source string, out *[]ProgramInfo) {
 	if p.IsNil() {
 		return
 	}
-	*out = append(*out, p.Interface().(*goja.Program))
+	*out = append(*out, ProgramInfo{Program: p.Interface().(*goja.Program), Source: source})
 	code := field(p, "code")
 	for pc := 0; pc < code.Len(); pc++ {
 		ins := code.Index(pc).Elem()
@@ -54,8 +62,12 @@ func walkPrograms(p reflect.Value, out *[]*goja.Program) {
 		if !ok {
 			continue
 		}
+		src := ""
+		if _, ok := ins.Elem().Type().FieldByName("source"); ok {
+			src = field(ins, "source").String()
+		}
 		for _, name := range fields {
-			walkPrograms(field(ins, name), out)
+			walkPrograms(field(ins, name), src, out)
 		}
 	}
 }
@@ -106,6 +118,9 @@ func checkProgramLayout() error {
 				continue
 			}
 			seen[name] = true
+			if f, ok := ins.Elem().Type().FieldByName("source"); name != "newStaticFieldInit" && (!ok || f.Type.Kind() != reflect.String) {
+				return fmt.Errorf("instruction %s has no source text field", name)
+			}
 			for _, fname := range fields {
 				f, ok := ins.Elem().Type().FieldByName(fname)
 				if !ok || f.Type != reflect.TypeOf(p) {

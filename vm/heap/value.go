@@ -37,15 +37,17 @@ var valueClassNames = map[string]ValueClass{
 	"*goja.valueProperty": ValueRecord,
 }
 
-// ValueClassifier classifies values quickly; it is not safe for concurrent use.
+// ValueClassifier classifies values quickly by remembering the interface
+// tables of the few Go types goja uses for values; it is not safe for
+// concurrent use.
 type ValueClassifier struct {
-	tabs map[unsafe.Pointer]ValueClass
+	n     int
+	tabs  [24]unsafe.Pointer
+	class [24]ValueClass
 }
 
 // NewValueClassifier returns an empty classifier.
-func NewValueClassifier() *ValueClassifier {
-	return &ValueClassifier{tabs: map[unsafe.Pointer]ValueClass{}}
-}
+func NewValueClassifier() *ValueClassifier { return &ValueClassifier{} }
 
 // Class returns the class of v.
 func (c *ValueClassifier) Class(v goja.Value) ValueClass {
@@ -53,11 +55,16 @@ func (c *ValueClassifier) Class(v goja.Value) ValueClass {
 		return ValueNil
 	}
 	tab := (*iface)(unsafe.Pointer(&v)).tab
-	if k, ok := c.tabs[tab]; ok {
-		return k
+	for i := 0; i < c.n; i++ {
+		if c.tabs[i] == tab {
+			return c.class[i]
+		}
 	}
 	k := valueClassNames[reflect.TypeOf(v).String()]
-	c.tabs[tab] = k
+	if c.n < len(c.tabs) {
+		c.tabs[c.n], c.class[c.n] = tab, k
+		c.n++
+	}
 	return k
 }
 
