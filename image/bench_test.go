@@ -1,0 +1,123 @@
+package image
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/dop251/goja"
+	"github.com/stasisvm/stasis/vm"
+)
+
+// Benchmark data sets. Each builds `data` (what the image holds) and
+// `jsonData` (the same information as JSON can carry it: references become ids).
+var benchSets = []struct{ name, script string }{
+	{"Tree1M", `
+		function tree(depth, breadth) {
+			var n = { id: 0, name: "node", value: 1.5, tags: ["a", "b"] };
+			return n;
+		}
+		var data = [];
+		for (var i = 0; i < 200000; i++) data.push({ id: i, name: "n" + (i % 1000), ok: i % 2 == 0, pos: { x: i, y: -i }, tags: ["t" + (i % 7), { w: i % 3 }] });
+		var jsonData = data;`},
+	{"Graph200k", `
+		var nodes = [];
+		for (var i = 0; i < 200000; i++) nodes.push({ id: i, label: "v" + (i % 5000), edges: [] });
+		for (var i = 0; i < 200000; i++) { var n = nodes[i]; n.edges.push(nodes[(i * 7 + 1) % 200000], nodes[(i * 13 + 5) % 200000]); n.parent = nodes[i >> 1] }
+		var data = nodes;
+		var jsonData = nodes.map(n => ({ id: n.id, label: n.label, edges: n.edges.map(e => e.id), parent: n.parent.id }));`},
+	{"Instances100k", `
+		class Account { constructor(id, owner, balance) { this.id = id; this.owner = owner; this.balance = balance; this.history = [] } deposit(x) { this.balance += x } }
+		var data = new Map();
+		for (var i = 0; i < 100000; i++) { var a = new Account(i, "owner" + (i % 977), i * 1.25); a.history.push(i % 10); data.set("acct" + i, a) }
+		var jsonData = Array.from(data, ([k, a]) => [k, { id: a.id, owner: a.owner, balance: a.balance, history: a.history }]);`},
+}
+
+func benchWorld(b *testing.B, script string) *vm.VM {
+	b.Helper()
+	v, err := NewWorld(vm.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := v.RunScript("bench.js", script); err != nil {
+		b.Fatal(err)
+	}
+	return v
+}
+
+func BenchmarkSave(b *testing.B) {
+	for _, set := range benchSets {
+		b.Run(set.name, func(b *testing.B) {
+			v := benchWorld(b, set.script)
+			var buf bytes.Buffer
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				buf.Reset()
+				if err := Save(&buf, v, SaveOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(buf.Len()), "bytes")
+		})
+	}
+}
+
+func BenchmarkStringify(b *testing.B) {
+	for _, set := range benchSets {
+		b.Run(set.name, func(b *testing.B) {
+			v := benchWorld(b, set.script)
+			stringify, _ := goja.AssertFunction(v.Runtime().Get("JSON").ToObject(v.Runtime()).Get("stringify"))
+			data := v.Runtime().Get("jsonData")
+			var n int
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				s, err := stringify(goja.Undefined(), data)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n = len(s.String())
+			}
+			b.ReportMetric(float64(n), "bytes")
+		})
+	}
+}
+
+func BenchmarkLoad(b *testing.B) {
+	for _, set := range benchSets {
+		b.Run(set.name, func(b *testing.B) {
+			v := benchWorld(b, set.script)
+			var buf bytes.Buffer
+			if err := Save(&buf, v, SaveOptions{}); err != nil {
+				b.Fatal(err)
+			}
+			img := buf.Bytes()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, _, err := Load(bytes.NewReader(img), LoadOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkParse(b *testing.B) {
+	for _, set := range benchSets {
+		b.Run(set.name, func(b *testing.B) {
+			v := benchWorld(b, set.script)
+			rt := v.Runtime()
+			json := rt.Get("JSON").ToObject(rt)
+			stringify, _ := goja.AssertFunction(json.Get("stringify"))
+			parse, _ := goja.AssertFunction(json.Get("parse"))
+			text, err := stringify(goja.Undefined(), rt.Get("jsonData"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := parse(goja.Undefined(), text); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

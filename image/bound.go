@@ -1,0 +1,85 @@
+package image
+
+import (
+	"runtime"
+	"sync"
+	"weak"
+
+	"github.com/dop251/goja"
+	"github.com/stasisvm/stasis/vm"
+)
+
+// goja keeps a bound function's `this` and arguments inside Go closures that
+// no reflection reaches. A world made by NewWorld therefore replaces
+// Function.prototype.bind, before its built-ins are recorded, with a native
+// function that calls the original and remembers target, this and arguments
+// for each bound function it makes. The replacement has the original's
+// name, length, attributes and behaviour.
+
+type boundInfo struct {
+	target goja.Value
+	this   goja.Value
+	args   []goja.Value
+}
+
+type boundKey struct{}
+
+// boundTable maps bound functions (weakly) to what bind was given.
+type boundTable struct {
+	mu   sync.Mutex
+	m    map[weak.Pointer[goja.Object]]*boundInfo
+	bind goja.Callable // the original Function.prototype.bind
+}
+
+func (t *boundTable) add(fn *goja.Object, info *boundInfo) {
+	key := weak.Make(fn)
+	t.mu.Lock()
+	t.m[key] = info
+	t.mu.Unlock()
+	runtime.AddCleanup(fn, func(k weak.Pointer[goja.Object]) {
+		t.mu.Lock()
+		delete(t.m, k)
+		t.mu.Unlock()
+	}, key)
+}
+
+func (t *boundTable) get(fn *goja.Object) *boundInfo {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.m[weak.Make(fn)]
+}
+
+func boundTableOf(v *vm.VM) *boundTable {
+	t, _ := v.Attachment(boundKey{}).(*boundTable)
+	return t
+}
+
+// hookBind installs the recording bind.
+func hookBind(v *vm.VM) error {
+	rt := v.Runtime()
+	proto := rt.Get("Function").ToObject(rt).Get("prototype").ToObject(rt)
+	orig, ok := goja.AssertFunction(proto.Get("bind"))
+	if !ok {
+		return nil
+	}
+	t := &boundTable{m: map[weak.Pointer[goja.Object]]*boundInfo{}, bind: orig}
+	v.SetAttachment(boundKey{}, t)
+	hook := v.NewFunction("bind", 1, func(call goja.FunctionCall) goja.Value {
+		res, err := orig(call.This, call.Arguments...)
+		if err != nil {
+			if ex, ok := err.(*goja.Exception); ok {
+				panic(ex.Value())
+			}
+			panic(rt.NewGoError(err))
+		}
+		if fn, ok := res.(*goja.Object); ok {
+			info := &boundInfo{target: call.This, this: call.Argument(0)}
+			if len(call.Arguments) > 1 {
+				info.args = append([]goja.Value(nil), call.Arguments[1:]...)
+			}
+			t.add(fn, info)
+		}
+		return res
+	})
+	return proto.DefineDataProperty("bind", hook, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+}

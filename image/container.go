@@ -1,0 +1,263 @@
+package image
+
+// The container of an image file. All integers are little-endian.
+//
+//	image    = header metadata payload
+//	header   = magic major minor flags metaLen reserved stored unpacked crc hcrc   (48 bytes)
+//	magic    = "\x89STASIS\n"      8 bytes: a binary first byte, so text tools and text-mode
+//	                               transfers are caught
+//	major    = uint16              format major version (FormatMajor); a larger one is refused
+//	minor    = uint16              format minor version; a larger minor is still readable
+//	flags    = uint32              bit 0: the payload is zstd-compressed; other bits must be 0
+//	metaLen  = uint32              length of the metadata block (at most 1 MiB)
+//	reserved = uint32              0
+//	stored   = uint64              length of the payload as stored
+//	unpacked = uint64              length of the payload once decompressed
+//	crc      = uint32              CRC-32C of metadata and stored payload
+//	hcrc     = uint32              CRC-32C of the 44 header bytes before it
+//	metadata = CBOR map            Meta, deterministic encoding, uncompressed (cheap to read)
+//	payload  = zstd frame or raw   the payload sections (see payload.go)
+//
+// A reader checks, in order: magic, header checksum, version, flags, lengths
+// against the file, payload checksum, then decompresses to exactly `unpacked`
+// bytes. Version skew: the writer of a format change bumps the minor version
+// when old readers can still read the image, the major version otherwise.
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"sync"
+
+	"github.com/fxamacker/cbor/v2"
+	"github.com/klauspost/compress/zstd"
+)
+
+// The format version this build writes and reads.
+const (
+	FormatMajor = 1
+	FormatMinor = 0
+)
+
+const (
+	headerSize   = 48
+	flagZstd     = 1 << 0
+	knownFlags   = flagZstd
+	maxMetaLen   = 1 << 20
+	maxUnpacked  = 1 << 34 // 16 GiB
+	minCompress  = 256     // payloads smaller than this are stored raw
+	magicLiteral = "\x89STASIS\n"
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// Meta is an image's metadata.
+type Meta struct {
+	StasisVersion string       `cbor:"1,keyasint"`
+	GojaVersion   string       `cbor:"2,keyasint"`
+	Layout        string       `cbor:"3,keyasint"` // heap layout fingerprint (heap.Fingerprint)
+	Created       int64        `cbor:"4,keyasint"` // Unix seconds
+	Plugins       []PluginInfo `cbor:"5,keyasint,omitempty"`
+	Entry         []string     `cbor:"6,keyasint,omitempty"` // scripts that built the world, for people
+}
+
+// PluginInfo names a native plugin an image needs.
+type PluginInfo struct {
+	Name    string `cbor:"1,keyasint"`
+	Version int    `cbor:"2,keyasint"`
+}
+
+// Header is an image's fixed header.
+type Header struct {
+	Major, Minor     uint16
+	Flags            uint32
+	MetaLen          uint32
+	Stored, Unpacked uint64
+	CRC              uint32 // CRC-32C of metadata and stored payload
+}
+
+var metaEnc = func() cbor.EncMode {
+	m, err := cbor.CoreDetEncOptions().EncMode()
+	if err != nil {
+		panic(err)
+	}
+	return m
+}()
+
+var metaDec = func() cbor.DecMode {
+	m, err := cbor.DecOptions{MaxNestedLevels: 8, MaxArrayElements: 4096, MaxMapPairs: 4096}.DecMode()
+	if err != nil {
+		panic(err)
+	}
+	return m
+}()
+
+var (
+	encoderOnce sync.Once
+	encoder     *zstd.Encoder
+)
+
+func zstdEncoder() *zstd.Encoder {
+	encoderOnce.Do(func() {
+		encoder, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
+	})
+	return encoder
+}
+
+// WriteContainer writes an image: header, metadata and payload, the payload
+// compressed with zstd when that makes it smaller.
+func WriteContainer(w io.Writer, meta *Meta, payload []byte) error {
+	mb, err := metaEnc.Marshal(meta)
+	if err != nil {
+		return fmt.Errorf("encode metadata: %w", err)
+	}
+	var flags uint32
+	stored := payload
+	if len(payload) >= minCompress {
+		if z := zstdEncoder().EncodeAll(payload, make([]byte, 0, len(payload)/4)); len(z) < len(payload) {
+			stored, flags = z, flagZstd
+		}
+	}
+	crc := crc32.Update(crc32.Checksum(mb, castagnoli), castagnoli, stored)
+	h := make([]byte, headerSize)
+	copy(h, magicLiteral)
+	binary.LittleEndian.PutUint16(h[8:], FormatMajor)
+	binary.LittleEndian.PutUint16(h[10:], FormatMinor)
+	binary.LittleEndian.PutUint32(h[12:], flags)
+	binary.LittleEndian.PutUint32(h[16:], uint32(len(mb)))
+	binary.LittleEndian.PutUint64(h[24:], uint64(len(stored)))
+	binary.LittleEndian.PutUint64(h[32:], uint64(len(payload)))
+	binary.LittleEndian.PutUint32(h[40:], crc)
+	binary.LittleEndian.PutUint32(h[44:], crc32.Checksum(h[:44], castagnoli))
+	for _, b := range [][]byte{h, mb, stored} {
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readHeader reads and checks the fixed header.
+func readHeader(r io.Reader) (*Header, error) {
+	h := make([]byte, headerSize)
+	n, err := io.ReadFull(r, h)
+	switch {
+	case n == 0 && (err == io.EOF || err == io.ErrUnexpectedEOF):
+		return nil, formatErr(ErrNotImage, "the file is empty")
+	case err == io.ErrUnexpectedEOF:
+		if !bytes.HasPrefix([]byte(magicLiteral), h[:min(n, len(magicLiteral))]) {
+			return nil, formatErr(ErrNotImage, "bad magic bytes")
+		}
+		return nil, formatErr(ErrTruncated, fmt.Sprintf("the header needs %d bytes, found %d", headerSize, n))
+	case err != nil:
+		return nil, err
+	}
+	if string(h[:8]) != magicLiteral {
+		if string(h[1:7]) == "STASIS" {
+			return nil, formatErr(ErrCorrupt, "the magic bytes are damaged (was the file transferred as text?)")
+		}
+		return nil, formatErr(ErrNotImage, "bad magic bytes")
+	}
+	if crc32.Checksum(h[:44], castagnoli) != binary.LittleEndian.Uint32(h[44:]) {
+		return nil, formatErr(ErrCorrupt, "header checksum mismatch")
+	}
+	hd := &Header{
+		Major: binary.LittleEndian.Uint16(h[8:]), Minor: binary.LittleEndian.Uint16(h[10:]),
+		Flags: binary.LittleEndian.Uint32(h[12:]), MetaLen: binary.LittleEndian.Uint32(h[16:]),
+		Stored: binary.LittleEndian.Uint64(h[24:]), Unpacked: binary.LittleEndian.Uint64(h[32:]),
+		CRC: binary.LittleEndian.Uint32(h[40:]),
+	}
+	if hd.Major > FormatMajor {
+		return nil, formatErr(ErrNewerVersion, fmt.Sprintf("format %d.%d; this build reads format %d.x", hd.Major, hd.Minor, FormatMajor))
+	}
+	if hd.Major < FormatMajor {
+		return nil, formatErr(ErrCorrupt, fmt.Sprintf("format %d.%d is older than any Stasis release", hd.Major, hd.Minor))
+	}
+	if hd.Flags&^knownFlags != 0 {
+		return nil, formatErr(ErrCorrupt, fmt.Sprintf("unknown flags %#x", hd.Flags&^knownFlags))
+	}
+	if hd.MetaLen > maxMetaLen {
+		return nil, formatErr(ErrCorrupt, fmt.Sprintf("metadata of %d bytes is over the limit", hd.MetaLen))
+	}
+	if hd.Unpacked > maxUnpacked || (hd.Flags&flagZstd == 0 && hd.Stored != hd.Unpacked) {
+		return nil, formatErr(ErrCorrupt, "payload lengths do not agree")
+	}
+	return hd, nil
+}
+
+// ReadMeta reads the header and metadata only (for inspect and version
+// checks); the payload is not read or verified.
+func ReadMeta(r io.Reader) (*Meta, *Header, error) {
+	hd, err := readHeader(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	mb := make([]byte, hd.MetaLen)
+	if n, err := io.ReadFull(r, mb); err != nil {
+		return nil, hd, formatErr(ErrTruncated, fmt.Sprintf("header says %d metadata bytes, found %d", hd.MetaLen, n))
+	}
+	var m Meta
+	if err := metaDec.Unmarshal(mb, &m); err != nil {
+		return nil, hd, formatErr(ErrCorrupt, fmt.Sprintf("metadata: %v", err))
+	}
+	return &m, hd, nil
+}
+
+// ReadContainer reads a whole image, verifies it and returns its metadata
+// and the unpacked payload.
+func ReadContainer(r io.Reader) (*Meta, []byte, error) {
+	hd, err := readHeader(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	mb := make([]byte, hd.MetaLen)
+	if n, err := io.ReadFull(r, mb); err != nil {
+		return nil, nil, formatErr(ErrTruncated, fmt.Sprintf("header says %d metadata bytes, found %d", hd.MetaLen, n))
+	}
+	stored, err := readExactly(r, hd.Stored)
+	if err != nil {
+		return nil, nil, err
+	}
+	if got := crc32.Update(crc32.Checksum(mb, castagnoli), castagnoli, stored); got != hd.CRC {
+		return nil, nil, formatErr(ErrCorrupt, "payload checksum mismatch")
+	}
+	var m Meta
+	if err := metaDec.Unmarshal(mb, &m); err != nil {
+		return nil, nil, formatErr(ErrCorrupt, fmt.Sprintf("metadata: %v", err))
+	}
+	payload := stored
+	if hd.Flags&flagZstd != 0 {
+		d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(hd.Unpacked+1<<20))
+		if err != nil {
+			return nil, nil, err
+		}
+		defer d.Close()
+		payload, err = d.DecodeAll(stored, make([]byte, 0, hd.Unpacked))
+		if err != nil {
+			return nil, nil, formatErr(ErrCorrupt, fmt.Sprintf("payload does not decompress: %v", err))
+		}
+	}
+	if uint64(len(payload)) != hd.Unpacked {
+		return nil, nil, formatErr(ErrCorrupt, fmt.Sprintf("payload is %d bytes, header says %d", len(payload), hd.Unpacked))
+	}
+	return &m, payload, nil
+}
+
+// readExactly reads n bytes, growing its buffer as data arrives so that a
+// damaged length cannot make it allocate more than the file holds.
+func readExactly(r io.Reader, n uint64) ([]byte, error) {
+	var buf bytes.Buffer
+	if n < 64<<20 {
+		buf.Grow(int(n))
+	}
+	got, err := buf.ReadFrom(io.LimitReader(r, int64(n)))
+	if err != nil {
+		return nil, err
+	}
+	if uint64(got) != n {
+		return nil, formatErr(ErrTruncated, fmt.Sprintf("header says %d payload bytes, found %d", n, got))
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,144 @@
+package image
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"io"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func testImage(t testing.TB, payload []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	meta := &Meta{StasisVersion: "test", GojaVersion: "g", Layout: "l", Created: 1, Entry: []string{"a.js"}}
+	if err := WriteContainer(&buf, meta, payload); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestContainerRoundTrip(t *testing.T) {
+	rnd := rand.New(rand.NewSource(1))
+	random := make([]byte, 5000)
+	rnd.Read(random)
+	for _, payload := range [][]byte{{}, []byte("tiny"), bytes.Repeat([]byte("compressible "), 1000), random} {
+		img := testImage(t, payload)
+		meta, got, err := ReadContainer(bytes.NewReader(img))
+		if err != nil {
+			t.Fatalf("%d bytes: %v", len(payload), err)
+		}
+		if !bytes.Equal(got, payload) || meta.StasisVersion != "test" || meta.Entry[0] != "a.js" {
+			t.Fatalf("%d bytes: round trip differs", len(payload))
+		}
+	}
+}
+
+// rehash recomputes the header checksum after a test changed a header field,
+// so that the check under test is the one that fires.
+func rehash(img []byte) []byte {
+	binary.LittleEndian.PutUint32(img[44:], crc32.Checksum(img[:44], castagnoli))
+	return img
+}
+
+func TestContainerRefusesBadInput(t *testing.T) {
+	good := testImage(t, bytes.Repeat([]byte("payload "), 500))
+	mod := func(f func(b []byte) []byte) []byte { return f(append([]byte(nil), good...)) }
+	cases := []struct {
+		name string
+		img  []byte
+		want error
+		text string
+	}{
+		{"empty", nil, ErrNotImage, "the file is empty"},
+		{"short foreign", []byte("{}"), ErrNotImage, "bad magic"},
+		{"json", []byte(`{"a": 1, "b": [1, 2, 3], "c": "this is not an image at all, really not"}`), ErrNotImage, "bad magic"},
+		{"png", append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 60)...), ErrNotImage, "bad magic"},
+		{"elf", append([]byte("\x7fELF\x02\x01\x01"), make([]byte, 60)...), ErrNotImage, "bad magic"},
+		{"text mode", mod(func(b []byte) []byte { b[0] = '?'; return b }), ErrCorrupt, "transferred as text"},
+		{"header bit", mod(func(b []byte) []byte { b[20] ^= 1; return b }), ErrCorrupt, "header checksum"},
+		{"newer major", mod(func(b []byte) []byte { binary.LittleEndian.PutUint16(b[8:], 2); return rehash(b) }), ErrNewerVersion, "format 2.0; this build reads format 1.x"},
+		{"unknown flags", mod(func(b []byte) []byte { binary.LittleEndian.PutUint32(b[12:], 5); return rehash(b) }), ErrCorrupt, "unknown flags 0x4"},
+		{"payload bit", mod(func(b []byte) []byte { b[len(b)-3] ^= 0x10; return b }), ErrCorrupt, "payload checksum"},
+		{"truncated header", good[:30], ErrTruncated, "header needs 48 bytes"},
+		{"truncated payload", good[:len(good)-5], ErrTruncated, "payload bytes"},
+		{"huge stored length", mod(func(b []byte) []byte { binary.LittleEndian.PutUint64(b[24:], 1<<40); return rehash(b) }), ErrTruncated, "header says 1099511627776 payload bytes"},
+		{"huge unpacked length", mod(func(b []byte) []byte { binary.LittleEndian.PutUint64(b[32:], 1<<40); return rehash(b) }), ErrCorrupt, "lengths do not agree"},
+	}
+	for _, c := range cases {
+		_, _, err := ReadContainer(bytes.NewReader(c.img))
+		if !errors.Is(err, c.want) || !strings.Contains(err.Error(), c.text) {
+			t.Errorf("%s: got %v, want %v mentioning %q", c.name, err, c.want, c.text)
+		}
+	}
+}
+
+// TestContainerEveryCutAndFlip: an image cut short anywhere, or with any
+// single bit flipped, is refused.
+func TestContainerEveryCutAndFlip(t *testing.T) {
+	good := testImage(t, bytes.Repeat([]byte("abcdefgh"), 100))
+	for n := 0; n < len(good); n++ {
+		if _, _, err := ReadContainer(bytes.NewReader(good[:n])); err == nil {
+			t.Fatalf("cut at %d of %d: accepted", n, len(good))
+		}
+	}
+	for i := 0; i < len(good); i++ {
+		for bit := 0; bit < 8; bit += 3 {
+			b := append([]byte(nil), good...)
+			b[i] ^= 1 << bit
+			if _, _, err := ReadContainer(bytes.NewReader(b)); err == nil {
+				t.Fatalf("bit %d of byte %d flipped: accepted", bit, i)
+			}
+		}
+	}
+}
+
+func FuzzReadContainer(f *testing.F) {
+	f.Add(testImage(f, []byte("seed")))
+	f.Add(testImage(f, bytes.Repeat([]byte("z"), 1000)))
+	f.Add([]byte("\x89STASIS\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_, _, _ = ReadContainer(bytes.NewReader(b))
+		_, _, _ = ReadMeta(bytes.NewReader(b))
+	})
+}
+
+func TestWriteFileAtomic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "world.img")
+	if err := os.WriteFile(path, []byte("old image"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	failing := errors.New("disk on fire")
+	err := WriteFileAtomic(path, 0o644, func(w io.Writer) error {
+		w.Write([]byte("half a new ima"))
+		return failing
+	})
+	if !errors.Is(err, failing) {
+		t.Fatalf("got %v, want the writer's error", err)
+	}
+	assertDir := func(wantContent string) {
+		t.Helper()
+		b, err := os.ReadFile(path)
+		if err != nil || string(b) != wantContent {
+			t.Fatalf("file holds %q (%v), want %q", b, err, wantContent)
+		}
+		entries, _ := os.ReadDir(dir)
+		if len(entries) != 1 {
+			t.Fatalf("directory holds %d entries, want only the image", len(entries))
+		}
+	}
+	assertDir("old image")
+	if err := WriteFileAtomic(path, 0o644, func(w io.Writer) error { _, err := w.Write([]byte("new image")); return err }); err != nil {
+		t.Fatal(err)
+	}
+	assertDir("new image")
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want the old file's 0600", fi.Mode().Perm())
+	}
+}

@@ -1,0 +1,527 @@
+package image
+
+import (
+	"fmt"
+
+	"github.com/dop251/goja"
+	"github.com/dop251/goja/unistring"
+	"github.com/stasisvm/stasis/vm/heap"
+)
+
+// fillObjects gives every non-intrinsic object its prototype, properties
+// and kind-specific state.
+func (l *loader) fillObjects() {
+	ob := &l.p.Objects
+	slots := &cursor{l: l, name: "slots", s: ob.Slots}
+	syms := &cursor{l: l, name: "symbol properties", s: ob.SymProps}
+	elems := &cursor{l: l, name: "elements", s: ob.Elems}
+	arrs := &cursor{l: l, name: "array lengths", s: ob.ArrLen}
+	priv := &cursor{l: l, name: "private elements", s: ob.Private}
+	j := 0 // index among non-intrinsic objects
+	for i, kb := range ob.Kinds {
+		k := objKind(kb)
+		if k == okIntrinsic || k == okNative || k == okProxy {
+			continue
+		}
+		if j >= len(ob.Proto) || j >= len(ob.Shape) || j >= len(ob.Flags) {
+			l.failf("object %d: columns end early", i)
+		}
+		o := l.objs[i]
+		flags := ob.Flags[j]
+		l.fillProperties(o, k, l.value(ob.Proto[j]), ob.Shape[j], slots)
+		if flags&flagSymbols != 0 {
+			l.fillSymbols(o, syms)
+		}
+		if flags&flagPrivate != 0 {
+			l.fillPrivate(o, priv)
+		}
+		ext := l.extras[i]
+		switch k {
+		case okArray:
+			a := heap.ArrayOf(o)
+			length, n, writable := arrs.next(), arrs.count(len(ob.Elems)), arrs.next()
+			if uint64(n) > length || length > 1<<32-1 {
+				l.failf("object %d: array of length %d with %d elements", i, length, n)
+			}
+			a.Values = make([]goja.Value, n)
+			a.ObjCount, a.PropValueCount = 0, 0
+			for e := range a.Values {
+				v := l.elem(elems)
+				a.Values[e] = v
+				if v != nil {
+					a.ObjCount++
+					if heap.AsProperty(v) != nil {
+						a.PropValueCount++
+					}
+				}
+			}
+			a.Length = uint32(length)
+			a.LengthProp.Value = l.rt.ToValue(length)
+			a.LengthProp.Writable = writable != 0
+		case okSparseArray:
+			a := heap.SparseArrayOf(o)
+			length, n, writable := arrs.next(), arrs.count(len(ob.Elems)), arrs.next()
+			if length > 1<<32-1 {
+				l.failf("object %d: array length %d", i, length)
+			}
+			a.Items = make([]heap.SparseItem, n)
+			a.PropValueCount = 0
+			for e := range a.Items {
+				idx := elems.next()
+				if idx >= length || e > 0 && uint32(idx) <= a.Items[e-1].Idx {
+					l.failf("object %d: sparse index %d out of order", i, idx)
+				}
+				v := l.elem(elems)
+				a.Items[e] = heap.SparseItem{Idx: uint32(idx), Value: v}
+				if heap.AsProperty(v) != nil {
+					a.PropValueCount++
+				}
+			}
+			a.Length = uint32(length)
+			a.LengthProp.Value = l.rt.ToValue(length)
+			a.LengthProp.Writable = writable != 0
+		case okMap, okSet:
+			c := &cursor{l: l, name: fmt.Sprintf("object %d", i), s: ext}
+			n := c.count(len(ext))
+			add := l.b.mapSet
+			if k == okSet {
+				add = l.b.setAdd
+			}
+			for e := 0; e < n; e++ {
+				key := l.value(c.next())
+				var err error
+				if k == okMap {
+					_, err = add(o, key, l.value(c.next()))
+				} else {
+					_, err = add(o, key)
+				}
+				if err != nil {
+					l.failf("object %d: %v", i, err)
+				}
+			}
+		case okWeakMap, okWeakSet:
+			if len(ext) < 1 || ext[0] >= uint64(len(l.p.Weak)) {
+				l.failf("object %d: weak record missing", i)
+			}
+			l.fillWeak(i, o, k == okWeakMap, l.p.Weak[ext[0]])
+		case okGenerator:
+			l.fillGenerator(i, o, ext)
+		case okArguments:
+			if len(ext) < 1 {
+				l.failf("object %d: record too short", i)
+			}
+			heap.ArgumentsOf(o).Length = int(ext[0])
+		case okPromise:
+			if len(ext) < 3 {
+				l.failf("object %d: record too short", i)
+			}
+			p := heap.PromiseOf(o)
+			p.State, p.Result, p.Handled = goja.PromiseState(ext[0]), l.value(ext[1]), ext[2] != 0
+		case okDate:
+			if len(ext) < 1 {
+				l.failf("object %d: record too short", i)
+			}
+			heap.DateOf(o).Msec = unzigzag(ext[0])
+		case okError:
+			c := &cursor{l: l, name: fmt.Sprintf("object %d", i), s: ext}
+			e := heap.ErrorOf(o)
+			e.StackPropAdded = c.next() != 0
+			n := c.count(len(ext))
+			e.Stack = make([]heap.StackFrame, n)
+			for f := range e.Stack {
+				script, index := c.next(), c.next()
+				e.Stack[f] = heap.StackFrame{Prg: l.program(script, index), FuncName: l.key(c.next()), Pc: int(c.next())}
+			}
+		default:
+			if fk, ok := funcKinds[k]; ok {
+				l.fillFunction(i, o, fk, ext)
+			}
+		}
+		heap.BaseOf(o).Extensible = flags&flagNotExtensible == 0
+		j++
+	}
+}
+
+// elem decodes one array element (a value, or a property record).
+func (l *loader) elem(c *cursor) goja.Value {
+	v := c.next()
+	if v != codeElemProperty {
+		return l.value(v)
+	}
+	attrs := byte(c.next())
+	pv, p := heap.NewValueProperty()
+	l.setAttrs(p, attrs)
+	if attrs&attrAccessor != 0 {
+		p.GetterFunc, p.SetterFunc = l.object(c.next()), l.object(c.next())
+	} else {
+		p.Value = l.value(c.next())
+	}
+	return pv
+}
+
+func (l *loader) setAttrs(p *heap.ValueProperty, attrs byte) {
+	p.Writable = attrs&attrWritable != 0
+	p.Enumerable = attrs&attrEnumerable != 0
+	p.Configurable = attrs&attrConfigurable != 0
+	p.Accessor = attrs&attrAccessor != 0
+}
+
+// fillProperties replaces o's string-keyed properties with those of a shape.
+func (l *loader) fillProperties(o *goja.Object, k objKind, proto goja.Value, shapeIdx uint64, slots *cursor) {
+	if shapeIdx >= uint64(len(l.p.Shapes)) {
+		l.failf("shape %d out of range", shapeIdx)
+	}
+	shape := l.p.Shapes[shapeIdx]
+	if len(shape)%2 != 0 {
+		l.failf("shape %d is malformed", shapeIdx)
+	}
+	b := heap.BaseOf(o)
+	switch p := proto.(type) {
+	case *goja.Object:
+		b.Prototype = p
+	case nil:
+		l.failf("missing prototype")
+	default:
+		if !goja.IsNull(proto) {
+			l.failf("prototype is not an object")
+		}
+		b.Prototype = nil
+	}
+	n := len(shape) / 2
+	keep := k == okArray || k == okSparseArray || k == okStringObject
+	if keep {
+		n++
+	}
+	values := make(map[unistring.String]goja.Value, n)
+	names := make([]unistring.String, 0, n)
+	if keep {
+		values["length"] = b.Values["length"]
+		names = append(names, "length")
+	}
+	for s := 0; s < len(shape); s += 2 {
+		key := l.key(shape[s])
+		attrs := byte(shape[s+1])
+		if _, dup := values[key]; dup {
+			l.failf("shape %d repeats key %q", shapeIdx, key.String())
+		}
+		switch {
+		case attrs&attrPlain != 0:
+			v := l.value(slots.next())
+			if v == nil {
+				l.failf("property %q has no value", key.String())
+			}
+			values[key] = v
+		case attrs&attrMapped != 0:
+			// Filled by fillMapped once stashes exist.
+		case attrs&attrInterior != 0:
+			ip := heap.InteriorLength(o)
+			if ip == nil || attrs&attrAccessor != 0 {
+				l.failf("property %q cannot be an interior record here", key.String())
+			}
+			l.setAttrs(ip, attrs)
+			ip.Value = l.value(slots.next())
+			values[key] = heap.PropertyValue(ip)
+		default:
+			pv, p := heap.NewValueProperty()
+			l.setAttrs(p, attrs)
+			if attrs&attrAccessor != 0 {
+				p.GetterFunc, p.SetterFunc = l.object(slots.next()), l.object(slots.next())
+			} else {
+				p.Value = l.value(slots.next())
+			}
+			values[key] = pv
+		}
+		names = append(names, key)
+	}
+	b.Values = values
+	b.PropNames = names
+	b.LastSortedPropLen, b.IdxPropCount = 0, 0
+}
+
+// fillSymbols defines o's symbol-keyed properties through goja, in order.
+func (l *loader) fillSymbols(o *goja.Object, c *cursor) {
+	n := c.count(len(c.s))
+	for e := 0; e < n; e++ {
+		kc := c.next()
+		sym, ok := l.value(kc).(*goja.Symbol)
+		if !ok {
+			l.failf("symbol property key is not a symbol")
+		}
+		attrs := byte(c.next())
+		var err error
+		if attrs&attrPlain != 0 {
+			err = o.DefineDataPropertySymbol(sym, l.value(c.next()), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_TRUE)
+		} else if attrs&attrAccessor != 0 {
+			g, s := l.object(c.next()), l.object(c.next())
+			var gv, sv goja.Value
+			if g != nil {
+				gv = g
+			}
+			if s != nil {
+				sv = s
+			}
+			err = o.DefineAccessorPropertySymbol(sym, gv, sv, flag(attrs&attrConfigurable), flag(attrs&attrEnumerable))
+		} else {
+			err = o.DefineDataPropertySymbol(sym, l.value(c.next()), flag(attrs&attrWritable), flag(attrs&attrConfigurable), flag(attrs&attrEnumerable))
+		}
+		if err != nil {
+			l.failf("symbol property: %v", err)
+		}
+	}
+}
+
+func flag(b byte) goja.Flag {
+	if b != 0 {
+		return goja.FLAG_TRUE
+	}
+	return goja.FLAG_FALSE
+}
+
+// fillFunction gives a placeholder function the saved function's program,
+// scope and kind-specific fields (see saver.function for the record).
+func (l *loader) fillFunction(i int, o *goja.Object, k heap.Kind, ext []uint64) {
+	c := &cursor{l: l, name: fmt.Sprintf("function %d", i), s: ext}
+	f := heap.JSFuncOf(o)
+	script, index := c.next(), c.next()
+	f.Prg = l.program(script, index)
+	srcMode, srcStr := c.next(), c.next()
+	f.Stash = l.stashRef(c.next())
+	f.Strict = c.next() != 0
+	f.PrivEnv = l.privEnv(c.next())
+	switch k {
+	case heap.KindMethod, heap.KindGeneratorMethod, heap.KindAsyncMethod:
+		heap.MethodOf(o).HomeObject = l.object(c.next())
+	case heap.KindArrow, heap.KindAsyncArrow:
+		a := heap.ArrowOf(o)
+		a.FuncObj = l.object(c.next())
+		a.NewTarget = l.value(c.next())
+	case heap.KindClass:
+		cl := heap.ClassOf(o)
+		cl.PrivateEnvType = l.brand(c.next())
+		cl.PrivateMethods = l.methodArray(c.next())
+		cl.InitFields = l.program(c.next(), c.next())
+		cl.Derived = c.next() != 0
+		n := c.count(len(ext))
+		cl.ComputedKeys = nil
+		if n > 0 {
+			cl.ComputedKeys = make([]goja.Value, n)
+			for j := range cl.ComputedKeys {
+				cl.ComputedKeys[j] = l.value(c.next())
+			}
+		}
+	}
+	if srcMode == 1 {
+		f.Src = l.str(srcStr)
+	} else {
+		switch {
+		case script != 0:
+			f.Src = l.programSource(script, index)
+		case k == heap.KindClass && heap.ClassOf(o).InitFields != nil:
+			f.Src = l.sourceOf(heap.ClassOf(o).InitFields)
+		default:
+			l.failf("function %d has no source", i)
+		}
+	}
+}
+
+func (l *loader) sourceOf(p *goja.Program) string {
+	for _, infos := range l.progs {
+		for _, pi := range infos {
+			if pi.Program == p {
+				return pi.Source
+			}
+		}
+	}
+	return ""
+}
+
+// applyRoots replays the changes to built-ins, declares the global lexical
+// bindings and registers the hooks.
+func (l *loader) applyRoots() {
+	r := &l.p.Roots
+	b := l.b
+	c := &cursor{l: l, name: "patches", s: r.Patches}
+	rt := l.rt
+	for c.i < len(c.s) {
+		op := c.next()
+		o := l.object(c.next())
+		if o == nil {
+			l.failf("patch on a missing object")
+		}
+		var err error
+		switch op {
+		case patchDefine:
+			key := l.value(c.next())
+			attrs := byte(c.next())
+			d := rt.NewObject()
+			_ = d.SetPrototype(nil)
+			_ = d.Set("enumerable", attrs&attrEnumerable != 0)
+			_ = d.Set("configurable", attrs&attrConfigurable != 0)
+			if attrs&attrAccessor != 0 {
+				_ = d.Set("get", l.value(c.next()))
+				_ = d.Set("set", l.value(c.next()))
+			} else {
+				_ = d.Set("writable", attrs&attrWritable != 0)
+				_ = d.Set("value", l.value(c.next()))
+			}
+			_, err = b.defineProperty(goja.Undefined(), o, key, d)
+		case patchDelete:
+			_, err = b.deleteProperty(goja.Undefined(), o, l.value(c.next()))
+		case patchProto:
+			_, err = b.setPrototypeOf(goja.Undefined(), o, l.value(c.next()))
+		case patchNonExtensible:
+			_, err = b.preventExtensions(goja.Undefined(), o)
+		default:
+			l.failf("unknown patch op %d", op)
+		}
+		if err != nil {
+			l.failf("patch on %s: %v", b.names[o], err)
+		}
+	}
+	if len(r.Globals)%3 != 0 {
+		l.failf("global bindings are malformed")
+	}
+	if len(heap.GlobalBindings(rt)) != 0 {
+		l.failf("the new world already has global bindings")
+	}
+	for g := 0; g < len(r.Globals); g += 3 {
+		heap.DeclareGlobal(rt, l.str(r.Globals[g]), r.Globals[g+1] != 0, l.value(r.Globals[g+2]))
+	}
+	var h = l.v.Hooks()
+	for _, f := range r.OnSave {
+		h.OnSave = append(h.OnSave, l.value(f))
+	}
+	for _, f := range r.OnResume {
+		h.OnResume = append(h.OnResume, l.value(f))
+	}
+	if r.Main != codeNone {
+		h.Main = l.value(r.Main)
+	}
+	l.v.SetHooks(h)
+}
+
+// createPrivate makes the class brands, private environments and private
+// method tables of the image.
+func (l *loader) createPrivate() {
+	p := l.p
+	l.brands = make([]*heap.PrivateEnvType, len(p.Brands))
+	for i, b := range p.Brands {
+		if b[0] > 1<<24 || b[1] > 1<<24 {
+			l.failf("brand %d is too large", i)
+		}
+		l.brands[i] = heap.NewPrivateEnvType(uint32(b[0]), uint32(b[1]))
+	}
+	l.privEnvs = make([]*heap.PrivateEnv, len(p.PrivEnvs))
+	for i := range l.privEnvs {
+		l.privEnvs[i] = heap.NewPrivateEnv()
+	}
+	for i, rec := range p.PrivEnvs {
+		e := l.privEnvs[i]
+		e.InstanceType, e.StaticType, e.Outer = l.brand(rec[0]), l.brand(rec[1]), l.privEnv(rec[2])
+	}
+	l.methodArrays = make([][]goja.Value, len(p.MethodArrays))
+	for i, rec := range p.MethodArrays {
+		c := &cursor{l: l, name: fmt.Sprintf("method table %d", i), s: rec}
+		var m []goja.Value
+		for c.i < len(rec) {
+			m = append(m, l.elem(c))
+		}
+		l.methodArrays[i] = m
+	}
+}
+
+func (l *loader) brand(c uint64) *heap.PrivateEnvType {
+	if c == 0 {
+		return nil
+	}
+	if c-1 >= uint64(len(l.brands)) {
+		l.failf("brand %d out of range", c-1)
+	}
+	return l.brands[c-1]
+}
+
+func (l *loader) privEnv(c uint64) *heap.PrivateEnv {
+	if c == 0 {
+		return nil
+	}
+	if c-1 >= uint64(len(l.privEnvs)) {
+		l.failf("private environment %d out of range", c-1)
+	}
+	return l.privEnvs[c-1]
+}
+
+func (l *loader) methodArray(c uint64) []goja.Value {
+	if c == 0 {
+		return nil
+	}
+	if c-1 >= uint64(len(l.methodArrays)) {
+		l.failf("method table %d out of range", c-1)
+	}
+	return l.methodArrays[c-1]
+}
+
+// fillPrivate gives o its private elements.
+func (l *loader) fillPrivate(o *goja.Object, c *cursor) {
+	n := c.count(len(c.s))
+	brands := make([]*heap.PrivateEnvType, n)
+	elems := make([]*heap.PrivateElements, n)
+	for e := 0; e < n; e++ {
+		brands[e] = l.brand(c.next() + 1)
+		el := heap.NewPrivateElements()
+		el.Methods = l.methodArray(c.next())
+		if nf := c.count(len(c.s)); nf > 0 {
+			el.Fields = make([]goja.Value, nf)
+			for f := range el.Fields {
+				el.Fields[f] = l.value(c.next())
+			}
+		}
+		elems[e] = el
+	}
+	heap.SetPrivateElements(o, brands, elems)
+}
+
+// fillWeak adds a weak collection's saved entries.
+func (l *loader) fillWeak(i int, o *goja.Object, isMap bool, rec []uint64) {
+	c := &cursor{l: l, name: fmt.Sprintf("object %d", i), s: rec}
+	add := l.b.weakMapSet
+	if !isMap {
+		add = l.b.weakSetAdd
+	}
+	for c.i < len(rec) {
+		key := l.value(c.next())
+		var err error
+		if isMap {
+			_, err = add(o, key, l.value(c.next()))
+		} else {
+			_, err = add(o, key)
+		}
+		if err != nil {
+			l.failf("object %d: %v", i, err)
+		}
+	}
+}
+
+// fillMapped makes the arguments elements that alias parameters' slots.
+func (l *loader) fillMapped() {
+	m := l.p.Mapped
+	if len(m)%5 != 0 {
+		l.failf("mapped arguments are malformed")
+	}
+	for i := 0; i < len(m); i += 5 {
+		o := l.object(code(tagObject, m[i]))
+		if heap.KindOf(o) != heap.KindArguments {
+			l.failf("mapped element on an object that is not an arguments object")
+		}
+		key := l.key(m[i+1])
+		st := l.stashRef(m[i+2])
+		if st == nil || st == l.global || m[i+3] >= uint64(len(st.Values)) {
+			l.failf("mapped element refers to a missing slot")
+		}
+		attrs := byte(m[i+4])
+		b := heap.BaseOf(o)
+		if _, ok := b.Values[key]; ok {
+			l.failf("mapped element %q repeats a property", key.String())
+		}
+		b.Values[key] = heap.NewMappedProperty(&st.Values[m[i+3]], attrs&attrWritable != 0, attrs&attrEnumerable != 0, attrs&attrConfigurable != 0)
+	}
+}

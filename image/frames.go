@@ -1,0 +1,135 @@
+package image
+
+import (
+	"fmt"
+
+	"github.com/dop251/goja"
+	"github.com/stasisvm/stasis/vm/heap"
+)
+
+// Suspended computations: a generator object holds a frame (program,
+// program counter, stack, try frames, scope) that goja resumes on next().
+
+// Generator states, as goja numbers them.
+const (
+	genSuspendedStart    = 1
+	genExecuting         = 2
+	genSuspendedYield    = 3
+	genSuspendedYieldRes = 4
+	genCompleted         = 5
+)
+
+// generator returns a generator's record:
+// state, then for a suspended one: frame (see frame), returning.
+func (s *saver) generator(o *goja.Object) []uint64 {
+	g := heap.GeneratorOf(o)
+	rec := []uint64{uint64(g.State)}
+	switch g.State {
+	case genCompleted:
+		return rec
+	case genSuspendedStart, genSuspendedYield, genSuspendedYieldRes:
+	default:
+		s.fail("generator that is running (cannot be saved)")
+	}
+	if g.Delegated != nil {
+		s.fail("generator suspended inside yield* (goja keeps the delegate's state in Go; cannot be saved yet)")
+	}
+	rec = s.frame(rec, &g.Gen.Ctx)
+	ret := codeNone
+	if g.Gen.Returning != nil {
+		ret = s.value(g.Gen.Returning, lInternal, 0)
+	}
+	return append(rec, ret)
+}
+
+// frame appends a suspended frame: program, scope, private environment,
+// new.target, result, pc, sb, args, stack values, try frames.
+func (s *saver) frame(rec []uint64, c *heap.ExecCtx) []uint64 {
+	if len(c.IterStack) > 0 {
+		s.fail("computation suspended inside for-of or for-in (goja keeps the iterator in Go; cannot be saved yet)")
+	}
+	if len(c.RefStack) > 0 {
+		s.fail("computation suspended inside a with statement or a compound assignment (cannot be saved yet)")
+	}
+	rec = append(rec, s.program(c.Prg)...)
+	rec = append(rec, s.stashRef(c.Stash), s.privEnv(c.PrivEnv), s.optValue(c.NewTarget), s.optValue(c.Result),
+		zigzag(int64(c.Pc)), zigzag(int64(c.Sb)), zigzag(int64(c.Args)), uint64(len(c.Stack)))
+	for i, v := range c.Stack {
+		rec = append(rec, s.optValue2(v, uint64(i)))
+	}
+	rec = append(rec, uint64(len(c.TryStack)))
+	for _, tf := range c.TryStack {
+		if tf.Exception != nil {
+			s.fail("computation suspended in a finally block with an exception pending (cannot be saved yet)")
+		}
+		rec = append(rec, uint64(tf.CallStackLen), uint64(tf.IterLen), uint64(tf.RefLen), zigzag(int64(tf.Sp)),
+			s.stashRef(tf.Stash), s.privEnv(tf.PrivEnv), zigzag(int64(tf.CatchPos)), zigzag(int64(tf.FinallyPos)),
+			zigzag(int64(tf.FinallyRet)))
+	}
+	return rec
+}
+
+func (s *saver) optValue(v goja.Value) uint64 {
+	if v == nil {
+		return codeNone
+	}
+	return s.value(v, lInternal, 0)
+}
+
+func (s *saver) optValue2(v goja.Value, i uint64) uint64 {
+	if v == nil {
+		return codeNone
+	}
+	if cls := s.cls.Class(v); cls == heap.ValueUnknown || cls == heap.ValueRecord {
+		s.fail("suspended frame holds an internal value of Go type %T (cannot be saved yet)", v)
+	}
+	return s.value(v, lStashSlot, i)
+}
+
+// fillGenerator gives a placeholder generator the saved one's frame.
+func (l *loader) fillGenerator(i int, o *goja.Object, ext []uint64) {
+	c := &cursor{l: l, name: fmt.Sprintf("generator %d", i), s: ext}
+	g := heap.GeneratorOf(o)
+	state := c.next()
+	switch state {
+	case genCompleted:
+		g.State = uint8(state)
+		g.Gen.Ctx = heap.ExecCtx{}
+		return
+	case genSuspendedStart, genSuspendedYield, genSuspendedYieldRes:
+	default:
+		l.failf("generator %d: state %d", i, state)
+	}
+	l.fillFrame(c, &g.Gen.Ctx)
+	g.Gen.Returning = l.value(c.next())
+	g.State = uint8(state)
+}
+
+func (l *loader) fillFrame(c *cursor, x *heap.ExecCtx) {
+	script, index := c.next(), c.next()
+	x.Prg = l.program(script, index)
+	if x.Prg == nil {
+		l.failf("%s: frame without a program", c.name)
+	}
+	x.Stash = l.stashRef(c.next())
+	x.PrivEnv = l.privEnv(c.next())
+	x.NewTarget = l.value(c.next())
+	x.Result = l.value(c.next())
+	x.Pc, x.Sb, x.Args = int(unzigzag(c.next())), int(unzigzag(c.next())), int(unzigzag(c.next()))
+	n := c.count(len(c.s))
+	x.Stack = make([]goja.Value, n)
+	for j := range x.Stack {
+		x.Stack[j] = l.value(c.next())
+	}
+	n = c.count(len(c.s))
+	x.TryStack = make([]heap.TryFrame, n)
+	for j := range x.TryStack {
+		tf := &x.TryStack[j]
+		tf.CallStackLen, tf.IterLen, tf.RefLen = uint32(c.next()), uint32(c.next()), uint32(c.next())
+		tf.Sp = int32(unzigzag(c.next()))
+		tf.Stash = l.stashRef(c.next())
+		tf.PrivEnv = l.privEnv(c.next())
+		tf.CatchPos, tf.FinallyPos, tf.FinallyRet = int32(unzigzag(c.next())), int32(unzigzag(c.next())), int32(unzigzag(c.next()))
+	}
+	x.IterStack, x.RefStack = nil, nil
+}

@@ -1,0 +1,684 @@
+package image
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"os"
+
+	"github.com/dop251/goja"
+	"github.com/dop251/goja/unistring"
+	"github.com/fxamacker/cbor/v2"
+	"github.com/stasisvm/stasis/natives"
+	"github.com/stasisvm/stasis/vm"
+	"github.com/stasisvm/stasis/vm/heap"
+)
+
+// Load reads an image from r and returns the world it holds, in a new VM.
+// Nothing runs: no hooks, no main (see Resume). A corrupt, truncated,
+// foreign or incompatible image is refused with an error; Load never returns
+// a partly built world.
+func Load(r io.Reader, opts LoadOptions) (*vm.VM, *Meta, error) {
+	meta, payload, err := ReadContainer(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := CheckCompatible(meta); err != nil {
+		return nil, meta, err
+	}
+	v, err := DecodePayload(payload, opts)
+	return v, meta, err
+}
+
+// LoadFile loads the image at path (see Load).
+func LoadFile(path string, opts LoadOptions) (*vm.VM, *Meta, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	return Load(f, opts)
+}
+
+// ErrIncompatible reports an image made by a build whose goja layout differs.
+var ErrIncompatible = errors.New("image is incompatible with this build")
+
+// CheckCompatible refuses images whose heap layout differs from this build's.
+func CheckCompatible(m *Meta) error {
+	if err := heap.Check(); err != nil {
+		return err
+	}
+	if m.Layout != heap.Fingerprint() {
+		return fmt.Errorf("%w: it was made with goja %s (heap layout %s) by Stasis %s; this build has goja %s (heap layout %s): rebuild the image from its scripts",
+			ErrIncompatible, m.GojaVersion, m.Layout, m.StasisVersion, heap.GojaVersion, heap.Fingerprint())
+	}
+	return nil
+}
+
+var decMode = func() cbor.DecMode {
+	m, err := cbor.DecOptions{
+		MaxArrayElements: 1<<31 - 1,
+		MaxMapPairs:      1<<31 - 1,
+		MaxNestedLevels:  8,
+		DupMapKey:        cbor.DupMapKeyEnforcedAPF,
+	}.DecMode()
+	if err != nil {
+		panic(err)
+	}
+	return m
+}()
+
+// corrupt is a decoding failure; it carries a message that says where.
+type corrupt struct{ msg string }
+
+func (l *loader) failf(format string, args ...any) {
+	panic(&corrupt{fmt.Sprintf(format, args...)})
+}
+
+// DecodePayload builds a world from an image payload.
+func DecodePayload(data []byte, opts LoadOptions) (*vm.VM, error) {
+	var p payload
+	if err := decMode.Unmarshal(data, &p); err != nil {
+		return nil, fmt.Errorf("%w: payload: %v", ErrCorrupt, err)
+	}
+	v, err := NewWorld(opts.VM)
+	if err != nil {
+		return nil, err
+	}
+	b, _ := baselineOf(v)
+	l := &loader{v: v, rt: v.Runtime(), b: b, p: &p}
+	err = v.Try("load", func() (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				switch x := r.(type) {
+				case *corrupt:
+					err = fmt.Errorf("%w: %s", ErrCorrupt, x.msg)
+				case *pluginError:
+					err = x.err
+				default:
+					panic(r)
+				}
+			}
+		}()
+		return l.load()
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+type loader struct {
+	v  *vm.VM
+	rt *goja.Runtime
+	b  *baseline
+	p  *payload
+
+	strVals []goja.Value
+	keys    []unistring.String
+	keySet  []bool
+	syms    []*goja.Symbol
+	objs    []*goja.Object
+	stashes []*heap.Stash
+	progs   [][]heap.ProgramInfo
+	ff      *heap.FunctionFactory
+	global  *heap.Stash
+	extras  [][]uint64
+	plugins []natives.Plugin
+
+	creating     []bool
+	brands       []*heap.PrivateEnvType
+	privEnvs     []*heap.PrivateEnv
+	methodArrays [][]goja.Value
+}
+
+func (l *loader) load() error {
+	p := l.p
+	l.global = heap.GlobalStash(l.rt)
+	l.strVals = make([]goja.Value, len(p.Strings))
+	l.keys = make([]unistring.String, len(p.Strings))
+	l.keySet = make([]bool, len(p.Strings))
+	for i, sc := range p.Scripts {
+		s, err := l.v.Scripts().Compile(sc.Name, sc.Source, sc.Strict)
+		if err != nil {
+			return fmt.Errorf("%w: script %d (%s) does not compile: %v", ErrCorrupt, i, sc.Name, err)
+		}
+		l.progs = append(l.progs, heap.Programs(s.Program))
+	}
+	if err := l.matchPlugins(); err != nil {
+		return err
+	}
+	ff, err := heap.NewFunctionFactory(l.rt)
+	if err != nil {
+		return err
+	}
+	l.ff = ff
+	l.symbols()
+	l.createObjects()
+	l.createPrivate()
+	l.stashes = make([]*heap.Stash, len(p.Stashes))
+	for i := range l.stashes {
+		l.stashes[i] = heap.NewStash()
+	}
+	for i, rec := range p.Stashes {
+		l.fillStash(i, rec)
+	}
+	l.fillObjects()
+	l.fillMapped()
+	l.checkGraph()
+	l.applyRoots()
+	l.rebindNatives()
+	return nil
+}
+
+func (l *loader) str(i uint64) string {
+	if i >= uint64(len(l.p.Strings)) {
+		l.failf("string %d out of range", i)
+	}
+	return l.p.Strings[i]
+}
+
+// strValue returns the JS string for index i, made once.
+func (l *loader) strValue(i uint64) goja.Value {
+	s := l.str(i)
+	if v := l.strVals[i]; v != nil {
+		return v
+	}
+	var v goja.Value
+	if u, ok := l.p.Lone[i]; ok {
+		v = goja.StringFromUTF16(u)
+	} else {
+		v = l.rt.ToValue(s)
+	}
+	l.strVals[i] = v
+	return v
+}
+
+// key returns the property name for string index i.
+func (l *loader) key(i uint64) unistring.String {
+	s := l.str(i)
+	if l.keySet[i] {
+		return l.keys[i]
+	}
+	var k unistring.String
+	if u, ok := l.p.Lone[i]; ok {
+		k = unistring.FromUtf16(append([]uint16{0xFEFF}, u...))
+		if len(u) > 0 && !hasNonASCII(u) {
+			k = unistring.String(s)
+		}
+	} else {
+		k = unistring.NewFromString(s)
+	}
+	l.keys[i], l.keySet[i] = k, true
+	return k
+}
+
+func hasNonASCII(u []uint16) bool {
+	for _, c := range u {
+		if c >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *loader) symbols() {
+	for i, rec := range l.p.Symbols {
+		var sym *goja.Symbol
+		switch rec[0] {
+		case 0:
+			sym = l.b.symByNm[l.str(rec[1])]
+			if sym == nil {
+				l.failf("symbol %d: no built-in symbol %q", i, l.str(rec[1]))
+			}
+		case 1:
+			v, err := l.b.symbolFor(goja.Undefined(), l.strValue(rec[1]))
+			if err != nil {
+				return
+			}
+			sym = v.(*goja.Symbol)
+		case 2:
+			v, _ := l.b.symbolCtor(goja.Undefined(), l.strValue(rec[1]))
+			sym = v.(*goja.Symbol)
+		case 3:
+			v, _ := l.b.symbolCtor(goja.Undefined())
+			sym = v.(*goja.Symbol)
+		default:
+			l.failf("symbol %d: unknown kind %d", i, rec[0])
+		}
+		l.syms = append(l.syms, sym)
+	}
+}
+
+// value decodes a value code.
+func (l *loader) value(c uint64) goja.Value {
+	n := c >> 3
+	switch c & 7 {
+	case tagObject:
+		if n >= uint64(len(l.objs)) {
+			l.failf("object %d out of range", n)
+		}
+		if l.objs[n] == nil {
+			l.createLate(int(n))
+		}
+		return l.objs[n]
+	case tagString:
+		return l.strValue(n)
+	case tagInt:
+		return l.rt.ToValue(int64(n))
+	case tagNegInt:
+		return l.rt.ToValue(-int64(n) - 1)
+	case tagFloat:
+		if n >= uint64(len(l.p.Floats)) {
+			l.failf("float %d out of range", n)
+		}
+		return l.rt.ToValue(l.p.Floats[n])
+	case tagSymbol:
+		if n >= uint64(len(l.syms)) {
+			l.failf("symbol %d out of range", n)
+		}
+		return l.syms[n]
+	case tagSpecial:
+		switch n {
+		case specialNone:
+			return nil
+		case specialUndefined:
+			return goja.Undefined()
+		case specialNull:
+			return goja.Null()
+		case specialFalse:
+			return l.rt.ToValue(false)
+		case specialTrue:
+			return l.rt.ToValue(true)
+		}
+		l.failf("unknown special value %d", n)
+	case tagBigInt:
+		if n >= uint64(len(l.p.BigInts)) {
+			l.failf("BigInt %d out of range", n)
+		}
+		z, ok := new(big.Int).SetString(l.p.BigInts[n], 16)
+		if !ok {
+			l.failf("BigInt %d is malformed", n)
+		}
+		return l.rt.ToValue(z)
+	}
+	return nil
+}
+
+// object decodes an object code (undefined means none).
+func (l *loader) object(c uint64) *goja.Object {
+	if c == codeUndefined || c == codeNone || c == code(tagSpecial, specialNull) {
+		return nil
+	}
+	o, ok := l.value(c).(*goja.Object)
+	if !ok {
+		l.failf("value %d is not an object", c)
+	}
+	return o
+}
+
+// cursor reads a column sequentially with bounds checks.
+type cursor struct {
+	l    *loader
+	name string
+	s    []uint64
+	i    int
+}
+
+func (c *cursor) next() uint64 {
+	if c.i >= len(c.s) {
+		c.l.failf("%s: column ends early", c.name)
+	}
+	c.i++
+	return c.s[c.i-1]
+}
+
+func (c *cursor) count(max int) int {
+	n := c.next()
+	if n > uint64(max) {
+		c.l.failf("%s: count %d too large", c.name, n)
+	}
+	return int(n)
+}
+
+var ctorNames = map[objKind]string{
+	okMap: "globalThis.Map", okSet: "globalThis.Set", okDate: "globalThis.Date", okError: "globalThis.Error",
+	okRegExp: "globalThis.RegExp", okWeakMap: "globalThis.WeakMap", okWeakSet: "globalThis.WeakSet",
+	okProxy: "globalThis.Proxy",
+}
+
+func (l *loader) ctor(k objKind) *goja.Object {
+	o := l.b.byName[ctorNames[k]]
+	if o == nil {
+		l.failf("built-in %s is missing", ctorNames[k])
+	}
+	return o
+}
+
+var funcKinds = map[objKind]heap.Kind{
+	okFunction: heap.KindFunction, okGeneratorFunction: heap.KindGeneratorFunction,
+	okAsyncFunction: heap.KindAsyncFunction, okClass: heap.KindClass, okMethod: heap.KindMethod,
+	okGeneratorMethod: heap.KindGeneratorMethod, okAsyncMethod: heap.KindAsyncMethod,
+	okArrow: heap.KindArrow, okAsyncArrow: heap.KindAsyncArrow,
+}
+
+// hasExtra tells which kinds have a record in objectsSection.Extra.
+func hasExtra(k objKind) bool {
+	switch k {
+	case okIntrinsic, okOrdinary, okArray, okSparseArray:
+		return false
+	}
+	return true
+}
+
+// createObjects makes every object of the image (empty), in two rounds:
+// views on buffers need their buffer first.
+func (l *loader) createObjects() {
+	ob := &l.p.Objects
+	l.objs = make([]*goja.Object, len(ob.Kinds))
+	extra := 0
+	intrinsic := 0
+	extras := make([][]uint64, len(ob.Kinds))
+	for i, kb := range ob.Kinds {
+		k := objKind(kb)
+		if k >= numObjKinds {
+			l.failf("object %d: unknown kind %d", i, k)
+		}
+		if hasExtra(k) {
+			if extra >= len(ob.Extra) {
+				l.failf("object %d: extra records end early", i)
+			}
+			extras[i] = ob.Extra[extra]
+			extra++
+		}
+	}
+	rt := l.rt
+	for i, kb := range ob.Kinds {
+		k := objKind(kb)
+		ext := extras[i]
+		need := func(n int) {
+			if len(ext) < n {
+				l.failf("object %d: record too short", i)
+			}
+		}
+		var o *goja.Object
+		var err error
+		switch k {
+		case okIntrinsic:
+			if intrinsic >= len(ob.Intrinsic) {
+				l.failf("object %d: intrinsic names end early", i)
+			}
+			name := l.str(ob.Intrinsic[intrinsic])
+			intrinsic++
+			if o = l.b.byName[name]; o == nil {
+				l.failf("object %d: this build has no built-in %q", i, name)
+			}
+		case okOrdinary:
+			o = rt.NewObject()
+		case okArray:
+			o = rt.NewArray()
+		case okSparseArray:
+			o, err = l.ff.New(heap.KindSparseArray)
+		case okMap, okSet, okError, okWeakMap, okWeakSet:
+			o, err = rt.New(l.ctor(k))
+		case okArguments:
+			o, err = l.ff.New(heap.KindArguments)
+		case okGenerator:
+			o, err = l.ff.New(heap.KindGenerator)
+		case okPromise:
+			p, _, _ := rt.NewPromise()
+			o = rt.ToValue(p).(*goja.Object)
+		case okDate:
+			o, err = rt.New(l.ctor(k), rt.ToValue(0))
+		case okRegExp:
+			need(2)
+			o, err = rt.New(l.ctor(k), l.value(ext[0]), l.value(ext[1]))
+		case okArrayBuffer:
+			need(2)
+			if ext[0] >= uint64(len(l.p.Buffers)) {
+				l.failf("object %d: buffer %d out of range", i, ext[0])
+			}
+			o = rt.ToValue(rt.NewArrayBuffer(append([]byte(nil), l.p.Buffers[ext[0]]...))).(*goja.Object)
+			heap.ArrayBufferOf(o).Detached = ext[1] != 0
+		case okPrimitive, okStringObject:
+			need(1)
+			pv := l.value(ext[0])
+			if pv == nil {
+				l.failf("object %d: boxed value missing", i)
+			}
+			o = pv.ToObject(rt)
+		case okTypedArray, okDataView, okNative, okBound, okProxy:
+			continue // made when first needed: they refer to other objects
+		default:
+			if fk, ok := funcKinds[k]; ok {
+				o, err = l.ff.New(fk)
+			} else {
+				l.failf("object %d: kind %d cannot be created", i, k)
+			}
+		}
+		if err != nil {
+			l.failf("object %d: %v", i, err)
+		}
+		l.objs[i] = o
+	}
+	l.extras = extras
+	l.creating = make([]bool, len(ob.Kinds))
+	for i := range ob.Kinds {
+		if l.objs[i] == nil {
+			l.createLate(i)
+		}
+	}
+}
+
+// createLate makes an object that is built from other objects (a view on a
+// buffer, a bound function, a proxy, a plugin's object), making those first.
+func (l *loader) createLate(i int) {
+	if l.creating == nil || l.creating[i] {
+		l.failf("object %d refers to itself while being made", i)
+	}
+	l.creating[i] = true
+	rt := l.rt
+	k := objKind(l.p.Objects.Kinds[i])
+	ext := l.extras[i]
+	need := func(n int) {
+		if len(ext) < n {
+			l.failf("object %d: record too short", i)
+		}
+	}
+	var o *goja.Object
+	var err error
+	switch k {
+	case okTypedArray:
+		need(4)
+		ctor := l.object(ext[1])
+		if !l.b.typedArrayCtors[ctor] {
+			l.failf("object %d: %s is not a typed array constructor", i, l.b.names[ctor])
+		}
+		l.checkView(i, ext[0], ext[2], ext[3]*uint64(ctor.Get("BYTES_PER_ELEMENT").ToInteger()))
+		o, err = rt.New(ctor, l.value(ext[0]), rt.ToValue(ext[2]), rt.ToValue(ext[3]))
+	case okDataView:
+		need(3)
+		l.checkView(i, ext[0], ext[1], ext[2])
+		o, err = rt.New(l.b.dataViewCtor, l.value(ext[0]), rt.ToValue(ext[1]), rt.ToValue(ext[2]))
+	case okBound:
+		need(3)
+		t := boundTableOf(l.v)
+		if t == nil {
+			l.failf("object %d: this world cannot make bound functions", i)
+		}
+		c := &cursor{l: l, name: fmt.Sprintf("object %d", i), s: ext}
+		target, this := l.value(c.next()), l.value(c.next())
+		args := []goja.Value{this}
+		for n := c.count(len(ext)); n > 0; n-- {
+			args = append(args, l.value(c.next()))
+		}
+		var v goja.Value
+		v, err = t.bind(target, args...)
+		if err == nil {
+			o = v.(*goja.Object)
+			t.add(o, &boundInfo{target: target, this: this, args: args[1:]})
+		}
+	case okProxy:
+		need(4)
+		o, err = l.proxy(ext)
+	case okNative:
+		need(2)
+		p := l.plugin(ext[0])
+		rb, ok := p.(natives.Rebuilder)
+		if !ok {
+			l.failf("object %d: plugin %s cannot rebuild objects", i, p.Name())
+		}
+		o, err = rb.Rebuild(l.v, l.value(ext[1]))
+		if err != nil {
+			panic(&pluginError{fmt.Errorf("plugin %s: %w", p.Name(), err)})
+		}
+	default:
+		l.failf("object %d: kind %d is not made late", i, k)
+	}
+	if err != nil {
+		l.failf("object %d: %v", i, err)
+	}
+	if o == nil {
+		l.failf("object %d was not made", i)
+	}
+	l.objs[i] = o
+}
+
+func (l *loader) proxy(ext []uint64) (*goja.Object, error) {
+	rt := l.rt
+	if ext[2] != 0 { // revoked
+		var target goja.Value = rt.NewObject()
+		if ext[3] != 0 {
+			target = rt.ToValue(func(goja.FunctionCall) goja.Value { return goja.Undefined() })
+		}
+		rev, err := rt.RunString("(function (t) { var r = Proxy.revocable(t, {}); r.revoke(); return r.proxy })")
+		if err != nil {
+			return nil, err
+		}
+		fn, _ := goja.AssertFunction(rev)
+		v, err := fn(goja.Undefined(), target)
+		if err != nil {
+			return nil, err
+		}
+		return v.(*goja.Object), nil
+	}
+	return rt.New(l.ctor(okProxy), l.value(ext[0]), l.value(ext[1]))
+}
+
+func (l *loader) stashRef(c uint64) *heap.Stash {
+	switch c {
+	case 0:
+		return nil
+	case 1:
+		return l.global
+	}
+	if c-2 >= uint64(len(l.stashes)) {
+		l.failf("stash %d out of range", c-2)
+	}
+	return l.stashes[c-2]
+}
+
+func (l *loader) fillStash(i int, rec []uint64) {
+	c := &cursor{l: l, name: fmt.Sprintf("stash %d", i), s: rec}
+	st := l.stashes[i]
+	st.Outer = l.stashRef(c.next())
+	st.FuncType = uint8(c.next())
+	if oc := c.next(); oc != codeNone {
+		st.Obj = l.object(oc)
+	}
+	n := c.count(len(rec))
+	st.Values = make([]goja.Value, n)
+	for j := range st.Values {
+		st.Values[j] = l.value(c.next())
+	}
+	if n := c.count(len(rec)); n > 0 {
+		st.ExtraArgs = make([]goja.Value, n)
+		for j := range st.ExtraArgs {
+			st.ExtraArgs[j] = l.value(c.next())
+		}
+	}
+	if c.next() == 1 {
+		n := c.count(len(rec))
+		st.Names = make(map[unistring.String]uint32, n)
+		for j := 0; j < n; j++ {
+			k := l.key(c.next())
+			st.Names[k] = uint32(c.next())
+		}
+	}
+}
+
+func (l *loader) program(script, index uint64) *goja.Program {
+	if script == 0 {
+		return nil
+	}
+	if script-1 >= uint64(len(l.progs)) || index >= uint64(len(l.progs[script-1])) {
+		l.failf("program %d/%d out of range", script, index)
+	}
+	return l.progs[script-1][index].Program
+}
+
+func (l *loader) programSource(script, index uint64) string {
+	l.program(script, index)
+	return l.progs[script-1][index].Source
+}
+
+// checkView refuses a view whose buffer is not an ArrayBuffer of the image
+// or whose bytes lie outside it.
+func (l *loader) checkView(i int, buf, offset, size uint64) {
+	o := l.object(buf)
+	if o == nil || heap.KindOf(o) != heap.KindArrayBuffer {
+		l.failf("object %d: a view on something that is not an ArrayBuffer", i)
+	}
+	n := uint64(len(heap.ArrayBufferOf(o).Data))
+	if offset > n || size > n-offset {
+		l.failf("object %d: a view of %d bytes at %d on a buffer of %d", i, size, offset, n)
+	}
+}
+
+// checkGraph refuses cycles that would make goja loop forever: in
+// prototype chains and in the chains of scopes and private environments.
+func (l *loader) checkGraph() {
+	const (
+		unseen = iota
+		onPath
+		done
+	)
+	state := make(map[*goja.Object]uint8, len(l.objs))
+	for _, o := range l.objs {
+		var path []*goja.Object
+		for p := o; p != nil && state[p] != done; p = heap.BaseOf(p).Prototype {
+			if heap.KindOf(p) == heap.KindProxy {
+				break
+			}
+			if state[p] == onPath {
+				l.failf("a prototype chain is a cycle")
+			}
+			state[p] = onPath
+			path = append(path, p)
+		}
+		for _, p := range path {
+			state[p] = done
+		}
+	}
+	seen := map[*heap.Stash]bool{}
+	for _, st := range l.stashes {
+		n := 0
+		for s := st; s != nil && !seen[s]; s = s.Outer {
+			if n++; n > len(l.stashes)+1 {
+				l.failf("a chain of scopes is a cycle")
+			}
+		}
+		for s := st; s != nil && !seen[s]; s = s.Outer {
+			seen[s] = true
+		}
+	}
+	for _, e := range l.privEnvs {
+		n := 0
+		for p := e; p != nil; p = p.Outer {
+			if n++; n > len(l.privEnvs)+1 {
+				l.failf("a chain of private environments is a cycle")
+			}
+		}
+	}
+}

@@ -1,0 +1,17 @@
+var app = { handlers: [1, 2, (function () { var p = new Promise(() => {}); p.then(() => 2); return p })()] };
+// save fails: globalThis.app.handlers[2]: promise with pending reactions (not supported yet)
+---
+function* g() { yield* [1, 2, 3] }
+let it = g(); it.next();
+// save fails: it: generator suspended inside yield*
+---
+function* overArray() { for (const x of [1, 2, 3]) yield x }
+let it2 = overArray(); it2.next();
+// save fails: it2: computation suspended inside for-of or for-in
+---
+var rev = Proxy.revocable({}, {});
+// save fails: globalThis.rev.revoke: native function that is not a built-in
+---
+function outer() { return () => arguments.length }
+var broken = outer(1, 2);
+// save fails: globalThis.broken: arrow function reads its parent's arguments (goja cannot restore it)

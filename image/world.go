@@ -1,0 +1,266 @@
+package image
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/dop251/goja"
+	"github.com/stasisvm/stasis/vm"
+	"github.com/stasisvm/stasis/vm/heap"
+)
+
+// NewWorld makes a VM that can be saved: it runs vm.New and then records
+// the pristine built-ins (every object reachable from the global object
+// before user code runs, named by path), against which a save measures
+// the world's changes.
+func NewWorld(opts vm.Options) (*vm.VM, error) {
+	if err := heap.Check(); err != nil {
+		return nil, err
+	}
+	v, err := vm.New(opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.Try("record built-ins", func() error {
+		if err := hookBind(v); err != nil {
+			return err
+		}
+		b, err := newBaseline(v.Runtime())
+		if err != nil {
+			return err
+		}
+		v.SetAttachment(baselineKey{}, b)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+type baselineKey struct{}
+
+func baselineOf(v *vm.VM) (*baseline, error) {
+	b, _ := v.Attachment(baselineKey{}).(*baseline)
+	if b == nil {
+		return nil, fmt.Errorf("this VM was not made by image.NewWorld: its built-ins were not recorded, so it cannot be saved")
+	}
+	return b, nil
+}
+
+// baseline is the pristine state of a world's built-in objects.
+type baseline struct {
+	rt      *goja.Runtime
+	names   map[*goja.Object]string // intrinsic object -> path such as "Array.prototype.push"
+	objects []*goja.Object          // intrinsics in walk order
+	byName  map[string]*goja.Object
+	symName map[*goja.Symbol]string // well-known symbols
+	symByNm map[string]*goja.Symbol
+	props   map[*goja.Object][]propSnap // pristine own properties of each intrinsic
+	proto   map[*goja.Object]*goja.Object
+	ext     map[*goja.Object]bool
+	live    map[*goja.Object]bool // intrinsics whose changes are not saved (stasis.args)
+
+	typedArrayCtors map[*goja.Object]bool
+
+	// Captured intrinsic functions, safe from user changes to the globals.
+	getOwnPropertyNames, getOwnPropertySymbols, getOwnPropertyDescriptor      goja.Callable
+	getPrototypeOf, isExtensible, keyFor                                      goja.Callable
+	symbolCtor, symbolFor, regexpCtor, mapSet, setAdd, weakMapSet, weakSetAdd goja.Callable
+	errorCtor                                                                 goja.Callable
+	defineProperty, deleteProperty, setPrototypeOf, preventExtensions         goja.Callable
+	regexpCtorObj, dataViewCtor, errorCtorObj                                 *goja.Object
+}
+
+// propSnap is one own property of an intrinsic as it was when the world was made.
+type propSnap struct {
+	key          goja.Value // a string or a *goja.Symbol
+	value        goja.Value // data property value
+	get, set     goja.Value // accessor functions (or undefined)
+	accessor     bool
+	writable     bool
+	enumerable   bool
+	configurable bool
+}
+
+func (p propSnap) same(q propSnap) bool {
+	eq := func(a, b goja.Value) bool {
+		if a == nil || b == nil {
+			return a == b
+		}
+		return a.SameAs(b)
+	}
+	return p.accessor == q.accessor && p.writable == q.writable && p.enumerable == q.enumerable &&
+		p.configurable == q.configurable && eq(p.value, q.value) && eq(p.get, q.get) && eq(p.set, q.set)
+}
+
+// seeds are built-in objects not reachable from the global object's properties.
+const seedsScript = `[
+	Object.getPrototypeOf(function*(){}), Object.getPrototypeOf(async function(){}),
+	Object.getPrototypeOf((function*(){})()), Object.getPrototypeOf(Object.getPrototypeOf((function*(){})())),
+	Object.getPrototypeOf([][Symbol.iterator]()), Object.getPrototypeOf(new Map().entries()),
+	Object.getPrototypeOf(new Set().values()), Object.getPrototypeOf(''[Symbol.iterator]()),
+	Object.getPrototypeOf(/a/[Symbol.matchAll]('')), Object.getPrototypeOf(Uint8Array),
+	Object.getPrototypeOf(async () => {}), Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())),
+	(function(){ "use strict"; return Object.getOwnPropertyDescriptor(arguments, "callee").get })(),
+]`
+
+func newBaseline(rt *goja.Runtime) (*baseline, error) {
+	b := &baseline{
+		rt: rt, names: map[*goja.Object]string{}, byName: map[string]*goja.Object{},
+		symName: map[*goja.Symbol]string{}, symByNm: map[string]*goja.Symbol{},
+		props: map[*goja.Object][]propSnap{}, proto: map[*goja.Object]*goja.Object{},
+		ext: map[*goja.Object]bool{}, live: map[*goja.Object]bool{},
+	}
+	fn := func(path ...string) goja.Callable {
+		var o goja.Value = rt.GlobalObject()
+		for _, p := range path {
+			o = o.ToObject(rt).Get(p)
+		}
+		f, ok := goja.AssertFunction(o)
+		if !ok {
+			panic(fmt.Sprintf("built-in %v is not a function", path))
+		}
+		return f
+	}
+	b.getOwnPropertyNames = fn("Object", "getOwnPropertyNames")
+	b.getOwnPropertySymbols = fn("Object", "getOwnPropertySymbols")
+	b.getOwnPropertyDescriptor = fn("Object", "getOwnPropertyDescriptor")
+	b.getPrototypeOf = fn("Object", "getPrototypeOf")
+	b.isExtensible = fn("Object", "isExtensible")
+	b.defineProperty = fn("Object", "defineProperty")
+	b.setPrototypeOf = fn("Object", "setPrototypeOf")
+	b.preventExtensions = fn("Object", "preventExtensions")
+	b.deleteProperty = fn("Reflect", "deleteProperty")
+	b.keyFor = fn("Symbol", "keyFor")
+	b.symbolCtor = fn("Symbol")
+	b.symbolFor = fn("Symbol", "for")
+	b.regexpCtor = fn("RegExp")
+	b.regexpCtorObj = rt.Get("RegExp").ToObject(rt)
+	b.dataViewCtor = rt.Get("DataView").ToObject(rt)
+	b.errorCtorObj = rt.Get("Error").ToObject(rt)
+	b.errorCtor = fn("Error")
+	b.mapSet = fn("Map", "prototype", "set")
+	b.setAdd = fn("Set", "prototype", "add")
+	b.weakMapSet = fn("WeakMap", "prototype", "set")
+	b.weakSetAdd = fn("WeakSet", "prototype", "add")
+
+	type item struct {
+		o    *goja.Object
+		name string
+	}
+	var queue []item
+	add := func(v goja.Value, name string) {
+		switch x := v.(type) {
+		case *goja.Object:
+			if _, seen := b.names[x]; !seen {
+				b.names[x] = name
+				b.byName[name] = x
+				b.objects = append(b.objects, x)
+				queue = append(queue, item{x, name})
+			}
+		case *goja.Symbol:
+			if _, seen := b.symName[x]; !seen {
+				b.symName[x] = name
+				b.symByNm[name] = x
+			}
+		}
+	}
+	add(rt.GlobalObject(), "globalThis")
+	seeds, err := rt.RunString(seedsScript)
+	if err != nil {
+		return nil, fmt.Errorf("record built-ins: %w", err)
+	}
+	seedNames := []string{"%GeneratorFunction.prototype%", "%AsyncFunction.prototype%", "%GeneratorPrototype%",
+		"%GeneratorFunction.prototype.prototype%", "%ArrayIteratorPrototype%", "%MapIteratorPrototype%",
+		"%SetIteratorPrototype%", "%StringIteratorPrototype%", "%RegExpStringIteratorPrototype%",
+		"%TypedArray%", "%AsyncArrowFunction.prototype%", "%IteratorPrototype%", "%ThrowTypeError%"}
+	for len(queue) > 0 || seeds != nil {
+		if len(queue) == 0 {
+			arr := seeds.ToObject(rt)
+			for i, n := range seedNames {
+				add(arr.Get(fmt.Sprint(i)), n)
+			}
+			seeds = nil
+			continue
+		}
+		it := queue[0]
+		queue = queue[1:]
+		snaps, err := b.ownProps(it.o)
+		if err != nil {
+			return nil, fmt.Errorf("record built-ins: %s: %w", it.name, err)
+		}
+		b.props[it.o] = snaps
+		p, _ := b.getPrototypeOf(goja.Undefined(), it.o)
+		if po, ok := p.(*goja.Object); ok {
+			b.proto[it.o] = po
+			add(po, it.name+".__proto__")
+		}
+		e, _ := b.isExtensible(goja.Undefined(), it.o)
+		b.ext[it.o] = e.ToBoolean()
+		// Visit keys in sorted order so every runtime names objects alike.
+		sorted := append([]propSnap(nil), snaps...)
+		sort.SliceStable(sorted, func(i, j int) bool { return keyString(sorted[i].key) < keyString(sorted[j].key) })
+		for _, s := range sorted {
+			name := it.name + "." + keyString(s.key)
+			if s.accessor {
+				add(s.get, name+"#get")
+				add(s.set, name+"#set")
+			} else {
+				add(s.value, name)
+			}
+		}
+	}
+	b.typedArrayCtors = map[*goja.Object]bool{}
+	for _, name := range []string{"Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array",
+		"Int32Array", "Uint32Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array"} {
+		if o := b.byName["globalThis."+name]; o != nil {
+			b.typedArrayCtors[o] = true
+		}
+	}
+	if args, ok := b.byName["globalThis.stasis.args"]; ok {
+		b.live[args] = true
+	}
+	return b, nil
+}
+
+func keyString(k goja.Value) string {
+	if s, ok := k.(*goja.Symbol); ok {
+		return "[" + s.String() + "]"
+	}
+	return k.String()
+}
+
+// ownProps lists o's own properties (string keys then symbols) with their descriptors.
+func (b *baseline) ownProps(o *goja.Object) ([]propSnap, error) {
+	rt := b.rt
+	var out []propSnap
+	for _, lister := range []goja.Callable{b.getOwnPropertyNames, b.getOwnPropertySymbols} {
+		keys, err := lister(goja.Undefined(), o)
+		if err != nil {
+			return nil, err
+		}
+		ko := keys.ToObject(rt)
+		n := int(ko.Get("length").ToInteger())
+		for i := 0; i < n; i++ {
+			k := ko.Get(fmt.Sprint(i))
+			d, err := b.getOwnPropertyDescriptor(goja.Undefined(), o, k)
+			if err != nil {
+				return nil, err
+			}
+			do := d.ToObject(rt)
+			s := propSnap{key: k,
+				enumerable:   do.Get("enumerable").ToBoolean(),
+				configurable: do.Get("configurable").ToBoolean(),
+			}
+			if g := do.Get("get"); g != nil {
+				s.accessor = true
+				s.get, s.set = g, do.Get("set")
+			} else {
+				s.value = do.Get("value")
+				s.writable = do.Get("writable").ToBoolean()
+			}
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
