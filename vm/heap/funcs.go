@@ -21,19 +21,21 @@ var placeholderProgram = goja.MustCompile("<stasis-placeholder>", `(function (k)
 	case 7: return () => {};
 	case 8: return async () => {};
 	case 9: var a = []; a[1e9] = 0; a.length = 0; return a;
+	case 10: return arguments;
+	case 11: return (function* () {})();
 	}
 })`, false)
 
 var placeholderIndex = map[Kind]int{
 	KindFunction: 0, KindGeneratorFunction: 1, KindAsyncFunction: 2, KindClass: 3, KindMethod: 4,
-	KindGeneratorMethod: 5, KindAsyncMethod: 6, KindArrow: 7, KindAsyncArrow: 8, KindSparseArray: 9,
+	KindGeneratorMethod: 5, KindAsyncMethod: 6, KindArrow: 7, KindAsyncArrow: 8, KindSparseArray: 9, KindArguments: 10, KindGenerator: 11,
 }
 
 // FunctionFactory makes placeholder function objects in one runtime.
 type FunctionFactory struct {
 	rt   *goja.Runtime
 	make goja.Callable
-	args [10]goja.Value
+	args [12]goja.Value
 }
 
 // NewFunctionFactory prepares a factory for rt.

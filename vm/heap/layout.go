@@ -145,7 +145,7 @@ const samplesScript = `[
 	new Map([[1,2]]), new Set([1]), new Date(0), /a/g, new Error("e"), new ArrayBuffer(1),
 	new Uint8Array(1), new DataView(new ArrayBuffer(1)), new Number(1), new String("s"),
 	new Proxy({}, {}), new WeakMap(), new WeakSet(), Promise.resolve(1),
-	(function(){ return arguments })(1), (function*(){})(),
+	(function(a){ return arguments })(1), (function*(){})(),
 ]`
 
 // sampleNames lists the goja types, in samplesScript order.
@@ -246,6 +246,8 @@ func checkLayout() layoutState {
 		{reflect.TypeOf(WeakCollection{}), "weakMapObject"},
 		{reflect.TypeOf(weakSetMirror{}), "weakSetObject"},
 		{reflect.TypeOf(PromiseObject{}), "Promise"},
+		{reflect.TypeOf(ArgumentsObject{}), "argumentsObject"},
+		{reflect.TypeOf(GeneratorObject{}), "generatorObject"},
 	}
 	h := sha256.New()
 	fmt.Fprintln(h, GojaVersion)
@@ -260,7 +262,7 @@ func checkLayout() layoutState {
 		"generatorFuncObject": "baseJsFuncObject", "asyncFuncObject": "baseJsFuncObject",
 		"generatorMethodFuncObject": "methodFuncObject", "asyncMethodFuncObject": "methodFuncObject",
 		"asyncArrowFuncObject": "arrowFuncObject", "regexpObject": "baseObject",
-		"argumentsObject": "baseObject", "generatorObject": "baseObject", "funcObject": "baseJsFuncObject",
+		"funcObject": "baseJsFuncObject",
 	}
 	for name, want := range prefixes {
 		if err := embedsFirst(st.types[name], st.types[want]); err != nil {
@@ -269,6 +271,10 @@ func checkLayout() layoutState {
 		}
 	}
 	if err := checkProgramLayout(); err != nil {
+		st.err = fmt.Errorf("goja layout changed: %v", err)
+		return st
+	}
+	if err := checkMapped(&st, arr.Get("28").(*goja.Object)); err != nil {
 		st.err = fmt.Errorf("goja layout changed: %v", err)
 		return st
 	}
@@ -360,7 +366,7 @@ func compatible(m, g reflect.Type, at string, h interface{ Write([]byte) (int, e
 	case m == g:
 		return nil
 	case m == unsafePointer:
-		if g.Kind() == reflect.Ptr || g.Kind() == reflect.Map {
+		if g.Kind() == reflect.Ptr || g.Kind() == reflect.Map || g.Kind() == reflect.Func {
 			return nil
 		}
 	case m == ifaceType:
@@ -381,3 +387,24 @@ func compatible(m, g reflect.Type, at string, h interface{ Write([]byte) (int, e
 	}
 	return fmt.Errorf("%s: type %s, mirror expects %s", at, g, m)
 }
+
+// checkMapped finds goja's mappedProperty type on a sloppy arguments object
+// and checks its mirror.
+func checkMapped(st *layoutState, args *goja.Object) error {
+	b := (*Base)(impl(args))
+	v := b.Values["0"]
+	if v == nil {
+		return fmt.Errorf("arguments sample has no mapped property")
+	}
+	t := reflect.TypeOf(v)
+	if t.String() != "*goja.mappedProperty" {
+		return fmt.Errorf("arguments sample holds %s, want *goja.mappedProperty", t)
+	}
+	st.types["mappedProperty"] = t.Elem()
+	mappedTab = (*iface)(unsafe.Pointer(&v)).tab
+	return compareLayout(reflect.TypeOf(MappedProperty{}), t.Elem(), "mappedProperty", discardHash{})
+}
+
+type discardHash struct{}
+
+func (discardHash) Write(p []byte) (int, error) { return len(p), nil }

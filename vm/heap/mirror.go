@@ -282,3 +282,69 @@ type weakSetMirror struct {
 	Base
 	S WeakMapData
 }
+
+// MappedProperty mirrors goja's mappedProperty: an element of a sloppy
+// arguments object that aliases a parameter's slot in a stash.
+type MappedProperty struct {
+	ValueProperty
+	V *goja.Value
+}
+
+// ArgumentsObject mirrors goja's argumentsObject.
+type ArgumentsObject struct {
+	Base
+	Length int
+}
+
+// GeneratorObject mirrors goja's generatorObject.
+type GeneratorObject struct {
+	Base
+	Gen       Generator
+	Delegated unsafe.Pointer // *iteratorRecord
+	State     uint8
+}
+
+// Generator mirrors goja's generator: a suspended frame.
+type Generator struct {
+	Ctx                                    ExecCtx
+	Vm                                     unsafe.Pointer // *vm
+	Returning                              goja.Value
+	TryStackLen, IterStackLen, RefStackLen uint32
+}
+
+// ExecCtx mirrors goja's execCtx.
+type ExecCtx struct {
+	Context
+	Stack     []goja.Value
+	TryStack  []TryFrame
+	IterStack []IterStackItem
+	RefStack  []iface
+}
+
+// Context mirrors goja's context: a frame's registers.
+type Context struct {
+	Prg       *goja.Program
+	Stash     *Stash
+	PrivEnv   *PrivateEnv
+	NewTarget goja.Value
+	Result    goja.Value
+	Pc, Sb    int
+	Args      int
+}
+
+// TryFrame mirrors goja's tryFrame.
+type TryFrame struct {
+	Exception                        *goja.Exception
+	CallStackLen, IterLen, RefLen    uint32
+	Sp                               int32
+	Stash                            *Stash
+	PrivEnv                          *PrivateEnv
+	CatchPos, FinallyPos, FinallyRet int32
+}
+
+// IterStackItem mirrors goja's iterStackItem.
+type IterStackItem struct {
+	Val  goja.Value
+	F    unsafe.Pointer // iterNextFunc
+	Iter unsafe.Pointer // *iteratorRecord
+}

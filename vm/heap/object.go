@@ -209,3 +209,29 @@ func ProgramPosition(p *goja.Program) int {
 
 // Revoked reports whether the proxy was revoked.
 func (p *ProxyObject) Revoked() bool { return p.Handler.tab == nil }
+
+// mappedTab is the itab of *goja.mappedProperty as a goja.Value; set by Check.
+var mappedTab unsafe.Pointer
+
+// AsMapped returns v as a mapped arguments property, or nil.
+func AsMapped(v goja.Value) *MappedProperty {
+	p := (*iface)(unsafe.Pointer(&v))
+	if p.tab == mappedTab && mappedTab != nil {
+		return (*MappedProperty)(p.data)
+	}
+	return nil
+}
+
+// NewMappedProperty makes a mapped arguments property aliasing *slot.
+func NewMappedProperty(slot *goja.Value, writable, enumerable, configurable bool) goja.Value {
+	rv := reflect.New(layout.types["mappedProperty"])
+	m := (*MappedProperty)(rv.UnsafePointer())
+	m.V, m.Writable, m.Enumerable, m.Configurable = slot, writable, enumerable, configurable
+	return rv.Interface().(goja.Value)
+}
+
+// ArgumentsOf returns o's argumentsObject.
+func ArgumentsOf(o *goja.Object) *ArgumentsObject { return (*ArgumentsObject)(impl(o)) }
+
+// GeneratorOf returns o's generatorObject.
+func GeneratorOf(o *goja.Object) *GeneratorObject { return (*GeneratorObject)(impl(o)) }
