@@ -2,6 +2,7 @@ package image
 
 import (
 	"sort"
+	"unsafe"
 	"weak"
 
 	"github.com/dop251/goja"
@@ -177,7 +178,7 @@ func (s *saver) weakEntries() bool {
 			if key == nil {
 				continue
 			}
-			if idx, ok := s.objs[key]; ok && !s.h.weakDone[i][idx] {
+			if idx, ok := s.objs.get(unsafe.Pointer(key)); ok && !s.h.weakDone[i][idx] {
 				found = append(found, kv{idx, v})
 			}
 		}
@@ -185,7 +186,8 @@ func (s *saver) weakEntries() bool {
 		sort.Slice(found, func(a, b int) bool { return found[a].idx < found[b].idx })
 		for _, e := range found {
 			s.h.weakDone[i][e.idx] = true
-			s.cur = node{idx: s.objs[o]}
+			idx, _ := s.objs.get(unsafe.Pointer(o))
+			s.cur = node{idx: idx}
 			s.p.Weak[i] = append(s.p.Weak[i], code(tagObject, uint64(e.idx)))
 			if isMap {
 				s.p.Weak[i] = append(s.p.Weak[i], s.value(e.val, lMapValue, uint64(e.idx)))

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/dop251/goja"
 	"github.com/dop251/goja/unistring"
@@ -141,16 +142,17 @@ const (
 type progRef struct{ script, index int }
 
 type saver struct {
-	v   *vm.VM
-	rt  *goja.Runtime
-	b   *baseline
-	cls *heap.ValueClassifier
-	p   payload
+	v     *vm.VM
+	rt    *goja.Runtime
+	b     *baseline
+	cls   *heap.ValueClassifier
+	kinds heap.KindClassifier
+	p     payload
 
 	strs                      map[string]uint64
 	floats                    map[uint64]uint64
 	syms                      map[*goja.Symbol]uint64
-	objs                      map[*goja.Object]uint32
+	objs                      *ptrTable      // object pointer -> number
 	list                      []*goja.Object // objects in number order; list[head:] are still to write
 	head                      int
 	objEdge                   []edge
@@ -179,7 +181,7 @@ func newSaver(v *vm.VM, b *baseline, track bool) *saver {
 	s := &saver{
 		v: v, rt: v.Runtime(), b: b, cls: heap.NewValueClassifier(), track: track,
 		strs: map[string]uint64{}, floats: map[uint64]uint64{}, syms: map[*goja.Symbol]uint64{},
-		objs: make(map[*goja.Object]uint32, 1024), stashes: map[*heap.Stash]uint32{}, shapes: map[string]uint64{},
+		objs: newPtrTable(1024), stashes: map[*heap.Stash]uint32{}, shapes: map[string]uint64{},
 		progs: map[*goja.Program]progRef{}, progSrc: map[*goja.Program]string{},
 	}
 	s.global = heap.GlobalStash(s.rt)
@@ -369,11 +371,11 @@ func (s *saver) symbol(sym *goja.Symbol) uint64 {
 
 // ref returns the number of object o, queueing it when first met.
 func (s *saver) ref(o *goja.Object, label uint8, n uint64) uint32 {
-	if i, ok := s.objs[o]; ok {
+	if i, ok := s.objs.get(unsafe.Pointer(o)); ok {
 		return i
 	}
 	i := uint32(len(s.list))
-	s.objs[o] = i
+	s.objs.put(unsafe.Pointer(o), i)
 	if s.track {
 		s.objEdge = append(s.objEdge, edge{from: s.cur, label: label, n: n})
 	}
@@ -425,12 +427,12 @@ var notYet = map[heap.Kind]string{
 // object writes the record of one object.
 func (s *saver) object(o *goja.Object) {
 	ob := &s.p.Objects
-	if name, ok := s.b.names[o]; ok {
+	if _, ok := s.b.isIntrinsic.get(unsafe.Pointer(o)); ok {
 		ob.Kinds = append(ob.Kinds, byte(okIntrinsic))
-		ob.Intrinsic = append(ob.Intrinsic, s.str(name))
+		ob.Intrinsic = append(ob.Intrinsic, s.str(s.b.names[o]))
 		return
 	}
-	k := heap.KindOf(o)
+	k := s.kinds.Kind(o)
 	if p, rec := s.nativeRecord(o); p != nil {
 		if k != heap.KindOrdinary {
 			ob.Kinds = append(ob.Kinds, byte(okNative))

@@ -3,6 +3,7 @@ package image
 import (
 	"fmt"
 	"sort"
+	"unsafe"
 
 	"github.com/dop251/goja"
 	"github.com/stasisvm/stasis/vm"
@@ -61,6 +62,7 @@ type baseline struct {
 	live    map[*goja.Object]bool // intrinsics whose changes are not saved (stasis.args)
 
 	typedArrayCtors map[*goja.Object]bool
+	isIntrinsic     *ptrTable // the keys of names, for the walk's fast test
 
 	// Captured intrinsic functions, safe from user changes to the globals.
 	getOwnPropertyNames, getOwnPropertySymbols, getOwnPropertyDescriptor      goja.Callable
@@ -209,6 +211,10 @@ func newBaseline(rt *goja.Runtime) (*baseline, error) {
 				add(s.value, name)
 			}
 		}
+	}
+	b.isIntrinsic = newPtrTable(len(b.objects))
+	for _, o := range b.objects {
+		b.isIntrinsic.put(unsafe.Pointer(o), 1)
 	}
 	b.typedArrayCtors = map[*goja.Object]bool{}
 	for _, name := range []string{"Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array",

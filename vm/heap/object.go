@@ -25,6 +25,30 @@ func KindOf(o *goja.Object) Kind {
 	return k
 }
 
+// KindClassifier tells kinds quickly by remembering the interface tables
+// of the object types it met; it is not safe for concurrent use.
+type KindClassifier struct {
+	n     int
+	tabs  [32]unsafe.Pointer
+	kinds [32]Kind
+}
+
+// Kind returns the kind of o.
+func (c *KindClassifier) Kind(o *goja.Object) Kind {
+	tab := mirrorOf(o).self.tab
+	for i := 0; i < c.n; i++ {
+		if c.tabs[i] == tab {
+			return c.kinds[i]
+		}
+	}
+	k := KindOf(o)
+	if c.n < len(c.tabs) {
+		c.tabs[c.n], c.kinds[c.n] = tab, k
+		c.n++
+	}
+	return k
+}
+
 // GoTypeName returns the name of o's goja implementation type, for messages.
 func GoTypeName(o *goja.Object) string {
 	return reflect.ValueOf(o).Elem().FieldByName("self").Elem().Type().String()
