@@ -3,7 +3,6 @@ package vm
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/dop251/goja"
 )
@@ -27,16 +26,7 @@ func (v *VM) installConsole() error {
 	return v.rt.GlobalObject().DefineDataProperty("console", c, goja.FLAG_TRUE, goja.FLAG_FALSE, goja.FLAG_TRUE)
 }
 
-// formatArgs formats console arguments the way Node does: strings as they are,
-// other values through the printer, separated by spaces.
+// formatArgs formats console arguments the way Node does (see FormatArgs).
 func (v *VM) formatArgs(args []goja.Value) string {
-	parts := make([]string, len(args))
-	for i, a := range args {
-		if s, ok := a.Export().(string); ok {
-			parts[i] = s
-			continue
-		}
-		parts[i] = a.String()
-	}
-	return strings.Join(parts, " ")
+	return FormatArgs(v.rt, args, InspectOptions{})
 }

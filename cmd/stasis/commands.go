@@ -1,0 +1,131 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/alecthomas/kong"
+	"github.com/stasisvm/stasis/image"
+	"github.com/stasisvm/stasis/repl"
+	"github.com/stasisvm/stasis/vm"
+)
+
+// cli is the command line, as kong reads it. Each command is a struct with
+// a Run(*env) error method; the words after `--` are split off before
+// kong sees the command line (see splitArgs).
+type cli struct {
+	Version kong.VersionFlag `help:"Print the version and exit."`
+
+	Bare      bareCmd      `cmd:"" default:"1" hidden:"" name:"bare-repl" help:"Start a REPL on a fresh world."`
+	Repl      replCmd      `cmd:"" help:"Start a REPL on a fresh world, or resuming IMAGE (bare 'stasis' does the same)."`
+	Run       runCmd       `cmd:"" help:"Run scripts in one world."`
+	SaveImage saveImageCmd `cmd:"" name:"save-image" help:"Run scripts, then save the world to an image."`
+	LoadImage loadImageCmd `cmd:"" name:"load-image" help:"Resume an image, then run scripts in it."`
+}
+
+const scriptsHelp = `Scripts run as classic scripts in one shared global scope, in order, as
+<script> tags do in a page: a top-level var, function, let, const or class of
+one script is visible to the scripts after it.
+
+Words after -- are given to the world as stasis.args (and, when an image is
+resumed, to its main function), as in: stasis run app.js -- --port 8080`
+
+type runCmd struct {
+	Scripts []string `arg:"" name:"script" help:"Scripts to run, in order."`
+}
+
+func (c *runCmd) Help() string {
+	return scriptsHelp
+}
+
+func (c *runCmd) Run(e *env) error {
+	v, err := image.NewWorld(worldOptions(e))
+	if err != nil {
+		return err
+	}
+	return runScripts(v, c.Scripts)
+}
+
+type saveImageCmd struct {
+	Out     string   `short:"o" required:"" placeholder:"OUT" help:"Image file to write (replaced atomically)."`
+	Base    string   `short:"i" placeholder:"BASE" help:"Start from this image (its resume hooks and main run first) instead of a fresh world."`
+	Scripts []string `arg:"" name:"script" help:"Scripts to run before saving, in order."`
+}
+
+func (c *saveImageCmd) Help() string {
+	return "Starts from a fresh world (or resumes BASE), runs the scripts' top-level code\n" +
+		"and microtasks, runs the stasis.onSave hooks, then saves the world to OUT.\n" +
+		"Pending timers are not run: they are saved and fire after a later load.\n\n" + scriptsHelp
+}
+
+func (c *saveImageCmd) Run(e *env) error {
+	var v *vm.VM
+	var err error
+	if c.Base != "" {
+		v, err = resumeImage(c.Base, e, true)
+	} else {
+		v, err = image.NewWorld(worldOptions(e))
+	}
+	if err != nil {
+		return err
+	}
+	if err := runScripts(v, c.Scripts); err != nil {
+		return err
+	}
+	if err := image.RunSaveHooks(v); err != nil {
+		return err
+	}
+	return image.SaveFile(c.Out, v, image.SaveOptions{})
+}
+
+type loadImageCmd struct {
+	Image   string   `arg:"" help:"Image file to resume."`
+	Scripts []string `arg:"" optional:"" name:"script" help:"Scripts to run after resuming, in order."`
+}
+
+func (c *loadImageCmd) Help() string {
+	return "Loads IMAGE, runs its stasis.onResume hooks in order, calls the function given\n" +
+		"to stasis.setMain (if any) with the words after --, then runs the scripts in the resumed world.\n\n" + scriptsHelp
+}
+
+func (c *loadImageCmd) Run(e *env) error {
+	v, err := resumeImage(c.Image, e, true)
+	if err != nil {
+		return err
+	}
+	return runScripts(v, c.Scripts)
+}
+
+// bareCmd is what a bare `stasis` runs: kong's default command may take no
+// arguments, so it is a hidden twin of `repl` without IMAGE.
+type bareCmd struct{}
+
+func (c *bareCmd) Run(e *env) error { return (&replCmd{}).Run(e) }
+
+type replCmd struct {
+	Image string `arg:"" optional:"" help:"Image file to resume (its resume hooks run, not its main function)."`
+}
+
+func (c *replCmd) Help() string {
+	return "Reads JavaScript a line at a time, runs it and prints the result. On a terminal\n" +
+		"the line can be edited; from a pipe, lines are read with no prompt.\n" +
+		"Type .help in the REPL for its commands (.save-image FILE saves the world).\n\n" +
+		"Words after -- are given to the world as stasis.args."
+}
+
+func (c *replCmd) Run(e *env) error {
+	var v *vm.VM
+	var err error
+	if c.Image != "" {
+		v, err = resumeImage(c.Image, e, false)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "Resumed %s\n", c.Image)
+	} else {
+		v, err = image.NewWorld(worldOptions(e))
+		if err != nil {
+			return err
+		}
+	}
+	return repl.Run(v, e.stdin, e.stdout, e.stderr, repl.Options{Colors: colorful(e.stdout)})
+}

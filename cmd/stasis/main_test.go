@@ -1,0 +1,218 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// writeFiles writes name -> content into dir.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// stasis runs the CLI in-process in dir and returns its status and output.
+func stasis(t *testing.T, dir, stdin string, args ...string) (status int, stdout, stderr string) {
+	t.Helper()
+	if dir != "" {
+		t.Chdir(dir)
+	}
+	var out, errOut bytes.Buffer
+	status = run(args, strings.NewReader(stdin), &out, &errOut)
+	return status, out.String(), errOut.String()
+}
+
+var scripts = map[string]string{
+	"a.js":          "var greeting = 'hello'; let count = 1; console.log('a', stasis.args.join(','));\n",
+	"b.js":          "count++; console.log(greeting, count);\n",
+	"throw.js":      "function f() { throw new Error('boom'); }\nf();\n",
+	"syntax.js":     "var = ;\n",
+	"unsaveable.js": "function outer() { return () => arguments.length }\nvar broken = outer(1, 2);\n",
+	"app.js": "var saved = 'from the image';\n" +
+		"stasis.onResume(function () { console.log('resumed'); });\n" +
+		"stasis.setMain(function (a, b) { console.log('main', a, b, saved); });\n",
+	"after.js":   "console.log('after', saved);\n",
+	"broken.img": "this is not an image",
+}
+
+func TestCLI(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		stdin      string
+		status     int
+		stdout     []string // substrings stdout must hold
+		stderr     []string // substrings stderr must hold
+		stderrLine bool     // stderr must be exactly one line
+	}{
+		{name: "version", args: []string{"--version"}, stdout: []string{"stasis 0.1.0"}},
+		{name: "help", args: []string{"--help"}, stdout: []string{"Usage: stasis", "run", "save-image", "load-image", "repl"}},
+		{name: "help run", args: []string{"run", "--help"}, stdout: []string{"Usage: stasis run <script> ...", "classic scripts", "Words after --"}},
+		{name: "help save-image", args: []string{"save-image", "--help"}, stdout: []string{"Usage: stasis save-image --out=OUT <script> ...", "-o, --out=OUT", "-i, --base=BASE", "onSave", "--base=BASE"}},
+		{name: "help load-image", args: []string{"load-image", "--help"}, stdout: []string{"Usage: stasis load-image <image> [<script> ...]", "stasis.setMain", "Words after --"}},
+		{name: "help repl", args: []string{"repl", "--help"}, stdout: []string{"Usage: stasis repl [<image>]", ".help"}},
+
+		{name: "unknown command", args: []string{"frobnicate"}, status: 2, stderr: []string{"stasis: "}, stderrLine: true},
+		{name: "unknown flag", args: []string{"run", "--nope", "a.js"}, status: 2, stderr: []string{"stasis run: ", "--nope"}, stderrLine: true},
+		{name: "run without scripts", args: []string{"run"}, status: 2, stderr: []string{"stasis run: "}, stderrLine: true},
+		{name: "save-image without -o", args: []string{"save-image", "a.js"}, status: 2, stderr: []string{"stasis save-image: ", "--out"}, stderrLine: true},
+		{name: "load-image without image", args: []string{"load-image"}, status: 2, stderrLine: true},
+		{name: "repl with two images", args: []string{"repl", "a.img", "b.img"}, status: 2, stderrLine: true},
+
+		{name: "run", args: []string{"run", "a.js", "b.js", "--", "x", "y"}, stdout: []string{"a x,y\nhello 2\n"}},
+		{name: "run missing file", args: []string{"run", "a.js", "missing.js"}, status: 1,
+			stdout: []string{"a"}, stderr: []string{"run: missing.js: no such file or directory\n"}, stderrLine: true},
+		{name: "run JS error", args: []string{"run", "throw.js"}, status: 1,
+			stderr: []string{"run: Error: boom\n", "at f (throw.js:1:", "throw.js:2:"}},
+		{name: "run syntax error", args: []string{"run", "syntax.js"}, status: 1,
+			stderr: []string{"run: SyntaxError", "syntax.js"}, stderrLine: true},
+		{name: "load-image missing", args: []string{"load-image", "missing.img"}, status: 1,
+			stderr: []string{"load-image: missing.img: no such file or directory\n"}, stderrLine: true},
+		{name: "load-image broken", args: []string{"load-image", "broken.img"}, status: 1,
+			stderr: []string{"load-image: broken.img: "}, stderrLine: true},
+		{name: "save-image refused", args: []string{"save-image", "-o", "u.img", "unsaveable.js"}, status: 1,
+			stderr: []string{"save-image: globalThis.broken: ", "arguments"}, stderrLine: true},
+		{name: "save-image JS error", args: []string{"save-image", "-o", "t.img", "throw.js"}, status: 1,
+			stderr: []string{"save-image: Error: boom\n"}},
+
+		{name: "bare stasis is a REPL", stdin: "1 + 1\ngreeting\n", stdout: []string{"2\n"}, stderr: []string{"Uncaught ReferenceError"}},
+		{name: "repl", args: []string{"repl", "--", "q"}, stdin: "stasis.args[0]\n", stdout: []string{"q"}},
+		{name: "repl missing image", args: []string{"repl", "missing.img"}, status: 1,
+			stderr: []string{"repl: missing.img: no such file or directory\n"}, stderrLine: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFiles(t, dir, scripts)
+			status, stdout, stderr := stasis(t, dir, tt.stdin, tt.args...)
+			if status != tt.status {
+				t.Errorf("status %d, want %d\nstdout: %s\nstderr: %s", status, tt.status, stdout, stderr)
+			}
+			for _, s := range tt.stdout {
+				if !strings.Contains(stdout, s) {
+					t.Errorf("stdout lacks %q:\n%s", s, stdout)
+				}
+			}
+			for _, s := range tt.stderr {
+				if !strings.Contains(stderr, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, stderr)
+				}
+			}
+			if tt.stderrLine && strings.Count(stderr, "\n") != 1 {
+				t.Errorf("stderr is not one line:\n%s", stderr)
+			}
+			if tt.status == 0 && tt.stdin == "" && stderr != "" {
+				t.Errorf("unexpected stderr:\n%s", stderr)
+			}
+		})
+	}
+}
+
+func TestSaveAndLoadImage(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, scripts)
+	status, _, stderr := stasis(t, dir, "", "save-image", "-o", "app.img", "app.js")
+	if status != 0 {
+		t.Fatalf("save-image: status %d: %s", status, stderr)
+	}
+	status, stdout, stderr := stasis(t, dir, "", "load-image", "app.img", "after.js", "--", "x", "y")
+	if status != 0 {
+		t.Fatalf("load-image: status %d: %s", status, stderr)
+	}
+	if want := "resumed\nmain x y from the image\nafter from the image\n"; stdout != want {
+		t.Errorf("load-image printed %q, want %q", stdout, want)
+	}
+
+	// A base image: its hooks and main run, then the new script, and the result is saved.
+	writeFiles(t, dir, map[string]string{"more.js": "saved += ' and more';\n"})
+	status, stdout, stderr = stasis(t, dir, "", "save-image", "-i", "app.img", "-o", "more.img", "more.js", "--", "1", "2")
+	if status != 0 {
+		t.Fatalf("save-image -i: status %d: %s", status, stderr)
+	}
+	if want := "resumed\nmain 1 2 from the image\n"; stdout != want {
+		t.Errorf("save-image -i printed %q, want %q", stdout, want)
+	}
+	status, stdout, stderr = stasis(t, dir, "1 + 1\nsaved\n", "repl", "more.img")
+	if status != 0 {
+		t.Fatalf("repl more.img: status %d: %s", status, stderr)
+	}
+	if stderr != "Resumed more.img\n" {
+		t.Errorf("repl more.img: stderr %q", stderr)
+	}
+	// Resume hooks run, main does not.
+	if want := "resumed\n2\n'from the image and more'\n"; stdout != want {
+		t.Errorf("repl more.img printed %q, want %q", stdout, want)
+	}
+
+	// A failing main is a JS error with its context.
+	writeFiles(t, dir, map[string]string{"badmain.js": "stasis.setMain(function () { throw new TypeError('no args'); });\n"})
+	if status, _, stderr := stasis(t, dir, "", "save-image", "-o", "bad.img", "badmain.js"); status != 0 {
+		t.Fatalf("save-image badmain: status %d: %s", status, stderr)
+	}
+	status, _, stderr = stasis(t, dir, "", "load-image", "bad.img")
+	if status != 1 || !strings.HasPrefix(stderr, "load-image: main: TypeError: no args\n\tat ") {
+		t.Errorf("load-image bad.img: status %d, stderr %q", status, stderr)
+	}
+}
+
+// TestBinary builds the real command and checks its exit statuses and streams.
+func TestBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "stasis")
+	if runtime.GOOS == "windows" {
+		bin += ".exe"
+	}
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	writeFiles(t, dir, scripts)
+	tests := []struct {
+		args   []string
+		status int
+		stdout string
+	}{
+		{[]string{"--version"}, 0, "stasis 0.1.0\n"},
+		{[]string{"run", "a.js", "b.js", "--", "z"}, 0, "a z\nhello 2\n"},
+		{[]string{"run", "throw.js"}, 1, ""},
+		{[]string{"run"}, 2, ""},
+		{[]string{"--bogus"}, 2, ""},
+	}
+	for _, tt := range tests {
+		cmd := exec.Command(bin, tt.args...)
+		cmd.Dir = dir
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		status := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			status = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if status != tt.status || stdout.String() != tt.stdout {
+			t.Errorf("stasis %s: status %d, stdout %q; want %d, %q (stderr %q)",
+				strings.Join(tt.args, " "), status, stdout.String(), tt.status, tt.stdout, stderr.String())
+		}
+	}
+	// The REPL from a pipe: no prompt, results on stdout.
+	cmd := exec.Command(bin)
+	cmd.Dir = dir
+	cmd.Stdin = strings.NewReader("var x = 20\nx * 2\n")
+	out, err := cmd.Output()
+	if err != nil || string(out) != "undefined\n40\n" {
+		t.Errorf("stasis < input: %v, stdout %q", err, out)
+	}
+}

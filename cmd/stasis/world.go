@@ -1,0 +1,87 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/dop251/goja"
+	"github.com/stasisvm/stasis/image"
+	"github.com/stasisvm/stasis/vm"
+)
+
+// worldOptions are the options of every world the CLI makes or loads.
+// Native plugins (timers, fs, require) will be added to Setup here.
+func worldOptions(e *env) vm.Options {
+	return vm.Options{Stdout: e.stdout, Stderr: e.stderr, Args: e.args}
+}
+
+// runScripts reads each file and runs it as a classic script in v, in order,
+// stopping at the first error.
+func runScripts(v *vm.VM, paths []string) error {
+	for _, p := range paths {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return fileError(p, err)
+		}
+		if _, err := v.RunScript(p, string(src)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// resumeImage loads the image at path and runs its resume hooks, and then
+// its main function with the words after `--` when withMain is set.
+func resumeImage(path string, e *env, withMain bool) (*vm.VM, error) {
+	v, _, err := image.LoadFile(path, image.LoadOptions{VM: worldOptions(e)})
+	if err != nil {
+		return nil, fileError(path, err)
+	}
+	if withMain {
+		err = image.Resume(v, e.args)
+	} else {
+		err = image.RunResumeHooks(v)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// fileError names the file an error is about, once: "broken.img: image is
+// corrupt: …" or "missing.js: no such file or directory".
+func fileError(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == path {
+		return fmt.Errorf("%s: %w", path, pe.Err)
+	}
+	if strings.HasPrefix(err.Error(), path+":") {
+		return err
+	}
+	return fmt.Errorf("%s: %w", path, err)
+}
+
+// describe renders err for stderr: one line, except that an uncaught
+// JavaScript exception is followed by its JavaScript stack.
+func describe(err error) (text string) {
+	defer func() {
+		// Printing a thrown object calls its toString, which may throw too.
+		if recover() != nil {
+			text = "uncaught exception (its toString threw while printing it)"
+		}
+	}()
+	var ex *goja.Exception
+	if !errors.As(err, &ex) {
+		return err.Error()
+	}
+	msg, short := err.Error(), ex.Error()
+	full := strings.TrimRight(ex.String(), "\n")
+	if strings.HasSuffix(msg, short) {
+		// Keep the context the error was wrapped in ("main: ", "stasis.onResume hook 1: ").
+		return msg[:len(msg)-len(short)] + full
+	}
+	return full
+}

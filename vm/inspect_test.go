@@ -1,0 +1,84 @@
+package vm
+
+import (
+	"bytes"
+	"testing"
+)
+
+func TestInspect(t *testing.T) {
+	cases := []struct{ src, want string }{
+		{`"ab"`, `'ab'`},
+		{`"it's"`, `"it's"`},
+		{`-0`, `-0`},
+		{`[1.5, NaN, -Infinity, 12n, true, null, undefined]`, `[ 1.5, NaN, -Infinity, 12n, true, null, undefined ]`},
+		{`({a: 1, 'b-c': 'x', [Symbol('s')]: 2})`, `{ a: 1, 'b-c': 'x', [Symbol(s)]: 2 }`},
+		{`({})`, `{}`},
+		{`[]`, `[]`},
+		{`[1, , , 4]`, `[ 1, <2 empty items>, 4 ]`},
+		{`(function(){ var a = [1]; a.x = 2; return a })()`, `[ 1, x: 2 ]`},
+		{`({a: {b: {c: {d: 1}}}})`, `{ a: { b: { c: [Object] } } }`},
+		{`({a: [[[[1]]]]})`, `{ a: [ [ [Array] ] ] }`},
+		{`new Map([['a', 1], [{}, 2]])`, `Map(2) { 'a' => 1, {} => 2 }`},
+		{`new Set([1])`, `Set(1) { 1 }`},
+		{`class Point { constructor() { this.x = 1; this.y = 2 } }; new Point`, `Point { x: 1, y: 2 }`},
+		{`Object.assign(Object.create(null), {a: 1})`, `[Object: null prototype] { a: 1 }`},
+		{`function named() {}; named`, `[Function: named]`},
+		{`(() => {})`, `[Function (anonymous)]`},
+		{`class A {}; class B extends A {}; B`, `[class B extends A]`},
+		{`async function af() {}; af`, `[AsyncFunction: af]`},
+		{`function* g() {}; g`, `[GeneratorFunction: g]`},
+		{`({get x() { return 1 }, set y(v) {}})`, `{ x: [Getter], y: [Setter] }`},
+		{`var o = {name: 'o'}; o.self = o; o`, `<ref *1> { name: 'o', self: [Circular *1] }`},
+		{`new Date(0)`, `1970-01-01T00:00:00.000Z`},
+		{`new Date(NaN)`, `Invalid Date`},
+		{`/a+/g`, `/a+/g`},
+		{`new Number(3)`, `[Number: 3]`},
+		{`new String('s')`, `[String: 's']`},
+		{`new Uint8Array([1, 2, 3])`, `Uint8Array(3) [ 1, 2, 3 ]`},
+		{`new ArrayBuffer(2)`, `ArrayBuffer { [Uint8Contents]: <00 00>, byteLength: 2 }`},
+		{`Promise.resolve(1)`, `Promise { 1 }`},
+		{`new Promise(() => {})`, `Promise { <pending> }`},
+		{`new WeakMap()`, `WeakMap { <items unknown> }`},
+		{`Array.from({length: 102}, (_, i) => i).length`, `102`},
+	}
+	for _, c := range cases {
+		v, err := New(Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := v.RunScript("case.js", c.src)
+		if err != nil {
+			t.Fatalf("%s: %v", c.src, err)
+		}
+		if got := Inspect(v.Runtime(), res, InspectOptions{}); got != c.want {
+			t.Errorf("%s:\n got %s\nwant %s", c.src, got, c.want)
+		}
+	}
+}
+
+func TestInspectLongArray(t *testing.T) {
+	v, _ := New(Options{})
+	res, _ := v.RunScript("a.js", `Array.from({length: 150}, (_, i) => i)`)
+	got := Inspect(v.Runtime(), res, InspectOptions{})
+	if want := "... 50 more items\n]"; !bytes.HasSuffix([]byte(got), []byte(want)) {
+		t.Errorf("got %q, want it to end with %q", got[len(got)-40:], want)
+	}
+}
+
+func TestConsole(t *testing.T) {
+	var out, errOut bytes.Buffer
+	v, err := New(Options{Stdout: &out, Stderr: &errOut})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = v.RunScript("c.js", `console.log("a", 1, {b: [2]}, "%s=%d", "x", 5); console.info("%s is %d%%", "rate", 50); console.error(new Map([[1, 2]])); console.warn("w")`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := out.String(), "a 1 { b: [ 2 ] } %s=%d x 5\nrate is 50%\n"; got != want {
+		t.Errorf("stdout %q, want %q", got, want)
+	}
+	if got, want := errOut.String(), "Map(1) { 1 => 2 }\nw\n"; got != want {
+		t.Errorf("stderr %q, want %q", got, want)
+	}
+}
