@@ -127,6 +127,8 @@ type loader struct {
 	extras  [][]uint64
 	plugins []natives.Plugin
 
+	programsOf map[*vm.Script][]heap.ProgramInfo
+
 	creating     []bool
 	brands       []*heap.PrivateEnvType
 	privEnvs     []*heap.PrivateEnv
@@ -136,15 +138,19 @@ type loader struct {
 func (l *loader) load() error {
 	p := l.p
 	l.global = heap.GlobalStash(l.rt)
+	l.programsOf = map[*vm.Script][]heap.ProgramInfo{}
+	l.v.SetAttachment(programsKey{}, l.programsOf)
 	l.strVals = make([]goja.Value, len(p.Strings))
 	l.keys = make([]unistring.String, len(p.Strings))
 	l.keySet = make([]bool, len(p.Strings))
 	for i, sc := range p.Scripts {
-		s, err := l.v.Scripts().Compile(sc.Name, sc.Source, sc.Strict)
+		c, err := programCache.compile(sc.Name, sc.Source, sc.Strict)
 		if err != nil {
 			return fmt.Errorf("%w: script %d (%s) does not compile: %v", ErrCorrupt, i, sc.Name, err)
 		}
-		l.progs = append(l.progs, heap.Programs(s.Program))
+		script := l.v.Scripts().Insert(sc.Name, sc.Source, sc.Strict, c.prg)
+		l.progs = append(l.progs, c.infos)
+		l.programsOf[script] = c.infos
 	}
 	if err := l.matchPlugins(); err != nil {
 		return err

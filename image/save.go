@@ -196,7 +196,7 @@ func newSaver(v *vm.VM, b *baseline, track bool) *saver {
 	}
 	for i, sc := range v.Scripts().All() {
 		s.p.Scripts = append(s.p.Scripts, scriptRecord{Name: sc.Name, Source: sc.Source, Strict: sc.Strict})
-		for j, pi := range heap.Programs(sc.Program) {
+		for j, pi := range programsOf(v, sc) {
 			s.progs[pi.Program] = progRef{i, j}
 			s.progSrc[pi.Program] = pi.Source
 		}

@@ -1,0 +1,99 @@
+package image
+
+import (
+	"crypto/sha256"
+	"sync"
+
+	"github.com/dop251/goja"
+	"github.com/stasisvm/stasis/vm"
+	"github.com/stasisvm/stasis/vm/heap"
+)
+
+// Compiled programs belong to no runtime and may be shared by many, also
+// concurrently (goja documents this; GOJA-INTERNALS §9). A process that
+// loads images again and again (a server making a fresh world per request,
+// a test suite) keeps the scripts it compiled here, keyed by a hash of
+// their name, mode and source, so a warm load compiles nothing.
+
+type compiled struct {
+	prg   *goja.Program
+	infos []heap.ProgramInfo
+	size  int
+}
+
+type scriptCache struct {
+	mu    sync.Mutex
+	m     map[[32]byte]*compiled
+	order [][32]byte // insertion order, for eviction
+	bytes int
+}
+
+// maxCacheBytes bounds the source bytes whose compiled form is kept.
+const maxCacheBytes = 64 << 20
+
+var programCache = &scriptCache{m: map[[32]byte]*compiled{}}
+
+func cacheKey(name, src string, strict bool) [32]byte {
+	h := sha256.New()
+	mode := "sloppy\x00"
+	if strict {
+		mode = "strict\x00"
+	}
+	h.Write([]byte(mode))
+	h.Write([]byte(name))
+	h.Write([]byte{0})
+	h.Write([]byte(src))
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
+}
+
+// compile returns the compiled script and its program tree, from the cache
+// when it was compiled before.
+func (c *scriptCache) compile(name, src string, strict bool) (*compiled, error) {
+	k := cacheKey(name, src, strict)
+	c.mu.Lock()
+	if e, ok := c.m[k]; ok {
+		c.mu.Unlock()
+		return e, nil
+	}
+	c.mu.Unlock()
+	p, err := goja.Compile(name, src, strict)
+	if err != nil {
+		return nil, err
+	}
+	e := &compiled{prg: p, infos: heap.Programs(p), size: len(src)}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.m[k]; ok {
+		return old, nil
+	}
+	c.m[k] = e
+	c.order = append(c.order, k)
+	c.bytes += e.size
+	for c.bytes > maxCacheBytes && len(c.order) > 1 {
+		old := c.order[0]
+		c.order = c.order[1:]
+		c.bytes -= c.m[old].size
+		delete(c.m, old)
+	}
+	return e, nil
+}
+
+type programsKey struct{}
+
+// programsOf returns the program tree of a registered script, listed once
+// per world: every save needs it, and scripts never change.
+func programsOf(v *vm.VM, s *vm.Script) []heap.ProgramInfo {
+	m, _ := v.Attachment(programsKey{}).(map[*vm.Script][]heap.ProgramInfo)
+	if m == nil {
+		m = map[*vm.Script][]heap.ProgramInfo{}
+		v.SetAttachment(programsKey{}, m)
+	}
+	infos, ok := m[s]
+	if !ok {
+		infos = heap.Programs(s.Program)
+		m[s] = infos
+	}
+	return infos
+}

@@ -1,0 +1,122 @@
+package image
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/dop251/goja"
+	"github.com/stasisvm/stasis/image/imagetest"
+	"github.com/stasisvm/stasis/vm"
+)
+
+// cpuScript defines work() and makes it through a closure, a class and a
+// Map, so the resumed world runs rebuilt functions and scopes.
+const cpuScript = `
+	class Vec { constructor(x, y) { this.x = x; this.y = y } add(o) { return new Vec(this.x + o.x, this.y + o.y) } }
+	function makeWork() {
+		const cache = new Map();
+		let calls = 0;
+		return function work(n) {
+			calls++;
+			let v = new Vec(0, 0), s = 0;
+			for (let i = 0; i < n; i++) { v = v.add(new Vec(i, 1)); s += (i * 31) % 7; if (i % 100 === 0) cache.set(i % 1000, s) }
+			return s + v.x + cache.size;
+		};
+	}
+	var work = makeWork();
+`
+
+func benchWork(b *testing.B, fn goja.Callable, rt *goja.Runtime) {
+	arg := rt.ToValue(20000)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := fn(goja.Undefined(), arg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRun compares code running in plain goja, in a Stasis world, and
+// in a world resumed from an image: the three should be within noise.
+func BenchmarkRun(b *testing.B) {
+	b.Run("PlainGoja", func(b *testing.B) {
+		rt := goja.New()
+		if _, err := rt.RunString(cpuScript); err != nil {
+			b.Fatal(err)
+		}
+		fn, _ := goja.AssertFunction(rt.Get("work"))
+		benchWork(b, fn, rt)
+	})
+	b.Run("StasisWorld", func(b *testing.B) {
+		v := benchWorld(b, cpuScript)
+		fn, _ := goja.AssertFunction(v.Runtime().Get("work"))
+		benchWork(b, fn, v.Runtime())
+	})
+	b.Run("ResumedWorld", func(b *testing.B) {
+		v := benchWorld(b, cpuScript)
+		var buf bytes.Buffer
+		if err := Save(&buf, v, SaveOptions{}); err != nil {
+			b.Fatal(err)
+		}
+		v2, _, err := Load(&buf, LoadOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		fn, _ := goja.AssertFunction(v2.Runtime().Get("work"))
+		benchWork(b, fn, v2.Runtime())
+	})
+}
+
+// BenchmarkLibraries saves and loads a world with lodash and marked loaded,
+// against running the two libraries' sources in a fresh world.
+func BenchmarkLibraries(b *testing.B) {
+	var srcs []string
+	for _, lib := range []struct{ pkg, file string }{{"lodash@4.17.21", "lodash.js"}, {"marked@4.3.0", "lib/marked.umd.js"}} {
+		src, err := os.ReadFile(filepath.Join(imagetest.Package(b, lib.pkg), lib.file))
+		if err != nil {
+			b.Fatal(err)
+		}
+		srcs = append(srcs, string(src))
+	}
+	build := func() *vm.VM {
+		v, err := NewWorld(vm.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i, s := range srcs {
+			if _, err := v.RunScript([]string{"lodash.js", "marked.js"}[i], s); err != nil {
+				b.Fatal(err)
+			}
+		}
+		return v
+	}
+	b.Run("RunSources", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			build()
+		}
+	})
+	v := build()
+	var img bytes.Buffer
+	if err := Save(&img, v, SaveOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("Save", func(b *testing.B) {
+		var buf bytes.Buffer
+		for i := 0; i < b.N; i++ {
+			buf.Reset()
+			if err := Save(&buf, v, SaveOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(buf.Len()), "bytes")
+	})
+	b.Run("Load", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, _, err := Load(bytes.NewReader(img.Bytes()), LoadOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
