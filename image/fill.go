@@ -20,7 +20,7 @@ func (l *loader) fillObjects() {
 	j := 0 // index among non-intrinsic objects
 	for i, kb := range ob.Kinds {
 		k := objKind(kb)
-		if k == okIntrinsic || k == okNative || k == okProxy {
+		if k == okIntrinsic || k == okNative || k == okProxy || k == okResolver {
 			continue
 		}
 		if j >= len(ob.Proto) || j >= len(ob.Shape) || j >= len(ob.Flags) {
@@ -112,11 +112,7 @@ func (l *loader) fillObjects() {
 			}
 			heap.ArgumentsOf(o).Length = int(ext[0])
 		case okPromise:
-			if len(ext) < 3 {
-				l.failf("object %d: record too short", i)
-			}
-			p := heap.PromiseOf(o)
-			p.State, p.Result, p.Handled = goja.PromiseState(ext[0]), l.value(ext[1]), ext[2] != 0
+			l.fillPromise(i, o, ext)
 		case okDate:
 			if len(ext) < 1 {
 				l.failf("object %d: record too short", i)

@@ -138,18 +138,6 @@ func (s *saver) proxy(o *goja.Object) []uint64 {
 	return []uint64{s.value(px.Target(), lInternal, 0), s.value(px.Handler(), lInternal, 1), 0, b2u(callable)}
 }
 
-func (s *saver) promise(o *goja.Object) []uint64 {
-	p := heap.PromiseOf(o)
-	if len(p.FulfillReactions)+len(p.RejectReactions) > 0 {
-		s.fail("promise with pending reactions (not supported yet)")
-	}
-	res := codeNone
-	if p.Result != nil {
-		res = s.value(p.Result, lInternal, 0)
-	}
-	return []uint64{uint64(p.State), res, b2u(p.Handled)}
-}
-
 // weak registers a weak collection; its entries are written by weakEntries.
 func (s *saver) weak(o *goja.Object) []uint64 {
 	i := uint64(len(s.h.weaks))

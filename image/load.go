@@ -127,7 +127,9 @@ type loader struct {
 	extras  [][]uint64
 	plugins []natives.Plugin
 
-	programsOf map[*vm.Script][]heap.ProgramInfo
+	programsOf   map[*vm.Script][]heap.ProgramInfo
+	promiseParts map[int]promiseParts
+	asyncMaker   goja.Callable
 
 	creating     []bool
 	brands       []*heap.PrivateEnvType
@@ -433,8 +435,7 @@ func (l *loader) createObjects() {
 		case okGenerator:
 			o, err = l.ff.New(heap.KindGenerator)
 		case okPromise:
-			p, _, _ := rt.NewPromise()
-			o = rt.ToValue(p).(*goja.Object)
+			o, err = l.newPromise(i)
 		case okDate:
 			o, err = rt.New(l.ctor(k), rt.ToValue(0))
 		case okRegExp:
@@ -454,7 +455,7 @@ func (l *loader) createObjects() {
 				l.failf("object %d: boxed value missing", i)
 			}
 			o = pv.ToObject(rt)
-		case okTypedArray, okDataView, okNative, okBound, okProxy:
+		case okTypedArray, okDataView, okNative, okBound, okProxy, okResolver:
 			continue // made when first needed: they refer to other objects
 		default:
 			if fk, ok := funcKinds[k]; ok {
@@ -528,6 +529,8 @@ func (l *loader) createLate(i int) {
 	case okProxy:
 		need(4)
 		o, err = l.proxy(ext)
+	case okResolver:
+		o = l.createResolver(i, ext)
 	case okNative:
 		need(2)
 		p := l.plugin(ext[0])

@@ -112,6 +112,7 @@ const (
 	okPromise   // extra = state, result, handled
 	okArguments // extra = length
 	okGenerator // extra = see saver.generator
+	okResolver  // extra = promise, reject (0/1), already used (0/1)
 	numObjKinds
 )
 

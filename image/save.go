@@ -433,6 +433,13 @@ func (s *saver) object(o *goja.Object) {
 		return
 	}
 	k := s.kinds.Kind(o)
+	if k == heap.KindNative {
+		if rec, ok := s.resolver(o); ok {
+			ob.Kinds = append(ob.Kinds, byte(okResolver))
+			ob.Extra = append(ob.Extra, rec)
+			return
+		}
+	}
 	if p, rec := s.nativeRecord(o); p != nil {
 		if k != heap.KindOrdinary {
 			ob.Kinds = append(ob.Kinds, byte(okNative))

@@ -26,6 +26,9 @@ func NewWorld(opts vm.Options) (*vm.VM, error) {
 		if err := hookBind(v); err != nil {
 			return err
 		}
+		if err := hookThen(v); err != nil {
+			return err
+		}
 		b, err := newBaseline(v.Runtime())
 		if err != nil {
 			return err
@@ -70,7 +73,7 @@ type baseline struct {
 	symbolCtor, symbolFor, regexpCtor, mapSet, setAdd, weakMapSet, weakSetAdd goja.Callable
 	errorCtor                                                                 goja.Callable
 	defineProperty, deleteProperty, setPrototypeOf, preventExtensions         goja.Callable
-	regexpCtorObj, dataViewCtor, errorCtorObj                                 *goja.Object
+	regexpCtorObj, dataViewCtor, errorCtorObj, promiseCtor                    *goja.Object
 }
 
 // propSnap is one own property of an intrinsic as it was when the world was made.
@@ -139,6 +142,7 @@ func newBaseline(rt *goja.Runtime) (*baseline, error) {
 	b.regexpCtor = fn("RegExp")
 	b.regexpCtorObj = rt.Get("RegExp").ToObject(rt)
 	b.dataViewCtor = rt.Get("DataView").ToObject(rt)
+	b.promiseCtor = rt.Get("Promise").ToObject(rt)
 	b.errorCtorObj = rt.Get("Error").ToObject(rt)
 	b.errorCtor = fn("Error")
 	b.mapSet = fn("Map", "prototype", "set")

@@ -274,6 +274,10 @@ func checkLayout() layoutState {
 		st.err = fmt.Errorf("goja layout changed: %v", err)
 		return st
 	}
+	if err := checkPromiseLayout(&st, rt); err != nil {
+		st.err = fmt.Errorf("goja layout changed: promises: %v", err)
+		return st
+	}
 	if err := checkMapped(&st, arr.Get("28").(*goja.Object)); err != nil {
 		st.err = fmt.Errorf("goja layout changed: %v", err)
 		return st
@@ -382,8 +386,8 @@ func compatible(m, g reflect.Type, at string, h interface{ Write([]byte) (int, e
 		}
 	case m.Kind() == reflect.Slice && g.Kind() == reflect.Slice:
 		return compatible(m.Elem(), g.Elem(), at+"[]", h)
-	case m.Kind() == reflect.Uint8 && g.Kind() == reflect.Uint8:
-		return nil
+	case m.Kind() == g.Kind() && m.Size() == g.Size() && m.Kind() >= reflect.Bool && m.Kind() <= reflect.Float64:
+		return nil // a named basic type (funcType, promiseReactionType) read as its underlying type
 	}
 	return fmt.Errorf("%s: type %s, mirror expects %s", at, g, m)
 }

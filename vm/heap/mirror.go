@@ -271,8 +271,8 @@ type PromiseObject struct {
 	Base
 	State            goja.PromiseState
 	Result           goja.Value
-	FulfillReactions []unsafe.Pointer
-	RejectReactions  []unsafe.Pointer
+	FulfillReactions []*PromiseReaction
+	RejectReactions  []*PromiseReaction
 	Handled          bool
 }
 
@@ -347,4 +347,32 @@ type IterStackItem struct {
 	Val  goja.Value
 	F    unsafe.Pointer // iterNextFunc
 	Iter unsafe.Pointer // *iteratorRecord
+}
+
+// PromiseReaction mirrors goja's promiseReaction: what runs when a promise settles.
+type PromiseReaction struct {
+	Capability  *PromiseCapability
+	Typ         int // 0 fulfill, 1 reject
+	Handler     *JobCallback
+	AsyncRunner *AsyncRunner
+	AsyncCtx    iface
+}
+
+// PromiseCapability mirrors goja's promiseCapability.
+type PromiseCapability struct {
+	Promise               *goja.Object
+	ResolveObj, RejectObj *goja.Object
+}
+
+// JobCallback mirrors goja's jobCallback.
+type JobCallback struct {
+	Callback func(goja.FunctionCall) goja.Value
+}
+
+// AsyncRunner mirrors goja's asyncRunner: an async function suspended at await.
+type AsyncRunner struct {
+	Gen        Generator
+	PromiseCap *PromiseCapability
+	F          *goja.Object
+	VmCall     unsafe.Pointer // func(*vm, int)
 }

@@ -1,5 +1,5 @@
-var app = { handlers: [1, 2, (function () { var p = new Promise(() => {}); p.then(() => 2); return p })()] };
-// save fails: globalThis.app.handlers[2]: promise with pending reactions (not supported yet)
+var app = { handlers: [1, 2, (function () { var p = new Promise(() => {}); Promise.all([p]); return p })()] };
+// save fails: globalThis.app.handlers[2]: promise awaited by Promise.all, race, any, allSettled or finally
 ---
 function* g() { yield* [1, 2, 3] }
 let it = g(); it.next();

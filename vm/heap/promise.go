@@ -1,0 +1,148 @@
+package heap
+
+import (
+	"fmt"
+	"reflect"
+	"unsafe"
+
+	"github.com/dop251/goja"
+)
+
+// Promises keep their reactions in Go structures (mirrored in mirror.go),
+// and their resolving functions are Go closures over the promise. goja
+// makes both resolving functions of a promise in one place, closing over
+// the promise and a shared "already resolved" flag; the layout check finds
+// which words of those closures hold them, on a sample, and the saver uses
+// that to tell a promise's resolve and reject functions from other natives.
+
+type resolverLayout struct {
+	resolveCode, rejectCode uintptr
+	words                   int // captured words after the code pointer
+	promiseWord, flagWord   int
+}
+
+var resolvers resolverLayout
+
+const promiseSamples = `(function () {
+	var out = {};
+	out.p = new Promise(function (res, rej) { out.res = res; out.rej = rej });
+	out.awaiting = (async function () { await out.p })();
+	out.derived = out.p.then(function () {});
+	return out;
+})()`
+
+func funcval(f func(goja.FunctionCall) goja.Value) unsafe.Pointer {
+	return *(*unsafe.Pointer)(unsafe.Pointer(&f))
+}
+
+// checkPromiseLayout verifies the reaction mirrors and finds the resolving
+// closures' layout on a sample.
+func checkPromiseLayout(st *layoutState, rt *goja.Runtime) error {
+	v, err := rt.RunString(promiseSamples)
+	if err != nil {
+		return err
+	}
+	o := v.(*goja.Object)
+	p := o.Get("p").(*goja.Object)
+	pm := (*PromiseObject)(impl(p))
+	if len(pm.FulfillReactions) != 2 || len(pm.RejectReactions) != 2 {
+		return fmt.Errorf("promise sample has %d reactions, want 2", len(pm.FulfillReactions))
+	}
+	gp := reflect.TypeOf(goja.Promise{})
+	rf, ok := gp.FieldByName("fulfillReactions")
+	if !ok {
+		return fmt.Errorf("field fulfillReactions missing in goja.Promise")
+	}
+	react := rf.Type.Elem().Elem()
+	st.types["promiseReaction"] = react
+	pairs := []struct {
+		m    reflect.Type
+		path string
+	}{
+		{reflect.TypeOf(PromiseReaction{}), ""},
+		{reflect.TypeOf(PromiseCapability{}), "capability.*"},
+		{reflect.TypeOf(JobCallback{}), "handler.*"},
+		{reflect.TypeOf(AsyncRunner{}), "asyncRunner.*"},
+	}
+	for _, pr := range pairs {
+		t := react
+		if pr.path != "" {
+			if t, err = follow(react, pr.path); err != nil {
+				return err
+			}
+		}
+		st.types[t.Name()] = t
+		if err := compareLayout(pr.m, t, t.Name(), discardHash{}); err != nil {
+			return err
+		}
+	}
+	if pm.FulfillReactions[0].AsyncRunner == nil || pm.FulfillReactions[1].Handler == nil || pm.FulfillReactions[1].Typ != 0 || pm.RejectReactions[1].Typ != 1 {
+		return fmt.Errorf("promise sample reactions are not as expected")
+	}
+	res, rej := o.Get("res").(*goja.Object), o.Get("rej").(*goja.Object)
+	fres, frej := funcval(NativeOf(res).F), funcval(NativeOf(rej).F)
+	resolvers.resolveCode, resolvers.rejectCode = *(*uintptr)(fres), *(*uintptr)(frej)
+	// Find the promise and the shared flag among the first captured words.
+	const maxWords = 4
+	wr, wj := (*[maxWords + 1]unsafe.Pointer)(fres), (*[maxWords + 1]unsafe.Pointer)(frej)
+	resolvers.promiseWord, resolvers.flagWord = -1, -1
+	for i := 1; i <= maxWords; i++ {
+		if wr[i] == unsafe.Pointer(pm) && wj[i] == unsafe.Pointer(pm) {
+			resolvers.promiseWord = i
+		}
+	}
+	for i := 1; i <= maxWords; i++ {
+		if i != resolvers.promiseWord && wr[i] == wj[i] && wr[i] != nil && wr[i] != unsafe.Pointer(rt) && *(*byte)(wr[i]) <= 1 {
+			resolvers.flagWord = i
+		}
+	}
+	if resolvers.promiseWord < 0 || resolvers.flagWord < 0 || resolvers.resolveCode == resolvers.rejectCode {
+		return fmt.Errorf("cannot find the promise in goja's resolving functions")
+	}
+	return nil
+}
+
+// Resolver tells whether o is the resolve or reject function goja made for
+// a promise, and returns that promise and whether it was already used.
+func Resolver(o *goja.Object) (promise *goja.Object, reject, used, ok bool) {
+	if KindOf(o) != KindNative {
+		return nil, false, false, false
+	}
+	f := NativeOf(o).F
+	if f == nil {
+		return nil, false, false, false
+	}
+	fv := funcval(f)
+	code := *(*uintptr)(fv)
+	if code != resolvers.resolveCode && code != resolvers.rejectCode {
+		return nil, false, false, false
+	}
+	words := (*[8]unsafe.Pointer)(fv)
+	pm := (*PromiseObject)(words[resolvers.promiseWord])
+	flag := (*bool)(words[resolvers.flagWord])
+	return pm.Val, code == resolvers.rejectCode, *flag, true
+}
+
+// SetResolverUsed sets the "already resolved" flag shared by a promise's
+// resolving functions; o must satisfy Resolver.
+func SetResolverUsed(o *goja.Object, used bool) {
+	words := (*[8]unsafe.Pointer)(funcval(NativeOf(o).F))
+	*(*bool)(words[resolvers.flagWord]) = used
+}
+
+// NewPromiseReaction allocates a goja promiseReaction.
+func NewPromiseReaction() *PromiseReaction {
+	return (*PromiseReaction)(reflect.New(layout.types["promiseReaction"]).UnsafePointer())
+}
+
+// NewPromiseCapability allocates a goja promiseCapability.
+func NewPromiseCapability() *PromiseCapability {
+	return (*PromiseCapability)(reflect.New(layout.types["promiseCapability"]).UnsafePointer())
+}
+
+// NewJobCallback allocates a goja jobCallback.
+func NewJobCallback(f func(goja.FunctionCall) goja.Value) *JobCallback {
+	j := (*JobCallback)(reflect.New(layout.types["jobCallback"]).UnsafePointer())
+	j.Callback = f
+	return j
+}
