@@ -7,28 +7,38 @@ import (
 )
 
 // The payload of an image is one CBOR array (the payload struct below,
-// encoded with cbor "toarray"), whose sections are:
+// encoded with cbor "toarray"; docs/FORMAT.md says the same for people):
 //
-//	payload  = [strings, lone, floats, bigints, buffers, scripts, symbols,
-//	            shapes, objects, stashes, roots]
-//	strings  = [* text]             every distinct string once (UTF-8)
-//	lone     = {* uint => [* uint]} strings holding lone surrogates, as UTF-16 code units
-//	floats   = [* float]            non-integral numbers, -0, NaN, ±Infinity
-//	bigints  = [* text]             BigInts in base 16 with a leading "-" when negative
-//	buffers  = [* bytes]            ArrayBuffer contents
-//	scripts  = [* [name, source, strict]]
-//	symbols  = [* [how, string]]    how: 0 built-in (by name), 1 registered (Symbol.for key),
-//	                                2 unique with a description, 3 unique without one
-//	shapes   = [* [* key, attrs]]   key lists that objects share; key is a string index
-//	objects  = columns, one entry per object in numbering order (see objectsSection)
-//	stashes  = [* [* uint]]         captured scopes (see saver.stash)
-//	roots    = changes to built-ins, global lexical bindings, hooks
-//	plugins  = [* [name, version, state]]  native plugins and their saved state
-//	natives  = [* uint]             (object, plugin, record) for marked ordinary objects
+//	payload   = [strings, lone, floats, bigints, buffers, scripts, symbols, shapes,
+//	             objects, stashes, roots, plugins, natives, brands, privenvs,
+//	             methodtables, weak, mapped]
+//	strings   = [* text]             every distinct string once (UTF-8)
+//	lone      = {* uint => [* uint]} strings holding lone surrogates, as UTF-16 code units
+//	floats    = [* float]            numbers that are not small integers (-0, NaN, ±Infinity, fractions)
+//	bigints   = [* text]             BigInts in base 16, "-" first when negative
+//	buffers   = [* bytes]            ArrayBuffer contents
+//	scripts   = [* [name, source, strict]]   every compiled unit, in registry order
+//	symbols   = [* [how, string]]    how: 0 built-in (by name), 1 registered (Symbol.for key),
+//	                                 2 unique with a description, 3 unique without one
+//	shapes    = [* [* key, attrs]]   key lists that objects share; key is a string index
+//	objects   = [kinds, intrinsic, proto, shape, flags, slots, symprops, elems, arrlen,
+//	             extra, private]     columns, see objectsSection
+//	stashes   = [* [* uint]]         captured scopes: outer, funcType, with-object, values,
+//	                                 extra arguments, names (see saver.stash)
+//	roots     = [patches, globals, onsave, onresume, main]
+//	plugins   = [* [name, version, state]]  native plugins and their saved state
+//	natives   = [* uint]             (object, plugin, record) for marked ordinary objects
+//	brands    = [* [fields, methods]]       class brands (private environment types)
+//	privenvs  = [* [instance, static, outer]]  class private environments
+//	methodtables = [* [* element]]   private method tables shared by a class and its instances
+//	weak      = [* [* uint]]         WeakMap (key, value) and WeakSet (key) entries
+//	mapped    = [* uint]             arguments elements aliasing a parameter slot
 //
 // A value is a uint64 code whose low three bits say what the rest means
 // (see the tag constants). Objects, strings, symbols, floats and BigInts are
-// referred to by their index in their section.
+// referred to by their index in their section. Objects are numbered in the
+// order the walk meets them, breadth first from the roots; the same world
+// always walks in the same order, so it always gives the same bytes.
 
 // Value code tags.
 const (
