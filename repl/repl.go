@@ -1,129 +1,359 @@
-// Package repl is Stasis's interactive loop: it reads JavaScript a line at a
-// time, runs each line in a world as a script named "<repl:N>", and prints
-// the result with the VM's value printer.
+// Package repl is Stasis's interactive loop, in the manner of Node's REPL:
+// it reads JavaScript, runs each input in a world as a script named
+// "<repl:N>", and prints the result with the VM's value printer (vm.Inspect).
 //
-// Run is the entry point. Input comes through a lineReader: on a terminal,
-// github.com/peterh/liner edits lines behind a "> " prompt (input.go);
-// from a pipe or file, lines are read plainly with no prompt. Lines that
-// start with a dot are REPL commands (.help, .exit, .save-image FILE), kept
-// in one table in commands.go.
+// Run is the entry point. The parts, one file each:
 //
-// On a terminal, Ctrl-C at the prompt abandons the line and Ctrl-C while a
-// line runs interrupts it. Not yet: input spanning several lines,
-// completion, history files.
+//   - input.go: where lines come from. On a terminal, github.com/peterh/liner
+//     edits them behind a "> " prompt, with history kept in a file and Ctrl-R
+//     search; from a pipe or file, lines are read plainly with no prompt and
+//     results print without colours.
+//   - source.go: whether an input is complete. Input the parser finds
+//     unfinished (an open bracket, a trailing operator, an unterminated
+//     template) continues on a "... " prompt; input that starts with "{"
+//     is read as an object literal when it parses as one, as in Node.
+//   - events.go: waiting for input while the world's event loop runs, so
+//     that timers keep firing at the prompt; Ctrl-C interrupting running code.
+//   - screen.go: output that arrives while the prompt is shown (a timer's
+//     console.log) is printed above it and the prompt is drawn again.
+//   - complete.go: Tab completion of global names and properties.
+//   - commands.go: the dot-commands (.help, .exit, .save-image, …), one table.
+//
+// The REPL keeps two global properties of its world up to date, `_` (the
+// last result) and `_error` (the last uncaught error): plain writable data
+// properties, removed while an image is saved so that they never make a save
+// fail or end up in an image.
 package repl
 
 import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
 
 	"github.com/dop251/goja"
+	"github.com/stasisvm/stasis/image"
 	"github.com/stasisvm/stasis/vm"
 )
 
 // Options configure Run. The zero value is usable.
 type Options struct {
-	// Prompt is shown before each line when reading from a terminal.
-	// Empty means "> ". No prompt is shown when input is not a terminal.
+	// Prompt is shown before each input when reading from a terminal.
+	// Empty means "> ". Continuation lines show "... ". No prompt is shown
+	// when input is not a terminal.
 	Prompt string
-	// Colors makes results print with ANSI colors. The caller decides
-	// (the CLI sets it when out is a terminal and NO_COLOR is unset).
+	// Colors makes results print with ANSI colours. The caller decides (the
+	// CLI sets it when stdout is a terminal and NO_COLOR is unset); results
+	// never have colours when input is not a terminal.
 	Colors bool
+	// World are the options of every world the REPL makes: the first one
+	// when Run is given none, the fresh one of .clear, and the one each
+	// .load-image loads into. Its Stdout and Stderr are replaced by the
+	// REPL's own output, so that what a timer prints while the prompt is
+	// shown does not garble the line being typed.
+	World vm.Options
+	// Image is the image the world comes from. When Run is given no world,
+	// it resumes Image (its stasis.onResume hooks run, its main does not)
+	// and says so on one line; empty means a fresh world. `.save-image`
+	// without a file saves back to it.
+	Image string
+	// History is the file that keeps the lines typed at the terminal across
+	// sessions; empty means none. HistoryFile gives the usual one.
+	History string
 }
 
-// Run reads lines from in until end of input or .exit, runs each in v and
-// prints its result to out. An uncaught exception is printed to errOut as
-// "Uncaught …" and the loop goes on. Run returns an error only when reading
-// the input fails.
+// Run reads inputs from in until end of input, .exit, Ctrl-D or a second
+// Ctrl-C, runs each in the world and prints its result to out. An uncaught
+// exception is printed to errOut as "Uncaught …" and the loop goes on.
 //
-// When in is the process's standard input and a terminal, lines are read
-// with line editing and a prompt; otherwise plainly, with no prompt.
+// v is the world to start in; if nil, Run makes one from opts.World (or
+// resumes opts.Image). A world given to Run prints to its own streams, so
+// what its timers print is not kept off the prompt's line. Run returns an error when the first world cannot be
+// made or reading the input fails.
+//
+// When in is the process's standard input and both it and out (the
+// process's standard output) are terminals, inputs are read with line
+// editing, history and completion; otherwise plainly, with no prompt.
 func Run(v *vm.VM, in io.Reader, out, errOut io.Writer, opts Options) error {
 	if opts.Prompt == "" {
 		opts.Prompt = "> "
 	}
-	r := newLineReader(in, out)
-	defer r.Close()
-	s := &session{vm: v, out: out, errOut: errOut, opts: opts, interactive: r.Interactive()}
-	for {
-		line, err := r.ReadLine(opts.Prompt)
-		if errors.Is(err, errAborted) {
-			fmt.Fprintln(errOut, "(To exit, press Ctrl+D or type .exit)")
-			continue
-		}
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("repl: reading input: %w", err)
-		}
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		r.AddHistory(line)
-		if isCommand(line) {
-			if s.command(line) == errExit {
-				return nil
-			}
-			continue
-		}
-		s.eval(line)
+	scr := &screen{}
+	s := &session{
+		opts:   opts,
+		scr:    scr,
+		out:    &screenWriter{scr, out},
+		errOut: &screenWriter{scr, errOut},
+		image:  opts.Image,
+		events: make(chan event),
 	}
-}
+	s.opts.World.Stdout, s.opts.World.Stderr = s.out, s.errOut
 
-// session is the state of one Run: the world and how many lines it ran.
-type session struct {
-	vm          *vm.VM
-	out, errOut io.Writer
-	opts        Options
-	n           int  // lines evaluated so far; line n is the script "<repl:n>"
-	interactive bool // Ctrl-C interrupts the running line
-}
-
-// eval runs one line and prints its result or its uncaught error.
-func (s *session) eval(line string) {
-	s.n++
+	if v == nil {
+		var err error
+		if v, err = s.firstWorld(); err != nil {
+			return err
+		}
+	}
+	r := newLineReader(in, out, s)
+	defer r.Close()
+	s.in = r
+	s.interactive = r.Interactive()
+	if !s.interactive {
+		s.opts.Colors = false
+	}
+	s.setWorld(v)
 	if s.interactive {
 		defer s.interruptOnSignal()()
 	}
-	val, err := s.vm.RunScript(fmt.Sprintf("<repl:%d>", s.n), line)
-	var ie *goja.InterruptedError
-	if errors.As(err, &ie) {
-		fmt.Fprintln(s.errOut, "Interrupted")
-		return
-	}
-	if err != nil {
-		fmt.Fprintf(s.errOut, "Uncaught %s\n", s.describe(err))
-		return
-	}
-	fmt.Fprintln(s.out, s.inspect(val))
+	return s.loop()
 }
 
-// interruptOnSignal makes Ctrl-C interrupt the running JavaScript until
-// the returned function is called.
-func (s *session) interruptOnSignal() (stop func()) {
-	rt := s.vm.Runtime()
-	sig := make(chan os.Signal, 1)
-	done, exited := make(chan struct{}), make(chan struct{})
-	signal.Notify(sig, os.Interrupt)
-	go func() {
-		defer close(exited)
-		select {
-		case <-sig:
-			rt.Interrupt("interrupted")
-		case <-done:
+// session is the state of one Run.
+type session struct {
+	opts        Options
+	v           *vm.VM
+	image       string // the image the world came from, "" for a fresh world
+	in          lineReader
+	interactive bool
+	scr         *screen
+	out, errOut io.Writer
+	events      chan event // inputs and completion requests (events.go)
+
+	n        int      // inputs evaluated in this world; input n is the script "<repl:n>"
+	inputs   []string // inputs that compiled, for .save
+	pending  []string // lines of an input that is not complete yet
+	aborts   int      // Ctrl-C presses in a row at an empty prompt
+	runState          // running code can be interrupted (events.go)
+
+	// The values the REPL last gave `_` and `_error`; underscore is false
+	// once the user assigned `_` themselves, as in Node.
+	last, lastError goja.Value
+	underscore      bool
+}
+
+// firstWorld makes the world Run starts in: opts.Image resumed, or a fresh one.
+func (s *session) firstWorld() (*vm.VM, error) {
+	if s.opts.Image == "" {
+		return image.NewWorld(s.opts.World)
+	}
+	v, err := s.resume(s.opts.Image)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(s.errOut, "Resumed %s\n", s.opts.Image)
+	return v, nil
+}
+
+// resume loads the image at path and runs its resume hooks (not its main).
+func (s *session) resume(path string) (*vm.VM, error) {
+	v, _, err := image.LoadFile(path, image.LoadOptions{VM: s.opts.World})
+	if err != nil {
+		return nil, fileError(path, err)
+	}
+	if err := image.RunResumeHooks(v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// setWorld makes v the session's world, forgetting the inputs of the last one.
+func (s *session) setWorld(v *vm.VM) {
+	s.v = v
+	s.n = 0
+	s.inputs = nil
+	s.pending = nil
+	s.last, s.lastError, s.underscore = nil, nil, true
+	// stasis.saveImage saves as .save-image does, without `_` and `_error`.
+	v.SetSaveImage(func(path string) error {
+		return s.withoutREPLGlobals(func() error {
+			return image.SaveFile(path, s.v, image.SaveOptions{})
+		})
+	})
+}
+
+// loop reads and runs inputs until the session ends.
+func (s *session) loop() error {
+	for {
+		prompt := s.opts.Prompt
+		if len(s.pending) > 0 {
+			prompt = "... "
+		}
+		line, err := s.read(prompt)
+		switch {
+		case errors.Is(err, errAborted):
+			if s.abort() {
+				return nil
+			}
+			continue
+		case errors.Is(err, errWorldExited), errors.Is(err, io.EOF):
+			return nil
+		case err != nil:
+			return fmt.Errorf("repl: reading input: %w", err)
+		}
+		s.aborts = 0
+		if strings.TrimSpace(line) != "" {
+			s.in.AddHistory(line)
+		}
+		if c, ok := s.commandOf(line); ok {
+			if s.command(c, line) == errExit {
+				return nil
+			}
+		} else {
+			s.input(line)
+		}
+		if s.v.Loop().Stopped() {
+			return nil // stasis.exit()
+		}
+	}
+}
+
+// abort handles Ctrl-C at the prompt: it abandons an unfinished input;
+// otherwise the first press explains how to leave and the second leaves.
+// (liner does not say whether the line had text; a press that clears typed
+// text counts as the first.)
+func (s *session) abort() (exit bool) {
+	if len(s.pending) > 0 {
+		s.pending = nil
+		s.aborts = 0
+		return false
+	}
+	s.aborts++
+	if s.aborts >= 2 {
+		return true
+	}
+	fmt.Fprintln(s.errOut, "(To exit, press Ctrl+C again or Ctrl+D or type .exit)")
+	return false
+}
+
+// input adds a line to the input being typed and runs the input once it is
+// complete.
+func (s *session) input(line string) {
+	if len(s.pending) == 0 && strings.TrimSpace(line) == "" {
+		return
+	}
+	s.pending = append(s.pending, line)
+	src := strings.Join(s.pending, "\n")
+	code, incomplete := prepare(src)
+	if incomplete {
+		return
+	}
+	s.pending = nil
+	s.n++
+	s.eval(fmt.Sprintf("<repl:%d>", s.n), src, code)
+}
+
+// eval runs code (the input src, perhaps wrapped in parentheses) as the
+// script name, prints its result or its uncaught error, then runs the
+// world's safe point and the timers that are due.
+func (s *session) eval(name, src, code string) {
+	var val goja.Value
+	err := s.running(func() (err error) {
+		val, err = s.v.RunScript(name, code)
+		return err
+	})
+	var syntax *goja.CompilerSyntaxError
+	if !errors.As(err, &syntax) {
+		s.inputs = append(s.inputs, src)
+	}
+	if err != nil {
+		s.uncaught(err)
+	} else {
+		s.setLast(val)
+		fmt.Fprintln(s.out, s.inspect(val))
+	}
+	s.afterInput()
+}
+
+// afterInput runs what an input queued: saves requested with
+// stasis.saveImage, then one turn of the event loop, so that a timer due
+// now fires before the next input is read whether input comes from a
+// person or a pipe.
+func (s *session) afterInput() {
+	l := s.v.Loop()
+	if err := s.running(l.SafePoint); err != nil {
+		s.uncaught(err)
+	}
+	if l.Stopped() {
+		return
+	}
+	if err := s.running(func() error { _, err := l.Step(); return err }); err != nil {
+		s.uncaught(err)
+	}
+}
+
+// uncaught prints an error that reached the REPL and keeps a thrown value in `_error`.
+func (s *session) uncaught(err error) {
+	var ie *goja.InterruptedError
+	if errors.As(err, &ie) {
+		fmt.Fprintln(s.errOut, "Interrupted (the world is as the interrupted code left it)")
+		return
+	}
+	var ex *goja.Exception
+	if errors.As(err, &ex) && ex.Value() != nil {
+		s.setGlobal("_error", ex.Value(), &s.lastError)
+	}
+	fmt.Fprintf(s.errOut, "Uncaught %s\n", s.describe(err))
+}
+
+// setLast keeps val in `_`, unless the user assigned `_` themselves.
+func (s *session) setLast(val goja.Value) {
+	if val == nil {
+		val = goja.Undefined()
+	}
+	if !s.underscore {
+		return
+	}
+	if s.last != nil {
+		cur := s.v.Runtime().GlobalObject().Get("_")
+		if cur == nil || !cur.SameAs(s.last) {
+			s.underscore = false
+			fmt.Fprintln(s.errOut, "Expression assignment to _ now disabled.")
+			return
+		}
+	}
+	s.setGlobal("_", val, &s.last)
+}
+
+// setGlobal defines the REPL's global name as a plain, non-enumerable data
+// property holding val, and remembers val in *last.
+func (s *session) setGlobal(name string, val goja.Value, last *goja.Value) {
+	g := s.v.Runtime().GlobalObject()
+	if err := s.v.Try("set "+name, func() error {
+		return g.DefineDataProperty(name, val, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	}); err == nil {
+		*last = val
+	}
+}
+
+// withoutREPLGlobals runs f (a save) with `_` and `_error` removed from the
+// global object when they still hold what the REPL put there, and puts them
+// back afterwards.
+func (s *session) withoutREPLGlobals(f func() error) error {
+	g := s.v.Runtime().GlobalObject()
+	type kept struct {
+		name string
+		val  goja.Value
+	}
+	var removed []kept
+	for _, k := range []kept{{"_", s.last}, {"_error", s.lastError}} {
+		if k.val == nil {
+			continue
+		}
+		if cur := g.Get(k.name); cur != nil && cur.SameAs(k.val) {
+			if s.v.Try("remove "+k.name, func() error { return g.Delete(k.name) }) == nil {
+				removed = append(removed, k)
+			}
+		}
+	}
+	defer func() {
+		for _, k := range removed {
+			_ = s.v.Try("restore "+k.name, func() error {
+				return g.DefineDataProperty(k.name, k.val, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+			})
 		}
 	}()
-	return func() {
-		signal.Stop(sig)
-		close(done)
-		<-exited // so that no late Interrupt hits the next line
-		rt.ClearInterrupt()
-	}
+	return f()
 }
 
 // inspect shows val as the value printer does; a failure inside the printer
@@ -132,8 +362,8 @@ func (s *session) inspect(val goja.Value) (text string) {
 	if val == nil {
 		val = goja.Undefined()
 	}
-	if err := s.vm.Try("print the value", func() error {
-		text = vm.Inspect(s.vm.Runtime(), val, vm.InspectOptions{Colors: s.opts.Colors})
+	if err := s.v.Try("print the value", func() error {
+		text = vm.Inspect(s.v.Runtime(), val, vm.InspectOptions{Colors: s.opts.Colors})
 		return nil
 	}); err != nil {
 		return "[value could not be printed: " + err.Error() + "]"
@@ -141,7 +371,7 @@ func (s *session) inspect(val goja.Value) (text string) {
 	return text
 }
 
-// describe renders what a line threw: an Error as its string ("TypeError:
+// describe renders what an input threw: an Error as its string ("TypeError:
 // x is not a function"), any other thrown value as the printer shows it.
 func (s *session) describe(err error) (text string) {
 	var ex *goja.Exception
@@ -150,7 +380,7 @@ func (s *session) describe(err error) (text string) {
 	}
 	if o, ok := ex.Value().(*goja.Object); ok && o.ClassName() == "Error" {
 		// An Error's toString is JavaScript and may itself throw.
-		if terr := s.vm.Try("print the error", func() error { text = o.String(); return nil }); terr != nil {
+		if terr := s.v.Try("print the error", func() error { text = o.String(); return nil }); terr != nil {
 			return "[error could not be printed: " + terr.Error() + "]"
 		}
 		return text

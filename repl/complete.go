@@ -1,0 +1,234 @@
+package repl
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/dop251/goja"
+	"github.com/stasisvm/stasis/vm/heap"
+)
+
+// complete returns the completions of the word before position pos (in
+// runes) of line, as liner's WordCompleter wants them: line[:start], the
+// candidates for the word, and the rest of the line.
+//
+// A word after "a.b." completes to the properties of a.b, own and
+// inherited; a word alone to the global names (the global object's
+// properties, top-level let/const/class bindings, keywords); a word after a
+// leading "." to the dot-commands. It never runs the world's code: a.b is
+// looked up through property descriptors and the lookup gives up at a
+// getter or a Proxy.
+func (s *session) complete(line string, pos int) (head string, items []string, tail string) {
+	runes := []rune(line)
+	if pos < 0 || pos > len(runes) {
+		pos = len(runes)
+	}
+	before, tail := string(runes[:pos]), string(runes[pos:])
+
+	if t := strings.TrimLeft(before, " \t"); strings.HasPrefix(t, ".") && !strings.ContainsAny(t, " \t") && len(s.pending) == 0 {
+		for _, name := range commandNames() {
+			if strings.HasPrefix("."+name, t) {
+				items = append(items, "."+name)
+			}
+		}
+		return before[:len(before)-len(t)], items, tail
+	}
+
+	start := identStart(before, len(before))
+	word := before[start:]
+	if start > 0 && before[start-1] == '.' {
+		path, ok := memberPath(before[:start-1])
+		if !ok {
+			return "", nil, tail
+		}
+		var names []string
+		_ = s.v.Try("complete", func() error {
+			if o := s.resolve(path); o != nil {
+				names = s.propertyNames(o)
+			}
+			return nil
+		})
+		return before[:start], matching(names, word), tail
+	}
+	var names []string
+	_ = s.v.Try("complete", func() error {
+		names = s.globalNames()
+		return nil
+	})
+	return before[:start], matching(names, word), tail
+}
+
+// matching returns the names that start with prefix, sorted and once each.
+func matching(names []string, prefix string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range names {
+		if strings.HasPrefix(n, prefix) && !seen[n] && isIdentifier(n) {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// identStart returns where the identifier that ends at end begins in s.
+func identStart(s string, end int) int {
+	i := end
+	for i > 0 {
+		r := rune(s[i-1])
+		if r >= 0x80 || isIdentRune(r) {
+			i--
+			continue
+		}
+		break
+	}
+	return i
+}
+
+func isIdentRune(r rune) bool {
+	return r == '_' || r == '$' || unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+func isIdentifier(s string) bool {
+	for i, r := range s {
+		if !isIdentRune(r) || i == 0 && unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// memberPath splits the expression that ends s, such as "a.b.c" (or
+// "a?.b"), into its names; ok is false for anything else: a call, an index,
+// a literal.
+func memberPath(s string) (path []string, ok bool) {
+	end := len(s)
+	for {
+		s = strings.TrimRight(s[:end], " \t")
+		end = len(s)
+		start := identStart(s, end)
+		name := s[start:end]
+		if !isIdentifier(name) {
+			return nil, false
+		}
+		path = append([]string{name}, path...)
+		rest := strings.TrimRight(s[:start], " \t")
+		switch {
+		case strings.HasSuffix(rest, "?."):
+			end = len(rest) - 2
+		case strings.HasSuffix(rest, ".") && !strings.HasSuffix(rest, ".."):
+			end = len(rest) - 1
+		default:
+			// The path must start the expression, not follow a value ("f().a").
+			if rest != "" {
+				if c := rest[len(rest)-1]; c == ')' || c == ']' || c == '"' || c == '\'' || c == '`' {
+					return nil, false
+				}
+			}
+			return path, true
+		}
+		s = rest
+	}
+}
+
+// resolve finds the object at path, or nil. Primitives stand for their
+// wrapper objects, so "s.len" completes String.prototype's names.
+func (s *session) resolve(path []string) *goja.Object {
+	rt := s.v.Runtime()
+	var cur goja.Value
+	found := false
+	for _, b := range heap.GlobalBindings(rt) {
+		if b.Name == path[0] {
+			cur, found = b.Value, b.Value != nil
+			break
+		}
+	}
+	if !found {
+		if cur, found = s.lookup(rt.GlobalObject(), path[0]); !found {
+			return nil
+		}
+	}
+	for _, name := range path[1:] {
+		o := toObject(rt, cur)
+		if o == nil {
+			return nil
+		}
+		if cur, found = s.lookup(o, name); !found {
+			return nil
+		}
+	}
+	return toObject(rt, cur)
+}
+
+func toObject(rt *goja.Runtime, v goja.Value) *goja.Object {
+	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
+		return nil
+	}
+	return v.ToObject(rt)
+}
+
+// lookup reads the data property name of o or of its prototypes, without
+// calling a getter or a Proxy's trap.
+func (s *session) lookup(o *goja.Object, name string) (goja.Value, bool) {
+	gopd := s.descriptorFunc()
+	if gopd == nil {
+		return nil, false
+	}
+	for depth := 0; o != nil && depth < 100; depth++ {
+		if heap.KindOf(o) == heap.KindProxy {
+			return nil, false
+		}
+		d, err := gopd(goja.Undefined(), o, s.v.Runtime().ToValue(name))
+		if err != nil {
+			return nil, false
+		}
+		if do, ok := d.(*goja.Object); ok {
+			if g := do.Get("get"); g != nil {
+				return nil, false // an accessor: do not run it
+			}
+			return do.Get("value"), true
+		}
+		o = o.Prototype()
+	}
+	return nil, false
+}
+
+func (s *session) descriptorFunc() goja.Callable {
+	rt := s.v.Runtime()
+	obj, ok := rt.Get("Object").(*goja.Object)
+	if !ok {
+		return nil
+	}
+	f, _ := goja.AssertFunction(obj.Get("getOwnPropertyDescriptor"))
+	return f
+}
+
+// propertyNames lists the string-keyed property names of o and of its
+// prototypes, stopping at a Proxy.
+func (s *session) propertyNames(o *goja.Object) []string {
+	var names []string
+	for depth := 0; o != nil && depth < 100; depth++ {
+		if heap.KindOf(o) == heap.KindProxy {
+			break
+		}
+		names = append(names, o.GetOwnPropertyNames()...)
+		o = o.Prototype()
+	}
+	return names
+}
+
+// globalNames lists what a word alone may complete to.
+func (s *session) globalNames() []string {
+	rt := s.v.Runtime()
+	names := s.propertyNames(rt.GlobalObject())
+	for _, b := range heap.GlobalBindings(rt) {
+		names = append(names, b.Name)
+	}
+	return append(names, keywords...)
+}
+
+var keywords = strings.Fields(`async await break case catch class const continue debugger default
+	delete do else export extends false finally for function if import in instanceof let new
+	null return static super switch this throw true try typeof var void while with yield`)
