@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/alecthomas/kong"
 	"github.com/stasisvm/stasis/image"
 	"github.com/stasisvm/stasis/repl"
@@ -20,6 +18,8 @@ type cli struct {
 	Run       runCmd       `cmd:"" help:"Run scripts in one world."`
 	SaveImage saveImageCmd `cmd:"" name:"save-image" help:"Run scripts, then save the world to an image."`
 	LoadImage loadImageCmd `cmd:"" name:"load-image" help:"Resume an image, then run scripts in it."`
+	Bundle    bundleCmd    `cmd:"" help:"Write a single executable that resumes an image when started."`
+	Inspect   inspectCmd   `cmd:"" help:"Show what an image (or bundle) holds."`
 }
 
 const scriptsHelp = `Scripts run as classic scripts in one shared global scope, in order, as
@@ -106,26 +106,19 @@ type replCmd struct {
 }
 
 func (c *replCmd) Help() string {
-	return "Reads JavaScript a line at a time, runs it and prints the result. On a terminal\n" +
-		"the line can be edited; from a pipe, lines are read with no prompt.\n" +
-		"Type .help in the REPL for its commands (.save-image FILE saves the world).\n\n" +
+	return "Reads JavaScript, runs it and prints the result, as Node's REPL does. On a terminal\n" +
+		"lines can be edited, history is kept in ~/.stasis_history (STASIS_REPL_HISTORY names\n" +
+		"another file; empty keeps none), Tab completes and timers fire at the prompt; from a\n" +
+		"pipe, lines are read with no prompt and results print without colours.\n" +
+		"Type .help in the REPL for its commands (.save-image [FILE] saves the world).\n\n" +
 		"Words after -- are given to the world as stasis.args."
 }
 
 func (c *replCmd) Run(e *env) error {
-	var v *vm.VM
-	var err error
-	if c.Image != "" {
-		v, err = resumeImage(c.Image, e, false)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stderr, "Resumed %s\n", c.Image)
-	} else {
-		v, err = image.NewWorld(worldOptions(e))
-		if err != nil {
-			return err
-		}
-	}
-	return repl.Run(v, e.stdin, e.stdout, e.stderr, repl.Options{Colors: colorful(e.stdout)})
+	return repl.Run(nil, e.stdin, e.stdout, e.stderr, repl.Options{
+		Colors:  colorful(e.stdout),
+		World:   worldOptions(e),
+		Image:   c.Image,
+		History: repl.HistoryFile(),
+	})
 }

@@ -8,6 +8,8 @@
 //	                                     run scripts, then save the world to OUT
 //	stasis load-image IMAGE [SCRIPT...] [-- ARGS]
 //	                                     resume IMAGE (hooks, then main), then run the scripts
+//	stasis bundle -o APP IMAGE           write an executable that resumes IMAGE when started
+//	stasis inspect IMAGE [--json]        show what an image (or a bundle) holds
 //
 // Exit status: 0 on success, 1 on a JavaScript error or a refused image (one
 // line on stderr, prefixed by the command; an uncaught JavaScript exception
@@ -35,6 +37,11 @@ const (
 )
 
 func main() {
+	// A bundle (this executable with an image appended) runs its world with
+	// every argument and parses no flags of its own.
+	if status, ok := runBundle(os.Args[1:], os.Stdin, os.Stdout, os.Stderr); ok {
+		os.Exit(status)
+	}
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 

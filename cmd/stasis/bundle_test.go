@@ -1,0 +1,246 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stasisvm/stasis/image/imagetest"
+)
+
+// runExe runs an executable in dir and returns its exit status and output.
+func runExe(t testing.TB, dir, exe string, args ...string) (status int, stdout, stderr string) {
+	t.Helper()
+	cmd := exec.Command(exe, args...)
+	cmd.Dir = dir
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		status = ee.ExitCode()
+	case err != nil:
+		t.Fatalf("%s: %v", exe, err)
+	}
+	return status, out.String(), errOut.String()
+}
+
+const bundleApp = `var greeting = "hello from the image";
+stasis.onResume(function () { console.log("resumed") });
+stasis.setMain(function main(...args) {
+	console.log(greeting, JSON.stringify(args), JSON.stringify(stasis.args));
+	if (args[0] === "throw") throw new Error("thrown by main");
+	if (typeof stasis.exit === "function") stasis.exit(args.length);
+});
+`
+
+// TestBundle builds a bundle, moves it alone into an empty directory and
+// runs it with arguments that look like Stasis's own flags.
+func TestBundle(t *testing.T) {
+	stasisBinary(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"app.js": bundleApp})
+	runBinary(t, dir, "save-image", "-o", "app.img", "app.js")
+	runBinary(t, dir, "bundle", "-o", "app", "app.img")
+
+	empty := t.TempDir()
+	app := filepath.Join(empty, "app")
+	if err := os.Rename(filepath.Join(dir, "app"), app); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(app); err != nil || fi.Mode().Perm()&0o111 == 0 {
+		t.Fatalf("bundle is not executable: %v %v", fi.Mode(), err)
+	}
+	// With no stasis.exit in the world, a bundle exits 0 after main returns.
+	hasExit := strings.Contains(runBinary(t, dir, "run", writeProbe(t, dir)), "function")
+
+	args := []string{"--help", "-o", "x y", "--", "load-image"}
+	status, stdout, stderr := runExe(t, empty, app, args...)
+	want := "resumed\nhello from the image " + `["--help","-o","x y","--","load-image"] ["--help","-o","x y","--","load-image"]` + "\n"
+	if stdout != want || stderr != "" {
+		t.Errorf("bundle printed %q (stderr %q), want %q", stdout, stderr, want)
+	}
+	wantStatus := 0
+	if hasExit {
+		wantStatus = len(args)
+	}
+	if status != wantStatus {
+		t.Errorf("bundle exited %d, want %d", status, wantStatus)
+	}
+
+	// No arguments at all: still the app, not a REPL.
+	status, stdout, _ = runExe(t, empty, app)
+	if status != 0 || stdout != "resumed\nhello from the image [] []\n" {
+		t.Errorf("bundle without arguments: status %d, stdout %q", status, stdout)
+	}
+
+	// An uncaught error: its message and JavaScript stack on stderr, status 1.
+	status, stdout, stderr = runExe(t, empty, app, "throw")
+	if status != 1 || !strings.Contains(stderr, "app: main: Error: thrown by main\n") || !strings.Contains(stderr, "app.js:5") {
+		t.Errorf("bundle throw: status %d, stdout %q, stderr %q", status, stdout, stderr)
+	}
+
+	// inspect works on the bundle as on the image.
+	t.Chdir(empty)
+	for _, args := range [][]string{{"inspect", "app"}, {"inspect", filepath.Join(dir, "app.img")}} {
+		var out, errOut bytes.Buffer
+		if status := run(args, strings.NewReader(""), &out, &errOut); status != 0 {
+			t.Fatalf("%v: status %d: %s", args, status, errOut.String())
+		}
+		for _, s := range []string{"format     1.0", "built from app.js", "main main()", "onResume 1", "app.js", "greeting"} {
+			if !strings.Contains(out.String(), s) {
+				t.Errorf("%v lacks %q:\n%s", args, s, out.String())
+			}
+		}
+		if isBundle := strings.HasPrefix(out.String(), "bundle     app: "); isBundle != (args[1] == "app") {
+			t.Errorf("%v: first line %q", args, strings.SplitN(out.String(), "\n", 2)[0])
+		}
+	}
+	var out, errOut bytes.Buffer
+	if status := run([]string{"inspect", "--json", "app"}, strings.NewReader(""), &out, &errOut); status != 0 {
+		t.Fatalf("inspect --json app: status %d: %s", status, errOut.String())
+	}
+	var sum struct {
+		Format string
+		Sizes  struct{ File, Bundle int64 }
+		Hooks  struct {
+			OnResume int
+			Main     bool
+			MainName string
+		}
+		GlobalProperties []string
+	}
+	if err := json.Unmarshal(out.Bytes(), &sum); err != nil {
+		t.Fatalf("inspect --json app: %v\n%s", err, out.String())
+	}
+	if fi, _ := os.Stat(app); sum.Format != "1.0" || sum.Sizes.Bundle != fi.Size() || sum.Sizes.File <= 0 || sum.Sizes.File >= sum.Sizes.Bundle ||
+		sum.Hooks.OnResume != 1 || !sum.Hooks.Main || sum.Hooks.MainName != "main" || strings.Join(sum.GlobalProperties, ",") != "greeting" {
+		t.Errorf("inspect --json app: %+v", sum)
+	}
+
+	// A bundle cannot be bundled into a bundle by accident, but its image can.
+	runBinary(t, empty, "bundle", "-o", "again", "app")
+	if status, stdout, _ := runExe(t, empty, filepath.Join(empty, "again"), "a"); !strings.Contains(stdout, `["a"]`) {
+		t.Errorf("re-bundled app: status %d, stdout %q", status, stdout)
+	}
+}
+
+// writeProbe writes a script that tells whether the CLI's worlds have stasis.exit.
+func writeProbe(t *testing.T, dir string) string {
+	writeFiles(t, dir, map[string]string{"probe-exit.js": "console.log(typeof stasis.exit)\n"})
+	return "probe-exit.js"
+}
+
+func TestBundleErrors(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, scripts)
+	tests := []struct {
+		args   []string
+		status int
+		stderr string
+	}{
+		{[]string{"bundle", "app.img"}, 2, "stasis bundle: "},
+		{[]string{"bundle", "-o", "app"}, 2, "stasis bundle: "},
+		{[]string{"bundle", "-o", "app", "missing.img"}, 1, "bundle: missing.img: no such file or directory\n"},
+		{[]string{"bundle", "-o", "app", "broken.img"}, 1, "bundle: broken.img: not a Stasis image: bad magic bytes\n"},
+	}
+	for _, tt := range tests {
+		status, _, stderr := stasis(t, dir, "", tt.args...)
+		if status != tt.status || !strings.HasPrefix(stderr, tt.stderr) || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%v: status %d, stderr %q; want %d, %q", tt.args, status, stderr, tt.status, tt.stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "app")); !os.IsNotExist(err) {
+		t.Errorf("a failed bundle left a file: %v", err)
+	}
+}
+
+// BenchmarkBundleStartup compares starting a bundle whose image holds lodash
+// with `stasis run` of lodash's source and the same main, in the same run:
+// each iteration starts a process that loads lodash and calls into it.
+// bench: go test ./cmd/stasis -run '^$' -bench BundleStartup -benchtime 20x
+func BenchmarkBundleStartup(b *testing.B) {
+	bin := benchBinary(b)
+	lodash := filepath.Join(imagetest.Package(b, "lodash@4.17.21"), "lodash.js")
+	src, err := os.ReadFile(lodash)
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	main := "stasis.setMain(function (n) { console.log(_.sum(_.map(_.range(+n), x => x * 2))) });\n"
+	call := "stasis.args.length && console.log(_.sum(_.map(_.range(+stasis.args[0]), x => x * 2)));\n"
+	for name, content := range map[string]string{"lodash.js": string(src), "main.js": main, "call.js": call} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, args := range [][]string{{"save-image", "-o", "lodash.img", "lodash.js", "main.js"}, {"bundle", "-o", "app", "lodash.img"}} {
+		if status, _, stderr := runExe(b, dir, bin, args...); status != 0 {
+			b.Fatalf("%v: %s", args, stderr)
+		}
+	}
+	app := filepath.Join(dir, "app")
+	check := func(status int, stdout, stderr string) {
+		if status != 0 || stdout != "90\n" {
+			b.Fatalf("status %d, stdout %q, stderr %q", status, stdout, stderr)
+		}
+	}
+	b.Run("RunSource", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			check(runExe(b, dir, bin, "run", "lodash.js", "call.js", "--", "10"))
+		}
+	})
+	b.Run("Bundle", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			check(runExe(b, dir, app, "10"))
+		}
+	})
+}
+
+// benchBinary is stasisBinary for benchmarks: the same binary, built once.
+func benchBinary(b *testing.B) string {
+	b.Helper()
+	binOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "stasis-bin-")
+		if err != nil {
+			binErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "stasis")
+		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+			binErr = errors.New(err.Error() + "\n" + string(out))
+		}
+	})
+	if binErr != nil {
+		b.Fatalf("go build: %v", binErr)
+	}
+	return binPath
+}
+
+// TestMdtoolExample builds examples/mdtool as README.md says and runs it.
+func TestMdtoolExample(t *testing.T) {
+	stasisBinary(t)
+	marked := filepath.Join(imagetest.Package(t, "marked@4.3.0"), "lib", "marked.umd.js")
+	tool, err := filepath.Abs("../../examples/mdtool/mdtool.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	runBinary(t, dir, "save-image", "-o", "mdtool.img", marked, tool)
+	runBinary(t, dir, "bundle", "-o", "mdtool", "mdtool.img")
+	status, stdout, stderr := runExe(t, dir, filepath.Join(dir, "mdtool"), "-e", "# Hello", "*world*")
+	if status != 0 || stdout != "<h1>Hello <em>world</em></h1>\n" {
+		t.Errorf("mdtool -e: status %d, stdout %q, stderr %q", status, stdout, stderr)
+	}
+	writeFiles(t, dir, map[string]string{"notes.md": "Some `code` and a [link](https://example.com).\n"})
+	status, stdout, stderr = runExe(t, dir, filepath.Join(dir, "mdtool"), "notes.md")
+	if status != 0 || !strings.HasPrefix(stdout, "<p>") {
+		t.Errorf("mdtool notes.md: status %d, stdout %q, stderr %q", status, stdout, stderr)
+	}
+}
