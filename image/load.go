@@ -177,7 +177,36 @@ func (l *loader) load() error {
 	l.checkGraph()
 	l.applyRoots()
 	l.rebindNatives()
+	l.resumeSaving()
 	return nil
+}
+
+// resumeSaving arranges for the stasis.saveImage call that made the image to
+// return a second time, now in the resumed world: its promise resolves with
+// {resumed: true, path} as the first task of the event loop, after the
+// resume hooks, main and any scripts have run.
+func (l *loader) resumeSaving() {
+	r := l.p.Roots
+	if r.Saving == codeNone {
+		return
+	}
+	parts := l.partsOf(r.Saving)
+	if heap.PromiseOf(l.object(r.Saving)).State != goja.PromiseStatePending {
+		l.failf("the saving stasis.saveImage promise is already settled")
+	}
+	path := l.str(r.SavePath)
+	resolve, ok := goja.AssertFunction(parts.resolve)
+	if !ok {
+		l.failf("the saving stasis.saveImage promise has no resolve function")
+	}
+	rt := l.rt
+	l.v.Loop().Post(func() error {
+		res := rt.NewObject()
+		_ = res.Set("resumed", true)
+		_ = res.Set("path", path)
+		_, err := resolve(goja.Undefined(), res)
+		return err
+	})
 }
 
 func (l *loader) str(i uint64) string {

@@ -189,6 +189,8 @@ type rootsSection struct {
 	OnSave   []uint64
 	OnResume []uint64
 	Main     uint64
+	Saving   uint64 // the promise of the stasis.saveImage call that made the image, or codeNone
+	SavePath uint64 // its path (string index), when Saving is set
 }
 
 // Patch ops: each patch is op, object code, then op-specific fields.

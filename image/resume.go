@@ -56,3 +56,18 @@ func Resume(v *vm.VM, args []string) error {
 	_, err := RunMain(v, args)
 	return err
 }
+
+// Checkpoint runs v's stasis.onSave hooks and then saves v to the image file
+// at path, atomically. It is what save-image, the REPL's .save-image and
+// stasis.saveImage do.
+func Checkpoint(path string, v *vm.VM, opts SaveOptions) error {
+	if err := RunSaveHooks(v); err != nil {
+		return err
+	}
+	return SaveFile(path, v, opts)
+}
+
+// AttachSaver makes stasis.saveImage(path) in v save with Checkpoint.
+func AttachSaver(v *vm.VM) {
+	v.SetSaveImage(func(path string) error { return Checkpoint(path, v, SaveOptions{}) })
+}

@@ -135,7 +135,7 @@ const (
 	lHome              // a method's home object
 	lInternal          // n/a: another internal field
 	lRootGlobal        // n: string index of the binding name
-	lRootHook          // n: 0 onSave, 1 onResume, 2 main; index in low bits
+	lRootHook          // n: 0 onSave, 1 onResume (index in the bits above), 2 main, 3 the saving stasis.saveImage promise
 	lRootPlugin        // n: plugin index
 )
 
@@ -810,6 +810,13 @@ func (s *saver) roots() {
 	if h.Main != nil {
 		s.p.Roots.Main = s.rootValue(h.Main, lRootHook, 2)
 	}
+	// The stasis.saveImage call that is saving this world is itself in the
+	// image: its promise (with whatever awaits it) resolves on resume.
+	s.p.Roots.Saving = codeNone
+	if p, path := s.v.SavingPromise(); p != nil {
+		s.p.Roots.Saving = s.rootValue(p, lRootHook, 3)
+		s.p.Roots.SavePath = s.str(path)
+	}
 	s.pluginStates()
 }
 
@@ -968,6 +975,8 @@ func (s *saver) label(e edge) string {
 			return "stasis.onSave[" + strconv.FormatUint(e.n>>2, 10) + "]"
 		case 1:
 			return "stasis.onResume[" + strconv.FormatUint(e.n>>2, 10) + "]"
+		case 3:
+			return "stasis.saveImage()"
 		}
 		return "stasis.main"
 	case lRootPlugin:

@@ -46,6 +46,7 @@ type fsKey struct{}
 type openFile struct {
 	fd    int
 	path  string // as given to openSync
+	abs   string // absolute path, to open it again from any working directory
 	flags string
 	file  *os.File
 	stale error // why the file could not be opened again on load
@@ -356,7 +357,11 @@ func (p *FS) define(v *vm.VM, m *goja.Object) {
 			throw("open", path, unwrapPathError(err))
 		}
 		fd := st.freeFD()
-		st.fds[fd] = &openFile{fd: fd, path: path, flags: flags, file: f}
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			abs = path
+		}
+		st.fds[fd] = &openFile{fd: fd, path: path, abs: abs, flags: flags, file: f}
 		return rt.ToValue(fd)
 	})
 	v.DefineFunction(m, "closeSync", 1, func(c goja.FunctionCall) goja.Value {
@@ -764,6 +769,7 @@ func (p *FS) SaveState(v *vm.VM) (goja.Value, error) {
 		rec := rt.NewObject()
 		_ = rec.Set("fd", fd)
 		_ = rec.Set("path", of.path)
+		_ = rec.Set("abs", of.abs)
 		_ = rec.Set("flags", of.flags)
 		_ = rec.Set("position", pos)
 		if of.stale != nil {
@@ -789,6 +795,10 @@ func (p *FS) RestoreState(v *vm.VM, state goja.Value) error {
 			return fmt.Errorf("file descriptor record %d is not an object", i)
 		}
 		of := &openFile{fd: int(rec.Get("fd").ToInteger()), path: rec.Get("path").String(), flags: rec.Get("flags").String()}
+		of.abs = of.path
+		if a := rec.Get("abs"); a != nil && !goja.IsUndefined(a) {
+			of.abs = a.String()
+		}
 		if _, ok := flagModes[of.flags]; !ok {
 			return fmt.Errorf("file descriptor %d: unknown flags %q", of.fd, of.flags)
 		}
@@ -798,7 +808,7 @@ func (p *FS) RestoreState(v *vm.VM, state goja.Value) error {
 		st.fds[of.fd] = of
 		if s := rec.Get("stale"); s != nil && !goja.IsUndefined(s) {
 			of.stale = errors.New(s.String())
-		} else if f, err := os.OpenFile(of.path, reopenMode(of.flags), 0); err != nil {
+		} else if f, err := os.OpenFile(of.abs, reopenMode(of.flags), 0); err != nil {
 			of.stale = unwrapPathError(err)
 		} else if _, err := f.Seek(rec.Get("position").ToInteger(), io.SeekStart); err != nil {
 			_ = f.Close()

@@ -311,7 +311,7 @@ func TestFSStateRoundTrip(t *testing.T) {
 	}
 	_ = a.Runtime().Set("state", state)
 	js := a.eval(`JSON.stringify(state)`).String()
-	want := `[{"fd":3,"path":"DIR/w.txt","flags":"w","position":3},{"fd":4,"path":"DIR/r.txt","flags":"w+","position":10},{"fd":5,"path":"DIR/gone.txt","flags":"a","position":0}]`
+	want := `[{"fd":3,"path":"DIR/w.txt","abs":"DIR/w.txt","flags":"w","position":3},{"fd":4,"path":"DIR/r.txt","abs":"DIR/r.txt","flags":"w+","position":10},{"fd":5,"path":"DIR/gone.txt","abs":"DIR/gone.txt","flags":"a","position":0}]`
 	if got := strings.ReplaceAll(js, dir, "DIR"); got != want {
 		t.Fatalf("state:\n%s\nwant\n%s", got, want)
 	}

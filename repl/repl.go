@@ -167,7 +167,7 @@ func (s *session) setWorld(v *vm.VM) {
 	// stasis.saveImage saves as .save-image does, without `_` and `_error`.
 	v.SetSaveImage(func(path string) error {
 		return s.withoutREPLGlobals(func() error {
-			return image.SaveFile(path, s.v, image.SaveOptions{})
+			return image.Checkpoint(path, s.v, image.SaveOptions{})
 		})
 	})
 }
@@ -271,6 +271,9 @@ func (s *session) eval(name, src, code string) {
 // person or a pipe.
 func (s *session) afterInput() {
 	l := s.v.Loop()
+	if err := s.v.CheckRejections(); err != nil {
+		s.uncaught(err)
+	}
 	if err := s.running(l.SafePoint); err != nil {
 		s.uncaught(err)
 	}
@@ -287,6 +290,12 @@ func (s *session) uncaught(err error) {
 	var ie *goja.InterruptedError
 	if errors.As(err, &ie) {
 		fmt.Fprintln(s.errOut, "Interrupted (the world is as the interrupted code left it)")
+		return
+	}
+	var rej *vm.UnhandledRejection
+	if errors.As(err, &rej) {
+		s.setGlobal("_error", rej.Reason, &s.lastError)
+		fmt.Fprintln(s.errOut, err)
 		return
 	}
 	var ex *goja.Exception

@@ -371,6 +371,11 @@ func (l *Loop) SafePoint() error {
 		if err := l.v.Try("safe point", fn); err != nil {
 			return err
 		}
+		// The save settled a promise: its reactions run now, before the
+		// next task, as if the save had been a task of its own.
+		if err := l.v.RunMicrotasks(); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -539,6 +544,9 @@ func (l *Loop) requeue(fns []func() error) {
 // task runs one task, recovering goja panics, then the safe point after it.
 func (l *Loop) task(fn func() error) error {
 	if err := l.v.Try("task", fn); err != nil {
+		return err
+	}
+	if err := l.v.CheckRejections(); err != nil {
 		return err
 	}
 	return l.SafePoint()

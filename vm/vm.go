@@ -46,6 +46,9 @@ type VM struct {
 	hooks   Hooks
 	stasis  *goja.Object
 	attach  map[any]any
+	// rejected holds the promises rejected without a handler since the
+	// last CheckRejections.
+	rejected []*goja.Promise
 }
 
 // Hooks are the functions a world registered through the `stasis` object.
@@ -70,6 +73,7 @@ func New(opts Options) (*VM, error) {
 		scripts: newRegistry(),
 		attach:  map[any]any{},
 	}
+	v.trackRejections()
 	if err := v.installConsole(); err != nil {
 		return nil, err
 	}
@@ -140,6 +144,18 @@ func (v *VM) Call(fn goja.Value, this goja.Value, args ...goja.Value) (result go
 		this = goja.Undefined()
 	}
 	return call(this, args...)
+}
+
+var emptyProgram = goja.MustCompile("<microtasks>", "", false)
+
+// RunMicrotasks runs the promise reactions and queueMicrotask callbacks that
+// were queued from Go, outside any JavaScript call (goja runs them when the
+// outermost call returns), then checks for unhandled rejections.
+func (v *VM) RunMicrotasks() error {
+	if _, err := v.RunProgram(emptyProgram); err != nil {
+		return err
+	}
+	return v.CheckRejections()
 }
 
 // Try runs f, turning a Go panic inside goja into an error.

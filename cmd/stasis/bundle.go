@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -137,15 +136,17 @@ func runWorld(name string, r io.Reader, e *env) int {
 	if err != nil {
 		return fail(fmt.Errorf("bundled image: %w", err))
 	}
+	image.AttachSaver(v)
 	if err := image.Resume(v, e.args); err != nil {
 		return fail(err)
 	}
-	if code, exited := v.ExitCode(); exited {
-		return code
+	err = finish(v)
+	var exit worldExit
+	if errors.As(err, &exit) {
+		return int(exit)
 	}
-	if err := v.Loop().Run(context.Background()); err != nil {
+	if err != nil {
 		return fail(err)
 	}
-	code, _ := v.ExitCode()
-	return code
+	return exitOK
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/alecthomas/kong"
 	"github.com/stasisvm/stasis/image"
 	"github.com/stasisvm/stasis/repl"
@@ -38,11 +40,14 @@ func (c *runCmd) Help() string {
 }
 
 func (c *runCmd) Run(e *env) error {
-	v, err := image.NewWorld(worldOptions(e))
+	v, err := newWorld(e)
 	if err != nil {
 		return err
 	}
-	return runScripts(v, c.Scripts)
+	if err := runScripts(v, c.Scripts); err != nil {
+		return err
+	}
+	return finish(v)
 }
 
 type saveImageCmd struct {
@@ -63,7 +68,7 @@ func (c *saveImageCmd) Run(e *env) error {
 	if c.Base != "" {
 		v, err = resumeImage(c.Base, e, true)
 	} else {
-		v, err = image.NewWorld(worldOptions(e))
+		v, err = newWorld(e)
 	}
 	if err != nil {
 		return err
@@ -71,10 +76,17 @@ func (c *saveImageCmd) Run(e *env) error {
 	if err := runScripts(v, c.Scripts); err != nil {
 		return err
 	}
-	if err := image.RunSaveHooks(v); err != nil {
+	if err := v.CheckRejections(); err != nil {
 		return err
 	}
-	return image.SaveFile(c.Out, v, image.SaveOptions{})
+	// Saves the scripts asked for with stasis.saveImage happen first.
+	if err := v.Loop().SafePoint(); err != nil {
+		return err
+	}
+	if code, exited := v.ExitCode(); exited {
+		return fmt.Errorf("the world called stasis.exit(%d) before it could be saved", code)
+	}
+	return image.Checkpoint(c.Out, v, image.SaveOptions{})
 }
 
 type loadImageCmd struct {
@@ -92,7 +104,10 @@ func (c *loadImageCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	return runScripts(v, c.Scripts)
+	if err := runScripts(v, c.Scripts); err != nil {
+		return err
+	}
+	return finish(v)
 }
 
 // bareCmd is what a bare `stasis` runs: kong's default command may take no

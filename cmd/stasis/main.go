@@ -96,6 +96,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) 
 		name = "repl"
 	}
 	if err := ctx.Run(&env{stdin: stdin, stdout: stdout, stderr: stderr, args: jsArgs}); err != nil {
+		var exit worldExit
+		if errors.As(err, &exit) {
+			return int(exit)
+		}
 		fmt.Fprintf(stderr, "%s: %s\n", name, describe(err))
 		return exitError
 	}

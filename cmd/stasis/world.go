@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -9,13 +10,50 @@ import (
 
 	"github.com/dop251/goja"
 	"github.com/stasisvm/stasis/image"
+	"github.com/stasisvm/stasis/natives"
 	"github.com/stasisvm/stasis/vm"
 )
 
-// worldOptions are the options of every world the CLI makes or loads.
-// Native plugins (timers, fs, require) will be added to Setup here.
+// worldOptions are the options of every world the CLI makes or loads: the
+// standard native plugins (timers, fs, require and its built-in modules).
 func worldOptions(e *env) vm.Options {
-	return vm.Options{Stdout: e.stdout, Stderr: e.stderr, Args: e.args}
+	return vm.Options{
+		Stdout: e.stdout, Stderr: e.stderr, Args: e.args,
+		Setup: []func(*vm.VM) error{natives.Setup(natives.Default()...)},
+	}
+}
+
+// newWorld makes a fresh world whose stasis.saveImage works.
+func newWorld(e *env) (*vm.VM, error) {
+	v, err := image.NewWorld(worldOptions(e))
+	if err != nil {
+		return nil, err
+	}
+	image.AttachSaver(v)
+	return v, nil
+}
+
+// worldExit is the error of a command whose world called stasis.exit with
+// a non-zero code: run exits with that code and prints nothing.
+type worldExit int
+
+func (w worldExit) Error() string { return fmt.Sprintf("the world exited with status %d", int(w)) }
+
+// finish runs v's event loop until it is idle or the world calls
+// stasis.exit, and returns the world's exit status as an error (nil for 0).
+func finish(v *vm.VM) error {
+	if err := v.CheckRejections(); err != nil {
+		return err
+	}
+	if _, exited := v.ExitCode(); !exited {
+		if err := v.Loop().Run(context.Background()); err != nil {
+			return err
+		}
+	}
+	if code, _ := v.ExitCode(); code != 0 {
+		return worldExit(code)
+	}
+	return nil
 }
 
 // runScripts reads each file and runs it as a classic script in v, in order,
@@ -40,6 +78,7 @@ func resumeImage(path string, e *env, withMain bool) (*vm.VM, error) {
 	if err != nil {
 		return nil, fileError(path, err)
 	}
+	image.AttachSaver(v)
 	if withMain {
 		err = image.Resume(v, e.args)
 	} else {
