@@ -210,6 +210,9 @@ func Summarize(meta *Meta, hdr *Header, data []byte, fileSize int64) (sum *Summa
 		s.Sizes.Buffers += int64(len(b))
 	}
 	for _, sc := range pp.Scripts {
+		if sc.Digest != nil {
+			continue // part of Stasis, not of the world's program
+		}
 		s.Sizes.Sources += int64(len(sc.Source))
 		s.Scripts = append(s.Scripts, ScriptInfo{Name: sc.Name, Bytes: len(sc.Source), Lines: strings.Count(sc.Source, "\n") + 1, Strict: sc.Strict})
 	}

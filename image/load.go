@@ -88,6 +88,9 @@ func DecodePayload(data []byte, opts LoadOptions) (*vm.VM, error) {
 	}
 	b, _ := baselineOf(v)
 	l := &loader{v: v, rt: v.Runtime(), b: b, p: &p}
+	// Every saved timer is armed from one instant, so they keep their order.
+	v.Loop().Freeze()
+	defer v.Loop().Thaw()
 	err = v.Try("load", func() (err error) {
 		defer func() {
 			if r := recover(); r != nil {
@@ -146,6 +149,16 @@ func (l *loader) load() error {
 	l.keys = make([]unistring.String, len(p.Strings))
 	l.keySet = make([]bool, len(p.Strings))
 	for i, sc := range p.Scripts {
+		if sc.Digest != nil {
+			s := builtinScript(l.v, sc.Name, sc.Digest, sc.Strict)
+			if s == nil {
+				return fmt.Errorf("%w: it uses the built-in script %s of another Stasis build: rebuild the image from its scripts", ErrIncompatible, sc.Name)
+			}
+			infos := heap.Programs(s.Program)
+			l.progs = append(l.progs, infos)
+			l.programsOf[s] = infos
+			continue
+		}
 		c, err := programCache.compile(sc.Name, sc.Source, sc.Strict)
 		if err != nil {
 			return fmt.Errorf("%w: script %d (%s) does not compile: %v", ErrCorrupt, i, sc.Name, err)

@@ -159,8 +159,12 @@ type pluginRecord struct {
 type scriptRecord struct {
 	_      struct{} `cbor:",toarray"`
 	Name   string
-	Source string
+	Source string // empty for a built-in script
 	Strict bool
+	// Digest is set, and Source empty, for a script that every world of
+	// the build compiles for itself (image.NewWorld): the loader uses the
+	// world's own copy when its SHA-256 digest matches.
+	Digest []byte
 }
 
 // objectsSection holds objects in columns. Kinds has one entry per object;

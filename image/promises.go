@@ -125,13 +125,13 @@ func (s *saver) promise(o *goja.Object) []uint64 {
 				info, ok = t.get(fr)
 			}
 			if !ok {
-				s.fail("promise awaited by Promise.all, race, any, allSettled or finally (goja keeps those reactions in Go; cannot be saved yet)")
+				s.fail("promise with a reaction added from Go (goja keeps its handler in a Go closure; cannot be saved)")
 			}
 			for _, h := range []goja.Value{info.onFulfilled, info.onRejected} {
 				if ho, ok := h.(*goja.Object); ok && s.kinds.Kind(ho) == heap.KindNative {
 					if _, intrinsic := s.b.names[ho]; !intrinsic {
 						if _, _, _, resolver := heap.Resolver(ho); !resolver {
-							s.fail("promise awaited by Promise.all, race, any, allSettled or finally (goja keeps those reactions in Go; cannot be saved yet)")
+							s.fail("promise handler is a native function that is not a built-in (cannot be saved)")
 						}
 					}
 				}

@@ -91,6 +91,9 @@ func EncodePayload(v *vm.VM) (out []byte, err error) {
 	if err != nil {
 		return nil, err
 	}
+	// Every pending timer's remaining time is measured from one instant.
+	v.Loop().Freeze()
+	defer v.Loop().Thaw()
 	s := newSaver(v, b, false)
 	if err := v.Try("save", s.walk); err != nil {
 		var u *unsupported
@@ -195,7 +198,11 @@ func newSaver(v *vm.VM, b *baseline, track bool) *saver {
 		s.regexpFlags = f
 	}
 	for i, sc := range v.Scripts().All() {
-		s.p.Scripts = append(s.p.Scripts, scriptRecord{Name: sc.Name, Source: sc.Source, Strict: sc.Strict})
+		if strings.HasPrefix(sc.Name, builtinScriptPrefix) {
+			s.p.Scripts = append(s.p.Scripts, scriptRecord{Name: sc.Name, Strict: sc.Strict, Digest: sourceDigest(sc.Source)})
+		} else {
+			s.p.Scripts = append(s.p.Scripts, scriptRecord{Name: sc.Name, Source: sc.Source, Strict: sc.Strict})
+		}
 		for j, pi := range programsOf(v, sc) {
 			s.progs[pi.Program] = progRef{i, j}
 			s.progSrc[pi.Program] = pi.Source

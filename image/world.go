@@ -29,6 +29,9 @@ func NewWorld(opts vm.Options) (*vm.VM, error) {
 		if err := hookThen(v); err != nil {
 			return err
 		}
+		if err := hookCombinators(v); err != nil {
+			return err
+		}
 		b, err := newBaseline(v.Runtime())
 		if err != nil {
 			return err

@@ -168,7 +168,9 @@ func (p *FS) define(v *vm.VM, m *goja.Object) {
 			panic(badFD(v, syscallName, int(f)))
 		}
 		if of.stale != nil {
-			throwf(v, "file descriptor %d (%s) was not restored: %v", of.fd, of.path, of.stale)
+			e := fsError(v, syscallName, of.path, of.stale)
+			_ = e.Set("message", fmt.Sprintf("file descriptor %d (%s) was not restored: %s", of.fd, of.path, e.Get("message")))
+			panic(e)
 		}
 		return of
 	}

@@ -333,14 +333,15 @@ func TestFSStateRoundTrip(t *testing.T) {
 		fs.writeSync(3, "def");
 		fs.writeSync(4, "X");
 		console.log(fs.readFileSync(dir + "/w.txt", "utf8"), fs.readFileSync(dir + "/r.txt", "utf8"));
-		try { fs.writeSync(5, "x") } catch (e) { console.log(e.message.replace(dir, "DIR")) }
-		try { fs.fstatSync(5) } catch (e) { console.log(e.message.replace(dir, "DIR")) }
+		try { fs.writeSync(5, "x") } catch (e) { console.log(e.code, e.message.split(dir).join("DIR")) }
+		try { fs.fstatSync(5) } catch (e) { console.log(e.code, e.message.split(dir).join("DIR")) }
 		console.log(fs.openSync(dir + "/new.txt", "w"));
 		fs.closeSync(5);
 		console.log(fs.existsSync(dir + "/gone.txt"));
 	`)
-	b.expectOut("abcdef 0123456789X\nfile descriptor 5 (DIR/gone.txt) was not restored: no such file or directory\n" +
-		"file descriptor 5 (DIR/gone.txt) was not restored: no such file or directory\n6\nfalse\n")
+	b.expectOut("abcdef 0123456789X\n" +
+		"ENOENT file descriptor 5 (DIR/gone.txt) was not restored: ENOENT: no such file or directory, write 'DIR/gone.txt'\n" +
+		"ENOENT file descriptor 5 (DIR/gone.txt) was not restored: ENOENT: no such file or directory, fstat 'DIR/gone.txt'\n6\nfalse\n")
 }
 
 func writeFiles(t *testing.T, root string, files map[string]string) {

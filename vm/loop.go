@@ -164,6 +164,8 @@ type Loop struct {
 	stopped    bool
 	exitCode   int
 	exited     bool
+	frozen     time.Time // what Now reads while freezes > 0
+	freezes    int
 }
 
 type loopKey struct{}
@@ -190,8 +192,32 @@ func (l *Loop) SetClock(c Clock) {
 // Clock returns the loop's clock.
 func (l *Loop) Clock() Clock { return l.clock }
 
-// Now returns the time on the loop's clock.
-func (l *Loop) Now() time.Time { return l.clock.Now() }
+// Now returns the time on the loop's clock, or the time at which it was
+// frozen.
+func (l *Loop) Now() time.Time {
+	if l.freezes > 0 {
+		return l.frozen
+	}
+	return l.clock.Now()
+}
+
+// Freeze stops the loop's time, as seen by Now, timer records and new
+// timers, until the matching Thaw: a save measures every pending timer's
+// remaining time from one instant, and a load arms every saved timer from
+// one instant, so that timers keep their order. Calls nest.
+func (l *Loop) Freeze() {
+	if l.freezes == 0 {
+		l.frozen = l.clock.Now()
+	}
+	l.freezes++
+}
+
+// Thaw undoes one Freeze.
+func (l *Loop) Thaw() {
+	if l.freezes > 0 {
+		l.freezes--
+	}
+}
 
 // Post schedules fn to run as a task on the loop. It is safe to call from
 // any goroutine; this is how host work done elsewhere hands its result back
@@ -236,7 +262,7 @@ func (l *Loop) AddTimer(d time.Duration, fn func() error) TimerID {
 		d = 0
 	}
 	t := l.newTimer(fn)
-	t.due = l.clock.Now().Add(d)
+	t.due = l.Now().Add(d)
 	return t.id
 }
 
@@ -289,7 +315,7 @@ func (l *Loop) ResetTimer(id TimerID, d time.Duration) bool {
 	}
 	l.nextSeq++
 	t.seq = l.nextSeq
-	t.due = l.clock.Now().Add(d)
+	t.due = l.Now().Add(d)
 	return true
 }
 
@@ -315,7 +341,7 @@ func (l *Loop) Timer(id TimerID) (TimerInfo, bool) {
 func (l *Loop) info(t *timer) TimerInfo {
 	ti := TimerInfo{ID: t.id, Immediate: t.immediate, Seq: t.seq, Ref: t.ref}
 	if !t.immediate {
-		if r := t.due.Sub(l.clock.Now()); r > 0 {
+		if r := t.due.Sub(l.Now()); r > 0 {
 			ti.Remaining = r
 		}
 	}

@@ -1,5 +1,5 @@
-var app = { handlers: [1, 2, (function () { var p = new Promise(() => {}); Promise.all([p]); return p })()] };
-// save fails: globalThis.app.handlers[2]: promise awaited by Promise.all, race, any, allSettled or finally
+var app = { handlers: [1, 2, (function () { var p = new Promise(() => {}); p.then(Proxy.revocable({}, {}).revoke); return p })()] };
+// save fails: globalThis.app.handlers[2]: promise handler is a native function that is not a built-in
 ---
 function* g() { yield* [1, 2, 3] }
 let it = g(); it.next();

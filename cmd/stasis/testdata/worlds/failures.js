@@ -1,0 +1,11 @@
+// What cannot be saved makes save-image fail with the path of the object
+// and the reason, and writes no image.
+var pending = new Promise(() => {});
+pending.then(Proxy.revocable({}, {}).revoke);
+// save fails: globalThis.pending: promise handler is a native function that is not a built-in
+---
+function* inner() { yield 1; yield 2 }
+function* outer() { yield* inner() }
+var app = { gens: [outer()] };
+app.gens[0].next();
+// save fails: globalThis.app.gens[0]
