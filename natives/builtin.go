@@ -37,6 +37,15 @@ func RegisterModule(v *vm.VM, name string, exports *goja.Object) error {
 	if old := t.Get(name); old != nil {
 		return fmt.Errorf("built-in module %q registered twice", name)
 	}
+	// A module's exports are enumerable, as Node's are ({...fs}, Object.keys);
+	// a function's own name, length and prototype stay as they are.
+	if _, isFunc := goja.AssertFunction(exports); !isFunc {
+		for _, k := range exports.GetOwnPropertyNames() {
+			if err := exports.DefineDataProperty(k, exports.Get(k), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_TRUE); err != nil {
+				return fmt.Errorf("built-in module %q: %w", name, err)
+			}
+		}
+	}
 	return t.DefineDataProperty(name, exports, goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_TRUE)
 }
 

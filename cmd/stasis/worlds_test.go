@@ -241,3 +241,22 @@ func TestVanishedFile(t *testing.T) {
 		t.Errorf("after close: %q", lines[3])
 	}
 }
+
+// TestCounterExample checks the README's headline example as written.
+func TestCounterExample(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile("../../examples/counter/counter.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeTree(t, dir, map[string]string{"counter.js": string(src)})
+	if got, want := runBinary(t, dir, "run", "counter.js"), "count 1\ncount 2\ncount 3\nsaved counter.img\n"; got != want {
+		t.Errorf("run printed:\n%swant:\n%s", got, want)
+	}
+	for i := 0; i < 2; i++ {
+		got := runBinary(t, dir, "load-image", "counter.img")
+		if want := "resumed from counter.img\ncount 4\ncount 5\ncount 6\ndone\n"; got != want {
+			t.Errorf("load-image %d printed:\n%swant:\n%s", i+1, got, want)
+		}
+	}
+}

@@ -14,6 +14,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"path/filepath"
@@ -164,15 +165,23 @@ func sortedKeys(m map[string]string) []string {
 
 // options are the same for the world that saves and the one that loads:
 // a loaded world must have every plugin the image names.
-func options() vm.Options {
+func options(out io.Writer) vm.Options {
 	plugins := append(natives.Default(), &KV{})
-	return vm.Options{Setup: []func(*vm.VM) error{natives.Setup(plugins...)}}
+	return vm.Options{Stdout: out, Setup: []func(*vm.VM) error{natives.Setup(plugins...)}}
 }
 
 func main() {
-	world, err := image.NewWorld(options())
-	if err != nil {
+	if err := run(os.Stdout); err != nil {
 		log.Fatal(err)
+	}
+}
+
+// run builds a world with a store and a pending timer, saves it, loads it
+// again, uses the store and runs the event loop; the worlds print to out.
+func run(out io.Writer) error {
+	world, err := image.NewWorld(options(out))
+	if err != nil {
+		return err
 	}
 	_, err = world.RunScript("setup.js", `
 		const users = kv.open("users");
@@ -181,25 +190,25 @@ func main() {
 		setTimeout(() => console.log("timer set before the save sees", users.keys().join(", ")), 50);
 	`)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 
 	dir, err := os.MkdirTemp("", "stasis-kvstore")
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "kv.img")
 	if err := image.SaveFile(path, world, image.SaveOptions{}); err != nil {
-		log.Fatal(err)
+		return err
 	}
 
-	resumed, _, err := image.LoadFile(path, image.LoadOptions{VM: options()})
+	resumed, _, err := image.LoadFile(path, image.LoadOptions{VM: options(out)})
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	if err := image.Resume(resumed, nil); err != nil {
-		log.Fatal(err)
+		return err
 	}
 	_, err = resumed.RunScript("probe.js", `
 		users.set("grace", "Hopper");
@@ -207,9 +216,7 @@ func main() {
 			"same handle:", kv.open("users") === users);
 	`)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
-	if err := resumed.Loop().Run(context.Background()); err != nil {
-		log.Fatal(err)
-	}
+	return resumed.Loop().Run(context.Background())
 }
