@@ -445,7 +445,9 @@ func (p *printer) object(o *goja.Object, depth int) (out string) {
 	case "Error":
 		s := ""
 		if st := o.Get("stack"); st != nil && !goja.IsUndefined(st) {
-			s = st.String()
+			// goja indents frames with a tab and ends with a newline; Node
+			// indents with four spaces.
+			s = strings.ReplaceAll(strings.TrimRight(st.String(), "\n"), "\n\tat ", "\n    at ")
 		} else {
 			s = o.String()
 		}
