@@ -41,6 +41,10 @@ var scripts = map[string]string{
 		"stasis.onResume(function () { console.log('resumed'); });\n" +
 		"stasis.setMain(function (a, b) { console.log('main', a, b, saved); });\n",
 	"after.js":   "console.log('after', saved);\n",
+	"badsave.js": "stasis.onSave(function check() { throw new RangeError('not now'); });\n",
+	"rejects.js": "async function main() { throw new Error('async boom'); }\nmain();\n",
+	"exit3.js":   "setTimeout(() => { console.log('bye'); stasis.exit(3); console.log('still runs to the end of the task'); }, 1);\nsetTimeout(() => console.log('never'), 50);\n",
+	"late.js":    "setTimeout(function late() { null.x }, 1);\n",
 	"broken.img": "this is not an image",
 }
 
@@ -83,6 +87,14 @@ func TestCLI(t *testing.T) {
 			stderr: []string{"save-image: globalThis.broken: ", "arguments"}, stderrLine: true},
 		{name: "save-image JS error", args: []string{"save-image", "-o", "t.img", "throw.js"}, status: 1,
 			stderr: []string{"save-image: Error: boom\n"}},
+		{name: "onSave hook throws", args: []string{"save-image", "-o", "t.img", "badsave.js"}, status: 1,
+			stderr: []string{"save-image: stasis.onSave hook 1: RangeError: not now\n", "at check (badsave.js:1:"}},
+		{name: "unhandled rejection", args: []string{"run", "rejects.js"}, status: 1,
+			stderr: []string{"run: Uncaught (in promise) Error: async boom\n", "at main (rejects.js:1:"}},
+		{name: "stasis.exit", args: []string{"run", "exit3.js"}, status: 3,
+			stdout: []string{"bye\nstill runs to the end of the task\n"}},
+		{name: "error in a timer", args: []string{"run", "late.js"}, status: 1,
+			stderr: []string{"run: TypeError: Cannot read property 'x' of", "at late (late.js:1:"}},
 
 		{name: "bare stasis is a REPL", stdin: "1 + 1\ngreeting\n", stdout: []string{"2\n"}, stderr: []string{"Uncaught ReferenceError"}},
 		{name: "repl", args: []string{"repl", "--", "q"}, stdin: "stasis.args[0]\n", stdout: []string{"q"}},

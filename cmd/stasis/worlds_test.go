@@ -260,3 +260,73 @@ func TestCounterExample(t *testing.T) {
 		}
 	}
 }
+
+// TestAppInANewProcess saves a world with everything host-bound at once —
+// pending timers, an open descriptor, modules from a relative path and from
+// node_modules, and hooks — removes every source file, and resumes it in a
+// new process: hooks, main, the script and the timers run in order, and the
+// file ends up with what the resumed world wrote at the saved position.
+func TestAppInANewProcess(t *testing.T) {
+	dir := t.TempDir()
+	sources := map[string]string{
+		"app.js": `
+			const fs = require("fs");
+			const store = require("./lib/store");
+			const pad = require("leftpad");
+			fs.writeFileSync("out.txt", "header\n");
+			const out = fs.openSync("out.txt", "a");
+			store.add("saved");
+			stasis.onSave(() => { store.add("onSave"); console.log("onSave", store.list()); });
+			stasis.onResume(() => console.log("onResume", store.list(), "fd", out));
+			stasis.setMain((...args) => {
+				store.add("main " + args.join(" "));
+				fs.writeSync(out, pad("main", 6) + "\n");
+			});
+			setTimeout(() => {
+				store.add("timer");
+				fs.writeSync(out, store.list() + "\n");
+				fs.closeSync(out);
+				console.log("timer", fs.readFileSync("out.txt", "utf8").split("\n").length - 1, "lines");
+			}, 30);
+			setTimeout(() => console.log("short timer"), 10);
+			clearTimeout(setTimeout(() => console.log("never"), 20));
+		`,
+		"lib/store.js":                      `const items = []; exports.add = (x) => items.push(x); exports.list = () => items.join(",");`,
+		"node_modules/leftpad/package.json": `{"main": "lib/pad.js"}`,
+		"node_modules/leftpad/lib/pad.js":   `module.exports = (s, n) => " ".repeat(Math.max(0, n - s.length)) + s;`,
+		"later.js":                          `console.log("script after main", store.list());`,
+	}
+	writeTree(t, dir, sources)
+	saved := runBinary(t, dir, "save-image", "-o", "app.img", "app.js")
+	if saved != "onSave saved,onSave\n" {
+		t.Errorf("save-image printed %q", saved)
+	}
+	for name := range sources {
+		if name != "later.js" {
+			if err := os.Remove(filepath.Join(dir, filepath.FromSlash(name))); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "lib")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "node_modules")); err != nil {
+		t.Fatal(err)
+	}
+	got := runBinary(t, dir, "load-image", "app.img", "later.js", "--", "a", "b")
+	want := "onResume saved,onSave fd 3\n" +
+		"script after main saved,onSave,main a b\n" +
+		"short timer\n" +
+		"timer 3 lines\n"
+	if got != want {
+		t.Errorf("load-image printed:\n%swant:\n%s", got, want)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "out.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "header\n  main\nsaved,onSave,main a b,timer\n"; string(b) != want {
+		t.Errorf("out.txt holds %q, want %q", b, want)
+	}
+}
