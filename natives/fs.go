@@ -55,6 +55,7 @@ type openFile struct {
 type fsState struct {
 	fds   map[int]*openFile
 	stats *goja.Object // Stats.prototype
+	ops   *asyncState  // readFile, writeFile and fs.promises in flight
 }
 
 func fsOf(v *vm.VM) *fsState {
@@ -73,6 +74,7 @@ func (p *FS) Install(v *vm.VM) error {
 	m := v.Runtime().NewObject()
 	st.stats = makeStatsClass(v, m)
 	p.define(v, m)
+	p.defineAsync(v, m)
 	return RegisterModule(v, "fs", m)
 }
 
@@ -750,6 +752,27 @@ func (p *FS) Rebind(v *vm.VM, o *goja.Object, record goja.Value) error {
 func (p *FS) SaveState(v *vm.VM) (goja.Value, error) {
 	rt := v.Runtime()
 	st := fsOf(v)
+	fds, err := p.saveFDs(v)
+	if err != nil {
+		return nil, err
+	}
+	pending := st.savePending(rt)
+	if pending == nil {
+		return fds, nil
+	}
+	state := rt.NewObject()
+	if fds != nil {
+		_ = state.Set("fds", fds)
+	}
+	_ = state.Set("pending", pending)
+	return state, nil
+}
+
+// saveFDs returns [{fd, path, abs, flags, position}] for each open
+// descriptor, in order of number, or nil for none.
+func (p *FS) saveFDs(v *vm.VM) (goja.Value, error) {
+	rt := v.Runtime()
+	st := fsOf(v)
 	if len(st.fds) == 0 {
 		return nil, nil
 	}
@@ -785,6 +808,21 @@ func (p *FS) SaveState(v *vm.VM) (goja.Value, error) {
 // RestoreState implements Plugin: each descriptor is opened again, never
 // created or truncated; one that cannot be is kept as a stale descriptor.
 func (p *FS) RestoreState(v *vm.VM, state goja.Value) error {
+	o, ok := state.(*goja.Object)
+	if !ok {
+		return nil
+	}
+	if pending := o.Get("pending"); pending != nil {
+		if err := p.restoreFDs(v, o.Get("fds")); err != nil {
+			return err
+		}
+		return p.restorePending(v, pending)
+	}
+	return p.restoreFDs(v, o)
+}
+
+// restoreFDs opens the saved descriptors again.
+func (p *FS) restoreFDs(v *vm.VM, state goja.Value) error {
 	st := fsOf(v)
 	list, ok := state.(*goja.Object)
 	if !ok {

@@ -14,6 +14,7 @@ type intrinsics struct {
 	syntaxErrCtor  goja.Constructor
 	rangeErrCtor   goja.Constructor
 	uint8ArrayCtor goja.Constructor
+	promiseCtor    *goja.Object
 	isView         goja.Callable
 	promiseThen    goja.Callable
 	jsonParse      goja.Callable
@@ -54,6 +55,7 @@ func intrinsicsOf(v *vm.VM) *intrinsics {
 		syntaxErrCtor:  ctor("SyntaxError"),
 		rangeErrCtor:   ctor("RangeError"),
 		uint8ArrayCtor: ctor("Uint8Array"),
+		promiseCtor:    get("Promise").ToObject(rt),
 		isView:         fn("ArrayBuffer", "isView"),
 		promiseThen:    fn("Promise", "prototype", "then"),
 		jsonParse:      fn("JSON", "parse"),

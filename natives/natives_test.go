@@ -519,3 +519,36 @@ func TestGlobalRequireBase(t *testing.T) {
 	w.run("<repl:1>", `console.log(require("./m").where)`)
 	w.expectOut("x\nroot\n")
 }
+
+// Asynchronous reads and writes deliver their results as tasks of the
+// event loop, with Node's callback and promise conventions.
+func TestFSAsync(t *testing.T) {
+	dir := t.TempDir()
+	w := newWorld(t)
+	_ = w.Runtime().Set("dir", dir)
+	w.run("async.js", `
+		const fs = require("fs");
+		const log = (...a) => console.log(...a.map(x => typeof x === "string" ? x.split(dir).join("DIR") : x));
+		async function main() {
+			await fs.promises.writeFile(dir + "/a.txt", "hello");
+			log("read", await fs.promises.readFile(dir + "/a.txt", "utf8"));
+			const bytes = await fs.promises.readFile(dir + "/a.txt");
+			log("bytes", bytes instanceof Uint8Array, bytes.length, bytes[0]);
+			try { await fs.promises.readFile(dir + "/missing") } catch (e) { log("rejected", e.code, e.message) }
+			await new Promise((resolve) => fs.writeFile(dir + "/b.txt", new Uint8Array([104, 105]), (err) => { log("written", err); resolve() }));
+			await new Promise((resolve) => fs.readFile(dir + "/b.txt", { encoding: "utf8" }, (err, data) => { log("callback", err, data); resolve() }));
+			await new Promise((resolve) => fs.readFile(dir, (err, data) => { log("directory", err.code, data); resolve() }));
+			try { fs.readFile(dir + "/a.txt") } catch (e) { log("no callback", e.code) }
+		}
+		main().then(() => log("done"));
+	`)
+	w.expectOut(`read hello
+bytes true 5 104
+rejected ENOENT ENOENT: no such file or directory, open 'DIR/missing'
+written null
+callback null hi
+directory EISDIR undefined
+no callback ERR_INVALID_ARG_TYPE
+done
+`)
+}

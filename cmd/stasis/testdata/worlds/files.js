@@ -19,3 +19,22 @@ fs.writeSync(ap, "two\n");
 fs.closeSync(ap);
 console.log(JSON.stringify(fs.readFileSync("data.txt", "utf8")), JSON.stringify(fs.readFileSync("log.txt", "utf8")));
 try { fs.writeSync(ap, "x") } catch (e) { console.log("closed:", e.code) }
+---
+// An async function awaiting a file read that is in flight at the save
+// resumes after the load, with the file read then; a callback-style read
+// and write survive the same way.
+var fs = require("fs");
+fs.writeFileSync("data.txt", "line one\n");
+var log = [];
+async function copy() {
+  const text = await fs.promises.readFile("data.txt", "utf8");
+  log.push("read " + JSON.stringify(text));
+  await fs.promises.writeFile("copy.txt", text + "copied\n");
+  fs.readFile("copy.txt", "utf8", (err, data) => {
+    console.log("callback", err, JSON.stringify(data), log.join());
+    fs.writeFile("done.txt", "ok", (err) => console.log("written", err, fs.readFileSync("done.txt", "utf8")));
+  });
+}
+copy();
+// save
+console.log("the probe runs first", log.length);
