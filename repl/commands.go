@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"sort"
 	"strings"
@@ -147,7 +146,7 @@ func (s *session) load(path string) error {
 	}
 	src, err := os.ReadFile(path)
 	if err != nil {
-		return fileError(path, err)
+		return image.FileError(path, err)
 	}
 	s.eval(path, string(src), string(src))
 	return nil
@@ -162,7 +161,7 @@ func (s *session) save(path string) error {
 		text += "\n"
 	}
 	if err := os.WriteFile(path, []byte(text), 0o666); err != nil {
-		return fileError(path, err)
+		return image.FileError(path, err)
 	}
 	fmt.Fprintf(s.out, "Session saved to %s\n", path)
 	return nil
@@ -285,15 +284,3 @@ func list(names []string) string {
 	return text
 }
 
-// fileError names the file an error is about, once: "broken.img: image is
-// corrupt: …" or "missing.js: no such file or directory".
-func fileError(path string, err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) && pe.Path == path {
-		return fmt.Errorf("%s: %w", path, pe.Err)
-	}
-	if strings.HasPrefix(err.Error(), path+":") {
-		return err
-	}
-	return fmt.Errorf("%s: %w", path, err)
-}

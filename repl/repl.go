@@ -149,7 +149,7 @@ func (s *session) firstWorld() (*vm.VM, error) {
 func (s *session) resume(path string) (*vm.VM, error) {
 	v, _, err := image.LoadFile(path, image.LoadOptions{VM: s.opts.World})
 	if err != nil {
-		return nil, fileError(path, err)
+		return nil, image.FileError(path, err)
 	}
 	if err := image.RunResumeHooks(v); err != nil {
 		return nil, err

@@ -60,10 +60,10 @@ func (c *bundleCmd) Run(e *env) error {
 		return image.WriteBundle(w, io.NewSectionReader(f, 0, size), size, img)
 	})
 	if err != nil {
-		return fileError(c.Out, err)
+		return image.FileError(c.Out, err)
 	}
 	if err := os.Chmod(c.Out, 0o755); err != nil {
-		return fileError(c.Out, err)
+		return image.FileError(c.Out, err)
 	}
 	if runtime.GOOS == "darwin" {
 		fmt.Fprintf(e.stderr, "note: appending the image broke the code signature of %s; re-sign it with: codesign -f -s - %s\n", c.Out, c.Out)
@@ -76,30 +76,30 @@ func (c *bundleCmd) Run(e *env) error {
 func readImage(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fileError(path, err)
+		return nil, image.FileError(path, err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, fileError(path, err)
+		return nil, image.FileError(path, err)
 	}
 	var r io.ReaderAt = f
 	size := fi.Size()
 	if sec, ok, err := image.BundledImage(f, size); err != nil {
-		return nil, fileError(path, err)
+		return nil, image.FileError(path, err)
 	} else if ok {
 		r, size = sec, sec.Size()
 	}
 	data := make([]byte, size)
 	if _, err := r.ReadAt(data, 0); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fileError(path, err)
+		return nil, image.FileError(path, err)
 	}
 	meta, _, err := image.ReadContainer(bytes.NewReader(data))
 	if err == nil {
 		err = image.CheckCompatible(meta)
 	}
 	if err != nil {
-		return nil, fileError(path, err)
+		return nil, image.FileError(path, err)
 	}
 	return data, nil
 }

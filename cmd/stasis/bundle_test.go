@@ -166,7 +166,7 @@ func TestBundleErrors(t *testing.T) {
 // each iteration starts a process that loads lodash and calls into it.
 // bench: go test ./cmd/stasis -run '^$' -bench BundleStartup -benchtime 20x
 func BenchmarkBundleStartup(b *testing.B) {
-	bin := benchBinary(b)
+	bin := stasisBinary(b)
 	lodash := filepath.Join(imagetest.Package(b, "lodash@4.17.21"), "lodash.js")
 	src, err := os.ReadFile(lodash)
 	if err != nil {
@@ -201,26 +201,6 @@ func BenchmarkBundleStartup(b *testing.B) {
 			check(runExe(b, dir, app, "10"))
 		}
 	})
-}
-
-// benchBinary is stasisBinary for benchmarks: the same binary, built once.
-func benchBinary(b *testing.B) string {
-	b.Helper()
-	binOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "stasis-bin-")
-		if err != nil {
-			binErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "stasis")
-		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
-			binErr = errors.New(err.Error() + "\n" + string(out))
-		}
-	})
-	if binErr != nil {
-		b.Fatalf("go build: %v", binErr)
-	}
-	return binPath
 }
 
 // TestMdtoolExample builds examples/mdtool as README.md says and runs it.

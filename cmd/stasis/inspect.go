@@ -28,25 +28,25 @@ func (c *inspectCmd) Help() string {
 func (c *inspectCmd) Run(e *env) error {
 	f, err := os.Open(c.Image)
 	if err != nil {
-		return fileError(c.Image, err)
+		return image.FileError(c.Image, err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return fileError(c.Image, err)
+		return image.FileError(c.Image, err)
 	}
 	var r io.ReaderAt = f
 	size := fi.Size()
 	sec, bundle, err := image.BundledImage(f, size)
 	if err != nil {
-		return fileError(c.Image, err)
+		return image.FileError(c.Image, err)
 	}
 	if bundle {
 		r, size = sec, sec.Size()
 	}
 	s, err := image.Inspect(r, size)
 	if err != nil {
-		return fileError(c.Image, err)
+		return image.FileError(c.Image, err)
 	}
 	if bundle {
 		s.Sizes.Bundle = fi.Size()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,11 +20,11 @@ var (
 	binErr  error
 )
 
-// stasisBinary builds the command once per test run.
-func stasisBinary(t *testing.T) string {
-	t.Helper()
+// stasisBinary builds the command once per test run (removed by TestMain).
+func stasisBinary(tb testing.TB) string {
+	tb.Helper()
 	if testing.Short() {
-		t.Skip("builds the binary")
+		tb.Skip("builds the binary")
 	}
 	binOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "stasis-bin-")
@@ -32,16 +33,22 @@ func stasisBinary(t *testing.T) string {
 			return
 		}
 		binPath = filepath.Join(dir, "stasis")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			binErr = err
-			t.Logf("%s", out)
+		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+			binErr = fmt.Errorf("%v\n%s", err, out)
 		}
 	})
 	if binErr != nil {
-		t.Fatalf("go build: %v", binErr)
+		tb.Fatalf("go build: %v", binErr)
 	}
 	return binPath
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
 }
 
 // runBinary runs the built command in dir and returns its output; a

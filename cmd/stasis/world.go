@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"strings"
 
@@ -62,7 +61,7 @@ func runScripts(v *vm.VM, paths []string) error {
 	for _, p := range paths {
 		src, err := os.ReadFile(p)
 		if err != nil {
-			return fileError(p, err)
+			return image.FileError(p, err)
 		}
 		if _, err := v.RunScript(p, string(src)); err != nil {
 			return err
@@ -76,7 +75,7 @@ func runScripts(v *vm.VM, paths []string) error {
 func resumeImage(path string, e *env, withMain bool) (*vm.VM, error) {
 	v, _, err := image.LoadFile(path, image.LoadOptions{VM: worldOptions(e)})
 	if err != nil {
-		return nil, fileError(path, err)
+		return nil, image.FileError(path, err)
 	}
 	image.AttachSaver(v)
 	if withMain {
@@ -90,18 +89,6 @@ func resumeImage(path string, e *env, withMain bool) (*vm.VM, error) {
 	return v, nil
 }
 
-// fileError names the file an error is about, once: "broken.img: image is
-// corrupt: …" or "missing.js: no such file or directory".
-func fileError(path string, err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) && pe.Path == path {
-		return fmt.Errorf("%s: %w", path, pe.Err)
-	}
-	if strings.HasPrefix(err.Error(), path+":") {
-		return err
-	}
-	return fmt.Errorf("%s: %w", path, err)
-}
 
 // describe renders err for stderr: one line, except that an uncaught
 // JavaScript exception is followed by its JavaScript stack.
