@@ -283,4 +283,3 @@ func list(names []string) string {
 	}
 	return text
 }
-

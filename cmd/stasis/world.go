@@ -89,7 +89,6 @@ func resumeImage(path string, e *env, withMain bool) (*vm.VM, error) {
 	return v, nil
 }
 
-
 // describe renders err for stderr: one line, except that an uncaught
 // JavaScript exception is followed by its JavaScript stack.
 func describe(err error) (text string) {
