@@ -145,6 +145,8 @@ const (
 type progRef struct{ script, index int }
 
 type saver struct {
+	evalChecked map[evalCheckKey]string // eval units checked by checkEvalFunction
+
 	v     *vm.VM
 	rt    *goja.Runtime
 	b     *baseline
@@ -697,6 +699,7 @@ func (s *saver) function(o *goja.Object, k heap.Kind) []uint64 {
 	f := heap.JSFuncOf(o)
 	var ext []uint64
 	ext = append(ext, s.program(f.Prg)...)
+	s.checkEvalFunction(f.Prg, f.Stash)
 	srcOf := f.Prg
 	if k == heap.KindClass && srcOf == nil {
 		srcOf = heap.ClassOf(o).InitFields

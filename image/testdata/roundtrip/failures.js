@@ -15,3 +15,10 @@ var rev = Proxy.revocable({}, {});
 function outer() { return () => arguments.length }
 var broken = outer(1, 2);
 // save fails: globalThis.broken: arrow function reads its parent's arguments (goja cannot restore it)
+---
+var app = { made: [(0, eval)("let local = 5; () => local")] };
+// save fails: globalThis.app.made[0]: function made by eval code that declares let, const or class at its top level
+---
+function method() { return eval("() => this.tag") }
+var arrowThis = method.call({ tag: "T" });
+// save fails: arrowThis: arrow function made by direct eval uses its caller's this

@@ -19,6 +19,9 @@ var forever = new Promise(() => {});
 var made = new Function("a", "b", "return a * b + (this === undefined ? 0 : 1)");
 var adder = new Function("n", "return function (x) { return x + n }")(100);
 var indirect = (0, eval)("(function twice(x) { return 2 * x })");
+function viaDirectEval(start) { let x = start; var y = 10; return eval("var z = 1; (function inc(d) { x += d; z++; return [x, y, z].join() })") }
+var direct = viaDirectEval(5); direct(1);
+var blockInEval = (0, eval)("{ let hidden = 'block'; (() => hidden) }");
 var ctx = { n: 3 };
 var callCtx = function () { return this.n }.bind(ctx);
 // save
@@ -29,5 +32,6 @@ try { revoked.x } catch (e) { console.log(e.constructor.name) }
 console.log(wm.get(k1), wm.get(k2).deep === k2, ws.has(k1), ws.has(k2), wm.has({}));
 resolved.then(v => console.log("resolved", v)); rejected.catch(e => console.log("rejected", e.message));
 console.log(made(6, 7), made.name, String(made).length, adder(1), indirect(21), indirect.name);
+console.log(direct(2), direct(3), direct.name, blockInEval());
 forever.then(() => console.log("never"));
 console.log("end");
