@@ -208,3 +208,29 @@ const (
 func sortUnistrings(s []unistring.String) {
 	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
 }
+
+// sizeHint estimates the payload's encoded size from its largest parts:
+// about three bytes a number, the bytes of strings and buffers.
+func (p *payload) sizeHint() int {
+	n := 1024
+	for _, s := range p.Strings {
+		n += len(s) + 2
+	}
+	for _, b := range p.Buffers {
+		n += len(b) + 4
+	}
+	n += 9 * len(p.Floats)
+	o := &p.Objects
+	n += len(o.Kinds) + len(o.Flags)
+	n += 3 * (len(o.Intrinsic) + len(o.Proto) + len(o.Shape) + len(o.Slots) + len(o.SymProps) + len(o.Elems) + len(o.ArrLen) + len(o.Private))
+	for _, e := range o.Extra {
+		n += 3*len(e) + 1
+	}
+	for _, sh := range p.Shapes {
+		n += 3*len(sh) + 1
+	}
+	for _, st := range p.Stashes {
+		n += 3*len(st) + 1
+	}
+	return n
+}

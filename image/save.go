@@ -76,9 +76,9 @@ func createdTime(t time.Time) time.Time {
 	return time.Now()
 }
 
-var encMode = func() cbor.EncMode {
+var encMode = func() cbor.UserBufferEncMode {
 	m, err := cbor.EncOptions{Sort: cbor.SortCoreDeterministic, ShortestFloat: cbor.ShortestFloat16,
-		NaNConvert: cbor.NaNConvertNone, InfConvert: cbor.InfConvertNone}.EncMode()
+		NaNConvert: cbor.NaNConvertNone, InfConvert: cbor.InfConvertNone}.UserBufferEncMode()
 	if err != nil {
 		panic(err)
 	}
@@ -106,7 +106,14 @@ func EncodePayload(v *vm.VM) (out []byte, err error) {
 		}
 		return nil, err
 	}
-	return encMode.Marshal(&s.p)
+	// Encoding into a buffer of about the right size saves growing it
+	// (copying the payload) a dozen times for a large world.
+	var buf bytes.Buffer
+	buf.Grow(s.p.sizeHint())
+	if err := encMode.MarshalToBuffer(&s.p, &buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // node identifies an object (stash false) or a stash (stash true) in the walk.
