@@ -17,6 +17,7 @@ type FormatError struct {
 	Detail string // what exactly, for people
 }
 
+// Error says what is wrong with the image, for people.
 func (e *FormatError) Error() string {
 	if e.Detail == "" {
 		return e.Kind.Error()

@@ -70,6 +70,7 @@ var kindNames = [...]string{
 	KindGenerator: "generator", KindIterator: "iterator", KindHost: "Go value",
 }
 
+// String names the kind for people ("WeakMap", "generator").
 func (k Kind) String() string {
 	if int(k) < len(kindNames) && kindNames[k] != "" {
 		return kindNames[k]
