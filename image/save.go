@@ -171,6 +171,8 @@ type saver struct {
 	stashes                   map[*heap.Stash]uint32
 	squeue                    []*heap.Stash
 	sEdge                     []edge
+	sList                     []*heap.Stash // stashes by number, when tracking
+	namer                     scopeNamer
 	progs                     map[*goja.Program]progRef
 	progSrc                   map[*goja.Program]string
 	shapes                    map[string]uint64
@@ -414,6 +416,7 @@ func (s *saver) stashRef(st *heap.Stash) uint64 {
 	s.stashes[st] = i
 	if s.track {
 		s.sEdge = append(s.sEdge, edge{from: s.cur, label: lScope})
+		s.sList = append(s.sList, st)
 	}
 	s.squeue = append(s.squeue, st)
 	return uint64(i) + 2
@@ -947,7 +950,7 @@ func (s *saver) path(n node) string {
 			}
 			e = s.objEdge[n.idx]
 		}
-		parts = append(parts, s.label(e))
+		parts = append(parts, s.namedLabel(n, e))
 		if e.root {
 			break
 		}

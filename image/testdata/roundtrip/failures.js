@@ -22,3 +22,7 @@ var app = { made: [(0, eval)("let local = 5; () => local")] };
 function method() { return eval("() => this.tag") }
 var arrowThis = method.call({ tag: "T" });
 // save fails: arrowThis: arrow function made by direct eval uses its caller's this
+---
+function makeStore(label) { let count = 0; const rev = Proxy.revocable({}, {}).revoke; return { hit() { count++; return label + count + typeof rev } } }
+var app = { store: makeStore("s") };
+// save fails: globalThis.app.store.hit.<scope of makeStore>.rev: native function that is not a built-in
