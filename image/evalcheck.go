@@ -42,55 +42,29 @@ func evalProblem(src string, insideFunction bool) string {
 	return ""
 }
 
-var (
-	functionLiteralType = reflect.TypeOf(ast.FunctionLiteral{})
-	classLiteralType    = reflect.TypeOf(ast.ClassLiteral{})
-	arrowType           = reflect.TypeOf(ast.ArrowFunctionLiteral{})
-)
-
-// arrowUsesCallerContext walks an AST value and reports whether an arrow
-// function outside any function or class refers to this, arguments,
-// new.target or super (inArrow: the walk is inside such an arrow).
+// arrowUsesCallerContext reports whether an arrow function outside any
+// function or class in v refers to this, arguments, new.target or super
+// (inArrow: v is inside such an arrow).
 func arrowUsesCallerContext(v reflect.Value, inArrow bool) bool {
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if v.IsNil() {
-			return false
-		}
-		return arrowUsesCallerContext(v.Elem(), inArrow)
-	case reflect.Slice:
-		for i := 0; i < v.Len(); i++ {
-			if arrowUsesCallerContext(v.Index(i), inArrow) {
-				return true
+	found := false
+	eachNode(v, func(n any) bool {
+		switch x := n.(type) {
+		case *ast.FunctionLiteral, *ast.ClassLiteral:
+			return false // their own this, arguments and new.target
+		case *ast.ArrowFunctionLiteral:
+			if !inArrow {
+				found = found || arrowUsesCallerContext(reflect.ValueOf(x.ParameterList), true) ||
+					arrowUsesCallerContext(reflect.ValueOf(x.Body), true)
+				return false
 			}
-		}
-		return false
-	case reflect.Struct:
-	default:
-		return false
-	}
-	switch v.Type() {
-	case functionLiteralType, classLiteralType:
-		return false // its own this, arguments and new.target
-	case arrowType:
-		inArrow = true
-	}
-	if inArrow && v.CanAddr() {
-		switch n := v.Addr().Interface().(type) {
 		case *ast.ThisExpression, *ast.SuperExpression, *ast.MetaProperty:
-			return true
+			found = found || inArrow
 		case *ast.Identifier:
-			if n.Name == "arguments" {
-				return true
-			}
+			found = found || (inArrow && x.Name == "arguments")
 		}
-	}
-	for i := 0; i < v.NumField(); i++ {
-		if v.Type().Field(i).IsExported() && arrowUsesCallerContext(v.Field(i), inArrow) {
-			return true
-		}
-	}
-	return false
+		return !found
+	})
+	return found
 }
 
 // checkEvalFunction fails the save when a function whose program p comes

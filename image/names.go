@@ -327,44 +327,46 @@ func (f *fnNode) declaredNames() ([]string, bool) {
 // targetNames lists the identifiers a binding target declares.
 func targetNames(t any) []string {
 	var out []string
-	var visit func(v reflect.Value)
-	visit = func(v reflect.Value) {
-		switch v.Kind() {
-		case reflect.Pointer, reflect.Interface:
-			if !v.IsNil() {
-				visit(v.Elem())
-			}
-		case reflect.Slice:
-			for i := 0; i < v.Len(); i++ {
-				visit(v.Index(i))
-			}
-		case reflect.Struct:
-			if !v.CanAddr() {
-				return
-			}
-			switch x := v.Addr().Interface().(type) {
-			case *ast.Identifier:
-				out = append(out, x.Name.String())
-				return
-			case *ast.PropertyShort:
-				out = append(out, x.Name.Name.String())
-				return
-			case *ast.PropertyKeyed:
-				visit(reflect.ValueOf(x.Value))
-				return
-			case *ast.AssignExpression:
-				visit(reflect.ValueOf(x.Left))
-				return
-			}
-			for i := 0; i < v.NumField(); i++ {
-				if v.Type().Field(i).IsExported() {
-					visit(v.Field(i))
-				}
+	eachNode(reflect.ValueOf(t), func(n any) bool {
+		switch x := n.(type) {
+		case *ast.Identifier:
+			out = append(out, x.Name.String())
+		case *ast.PropertyShort:
+			out = append(out, x.Name.Name.String())
+		case *ast.PropertyKeyed:
+			out = append(out, targetNames(x.Value)...)
+		case *ast.AssignExpression:
+			out = append(out, targetNames(x.Left)...)
+		default:
+			return true
+		}
+		return false
+	})
+	return out
+}
+
+// eachNode calls visit for every AST node (a pointer to an ast struct) in
+// v, depth first; visit says whether to go on into the node's fields.
+func eachNode(v reflect.Value, visit func(n any) bool) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			eachNode(v.Elem(), visit)
+		}
+	case reflect.Slice:
+		for i := 0; i < v.Len(); i++ {
+			eachNode(v.Index(i), visit)
+		}
+	case reflect.Struct:
+		if !v.CanAddr() || !visit(v.Addr().Interface()) {
+			return
+		}
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				eachNode(v.Field(i), visit)
 			}
 		}
 	}
-	visit(reflect.ValueOf(t))
-	return out
 }
 
 // captureWalk finds which of a function's own names inner functions use.
@@ -516,50 +518,30 @@ func (c *captureWalk) walkPatternDefaults(v reflect.Value, shadow []map[string]b
 	}
 }
 
+// patternExpressions lists the default values and computed keys in a
+// binding pattern.
 func patternExpressions(v reflect.Value) []ast.Expression {
 	var out []ast.Expression
-	var visit func(v reflect.Value)
-	visit = func(v reflect.Value) {
-		switch v.Kind() {
-		case reflect.Pointer, reflect.Interface:
-			if !v.IsNil() {
-				visit(v.Elem())
+	eachNode(v, func(n any) bool {
+		switch x := n.(type) {
+		case *ast.AssignExpression:
+			out = append(out, patternExpressions(reflect.ValueOf(x.Left))...)
+			out = append(out, x.Right)
+		case *ast.PropertyShort:
+			if x.Initializer != nil {
+				out = append(out, x.Initializer)
 			}
-		case reflect.Slice:
-			for i := 0; i < v.Len(); i++ {
-				visit(v.Index(i))
+		case *ast.PropertyKeyed:
+			if x.Computed {
+				out = append(out, x.Key)
 			}
-		case reflect.Struct:
-			if !v.CanAddr() {
-				return
-			}
-			switch x := v.Addr().Interface().(type) {
-			case *ast.AssignExpression:
-				visit(reflect.ValueOf(x.Left))
-				out = append(out, x.Right)
-				return
-			case *ast.PropertyShort:
-				if x.Initializer != nil {
-					out = append(out, x.Initializer)
-				}
-				return
-			case *ast.PropertyKeyed:
-				if x.Computed {
-					out = append(out, x.Key)
-				}
-				visit(reflect.ValueOf(x.Value))
-				return
-			case *ast.Identifier:
-				return
-			}
-			for i := 0; i < v.NumField(); i++ {
-				if v.Type().Field(i).IsExported() {
-					visit(v.Field(i))
-				}
-			}
+			out = append(out, patternExpressions(reflect.ValueOf(x.Value))...)
+		case *ast.Identifier:
+		default:
+			return true
 		}
-	}
-	visit(v)
+		return false
+	})
 	return out
 }
 
