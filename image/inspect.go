@@ -310,6 +310,7 @@ type inspector struct {
 	label     []iLabel // per node: how
 	rootName  map[int]string
 	stashName map[int]map[uint64]string
+	namer     scopeNamer
 }
 
 // A node is an object (0..len(objs)-1) or a scope (len(objs)+stash index).
@@ -900,7 +901,7 @@ func (in *inspector) path(n int) string {
 			}
 			return b.String()
 		}
-		parts = append(parts, in.labelText(in.parent[n], in.label[n]))
+		parts = append(parts, in.namedLabel(n))
 		n = int(in.parent[n])
 	}
 	return ""
@@ -1154,4 +1155,83 @@ func (in *inspector) renderSeen(c uint64, depth int, seen map[int]bool) any {
 		return out
 	}
 	return "[" + info.kind.String() + "]"
+}
+
+// namedLabel is the label of the edge that first reached node n, naming a
+// closure scope after its function and a captured variable by its name
+// where the script's source tells them (see scopeNamer).
+func (in *inspector) namedLabel(n int) string {
+	from, l := in.parent[n], in.label[n]
+	objs := int32(len(in.objs))
+	switch {
+	case l.kind == lScope && n >= len(in.objs):
+		if sc, ok := in.derivedNames(n - len(in.objs)); ok {
+			name := sc.fn
+			if name == "" {
+				name = "anonymous function"
+			}
+			return ".<scope of " + name + ">"
+		}
+	case l.kind == lStashSlot && from >= objs:
+		if _, dynamic := in.stashNames(int(from - objs))[l.n]; !dynamic {
+			if sc, ok := in.derivedNames(int(from - objs)); ok && int(l.n) < len(sc.slots) {
+				return "." + sc.slots[l.n]
+			}
+		}
+	}
+	return in.labelText(from, l)
+}
+
+// derivedNames derives the names of scope st from the source of the
+// function through which the walk first reached it, when they can be known
+// and their count matches the scope's slots.
+func (in *inspector) derivedNames(st int) (scopeNames, bool) {
+	objs := len(in.objs)
+	n, hops := objs+st, 0
+	for in.parent[n] >= int32(objs) {
+		if in.label[n].kind != lOuter || hops > 64 {
+			return scopeNames{}, false
+		}
+		n, hops = int(in.parent[n]), hops+1
+	}
+	if in.parent[n] < 0 || in.label[n].kind != lScope {
+		return scopeNames{}, false
+	}
+	f := in.objs[in.parent[n]]
+	if !f.kind.isFunction() || f.extra < 0 || int(f.extra) >= len(in.p.Objects.Extra) {
+		return scopeNames{}, false
+	}
+	ext := in.p.Objects.Extra[f.extra]
+	if len(ext) < 5 || ext[0] == 0 || ext[0] > uint64(len(in.p.Scripts)) {
+		return scopeNames{}, false
+	}
+	sc := in.p.Scripts[ext[0]-1]
+	if sc.Digest != nil {
+		return scopeNames{}, false
+	}
+	var text string
+	if ext[2] == 1 {
+		text = in.str(ext[3])
+	} else {
+		c, err := programCache.compile(sc.Name, sc.Source, sc.Strict)
+		if err != nil || ext[1] >= uint64(len(c.infos)) {
+			return scopeNames{}, false
+		}
+		text = c.infos[ext[1]].Source
+	}
+	chain := in.namer.chain(sc.Source, text)
+	cur := int(ext[4]) - 2
+	for i := 0; i <= hops; i++ {
+		if cur < 0 || cur >= len(in.p.Stashes) || i >= len(chain) || len(in.p.Stashes[cur]) < 4 ||
+			uint64(len(chain[i].slots)) != in.p.Stashes[cur][3] {
+			return scopeNames{}, false
+		}
+		if i < hops {
+			cur = int(in.p.Stashes[cur][0]) - 2
+		}
+	}
+	if cur != st {
+		return scopeNames{}, false
+	}
+	return chain[hops], true
 }

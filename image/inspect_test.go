@@ -154,3 +154,20 @@ func TestBundleRoundTrip(t *testing.T) {
 		t.Fatalf("an image is a bundle: %v %v", ok, err)
 	}
 }
+
+// Paths through closures name the scope's function and the captured
+// variable where the source tells them, and slot numbers otherwise.
+func TestInspectNamesClosureVariables(t *testing.T) {
+	v, _ := newTestWorld(t)
+	run(t, v, "app.js", `
+		function makeCache(label) { let hits = 0; const entries = new Array(300).fill(0); return { get: (k) => { hits++; return label + entries[k] } } }
+		var app = { cache: makeCache("c") };
+		function blocks() { const r = []; for (let i = 0; i < 1; i++) { const rows = new Array(200).fill(i); r.push(() => rows) } return r[0] }
+		var other = blocks();
+	`)
+	s := inspectWorld(t, v)
+	want := []string{"globalThis.app.cache.get.<scope of makeCache>.entries", "globalThis.other.<scope>.<closure var 0>"}
+	if len(s.Largest) < 2 || s.Largest[0].Path != want[0] || s.Largest[1].Path != want[1] {
+		t.Errorf("largest: %+v, want paths %q", s.Largest[:2], want)
+	}
+}
