@@ -287,7 +287,7 @@ func TestAppInANewProcess(t *testing.T) {
 				fs.writeSync(out, store.list() + "\n");
 				fs.closeSync(out);
 				console.log("timer", fs.readFileSync("out.txt", "utf8").split("\n").length - 1, "lines");
-			}, 30);
+			}, 300);
 			setTimeout(() => console.log("short timer"), 10);
 			clearTimeout(setTimeout(() => console.log("never"), 20));
 		`,

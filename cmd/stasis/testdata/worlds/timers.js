@@ -20,4 +20,4 @@ queueMicrotask(() => log.push("microtask"));
 console.log("setup done", typeof first.ref, typeof first[Symbol.toPrimitive]);
 // save
 console.log("probe", log.join(), iv.hasRef(), unrefd.hasRef());
-setTimeout(() => console.log("after the saved timers", ticks, log.join()), 400);
+setTimeout(() => console.log("after the saved timers", ticks, log.join()), 1000);
