@@ -94,8 +94,18 @@ type ScriptInfo struct {
 
 // ScopeInfo summarises the captured scopes (closures' variables).
 type ScopeInfo struct {
-	Count int `json:"count"`
-	Slots int `json:"slots"` // variables and extra arguments, in all scopes
+	Count int          `json:"count"`
+	Slots int          `json:"slots"` // variables and extra arguments, in all scopes
+	Named []NamedScope `json:"named"` // the first scopes whose variables' names are known
+}
+
+// NamedScope is a captured scope whose variables' names are known: derived
+// from the script's source (see the README) for the function it belongs to.
+type NamedScope struct {
+	Function  string   `json:"function"`  // "" for an anonymous function
+	Variables []string `json:"variables"` // in slot order
+	Path      string   `json:"path"`      // where the first such scope hangs from
+	Count     int      `json:"count"`     // scopes of this function with these variables
 }
 
 // PluginSummary is a native plugin of the image with what it saved.
@@ -237,6 +247,24 @@ func Summarize(meta *Meta, hdr *Header, data []byte, fileSize int64) (sum *Summa
 
 	in.walk()
 	s.Largest = in.largest(summaryLargest)
+	s.Scopes.Named = []NamedScope{}
+	seen := map[string]int{} // function and variables -> index in Named
+	for st := range pp.Stashes {
+		sc, ok := in.derivedNames(st)
+		if !ok {
+			continue
+		}
+		key := sc.fn + "\x00" + strings.Join(sc.slots, "\x00")
+		if i, ok := seen[key]; ok {
+			s.Scopes.Named[i].Count++
+			continue
+		}
+		if len(s.Scopes.Named) == summaryLargest {
+			continue
+		}
+		seen[key] = len(s.Scopes.Named)
+		s.Scopes.Named = append(s.Scopes.Named, NamedScope{Function: sc.fn, Variables: sc.slots, Path: in.path(len(in.objs) + st), Count: 1})
+	}
 
 	r := &pp.Roots
 	for g := 0; g+2 < len(r.Globals); g += 3 {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -169,5 +170,10 @@ func TestInspectNamesClosureVariables(t *testing.T) {
 	want := []string{"globalThis.app.cache.get.<scope of makeCache>.entries", "globalThis.other.<scope>.<closure var 0>"}
 	if len(s.Largest) < 2 || s.Largest[0].Path != want[0] || s.Largest[1].Path != want[1] {
 		t.Errorf("largest: %+v, want paths %q", s.Largest[:2], want)
+	}
+	named := NamedScope{Function: "makeCache", Variables: []string{"label", "hits", "entries"},
+		Path: "globalThis.app.cache.get.<scope of makeCache>", Count: 1}
+	if len(s.Scopes.Named) != 1 || !reflect.DeepEqual(s.Scopes.Named[0], named) {
+		t.Errorf("named scopes: %+v, want [%+v]", s.Scopes.Named, named)
 	}
 }

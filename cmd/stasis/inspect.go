@@ -120,6 +120,17 @@ func writeSummary(w io.Writer, name string, s *image.Summary) {
 		p("  %-40s %8s bytes, %s%s", sc.Name, num(int64(sc.Bytes)), plural(sc.Lines, "line"), strict)
 	}
 	p("scopes     %s captured, %s", num(int64(s.Scopes.Count)), plural(s.Scopes.Slots, "variable"))
+	for _, sc := range s.Scopes.Named {
+		fn := sc.Function
+		if fn == "" {
+			fn = "(anonymous)"
+		}
+		times := ""
+		if sc.Count > 1 {
+			times = fmt.Sprintf(" (%d scopes; the first)", sc.Count)
+		}
+		p("  %-24s %s  at %s%s", fn, strings.Join(sc.Variables, ", "), sc.Path, times)
+	}
 	p("globals    %s", list(s.GlobalVars, 20, "(none defined)"))
 	p("lexical    %s", list(s.Globals, 20, "(no let, const or class at top level)"))
 	p("built-ins  %s", list(s.Patches, 20, "(unchanged)"))
