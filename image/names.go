@@ -457,22 +457,14 @@ func (c *captureWalk) walk(v reflect.Value, shadow []map[string]bool, depth int,
 		return
 	case *ast.BranchStatement:
 		return
+	case *ast.FunctionDeclaration:
+		// Its name is bound in the scope around it, not inside it.
+		if x.Function != nil {
+			c.function(x.Function, false, shadow, depth)
+		}
+		return
 	case *ast.FunctionLiteral:
-		f := &fnNode{lit: x, isExpr: true}
-		names, _ := f.declaredNames()
-		inner := map[string]bool{"arguments": true}
-		for _, n := range names {
-			inner[n] = true
-		}
-		if x.Name != nil {
-			inner[x.Name.Name.String()] = true
-		}
-		for _, n := range allDeclared(x) {
-			inner[n] = true
-		}
-		sh := append(shadow[:len(shadow):len(shadow)], inner)
-		c.walk(reflect.ValueOf(x.ParameterList), sh, depth+1, false)
-		c.walk(reflect.ValueOf(x.Body), sh, depth+1, false)
+		c.function(x, true, shadow, depth)
 		return
 	case *ast.ArrowFunctionLiteral:
 		inner := map[string]bool{}
@@ -508,6 +500,21 @@ func (c *captureWalk) walk(v reflect.Value, shadow []map[string]bool, depth int,
 		}
 		c.walk(v.Field(i), shadow, depth, inArrow)
 	}
+}
+
+// function visits an inner non-arrow function; expr says whether it is a
+// function expression, whose own name is bound inside it.
+func (c *captureWalk) function(x *ast.FunctionLiteral, expr bool, shadow []map[string]bool, depth int) {
+	inner := map[string]bool{"arguments": true}
+	for _, n := range allDeclared(x) {
+		inner[n] = true
+	}
+	if expr && x.Name != nil {
+		inner[x.Name.Name.String()] = true
+	}
+	sh := append(shadow[:len(shadow):len(shadow)], inner)
+	c.walk(reflect.ValueOf(x.ParameterList), sh, depth+1, false)
+	c.walk(reflect.ValueOf(x.Body), sh, depth+1, false)
 }
 
 // walkPatternDefaults visits the default values and computed keys of a

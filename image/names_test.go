@@ -31,6 +31,8 @@ func TestScopeNames(t *testing.T) {
 			var f = sh(5);`, "sh: b=1"},
 		{"catch and class declarations", `function c() { class K {} let e = 0; try { throw 1 } catch (err) { e = err } return () => new K() && e }
 			var f = c();`, "c: K=function e=1"},
+		{"recursive declaration", `function mk() { var x = 1; function rec(n) { return n ? rec(n - 1) : x } return rec }
+			var f = mk();`, "mk: x=1 rec=function"},
 		{"per-iteration let blocks naming", `function blk() { let r = []; for (let i = 0; i < 2; i++) r.push(() => i); return r[0] }
 			var f = blk();`, ""},
 		{"arrow capturing this", `function th() { let v = 1; return () => this && v }

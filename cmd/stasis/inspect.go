@@ -129,7 +129,12 @@ func writeSummary(w io.Writer, name string, s *image.Summary) {
 		if sc.Count > 1 {
 			times = fmt.Sprintf(" (%d scopes; the first)", sc.Count)
 		}
-		p("  %-24s %s  at %s%s", fn, strings.Join(sc.Variables, ", "), sc.Path, times)
+		vars := sc.Variables
+		more := ""
+		if len(vars) > 8 {
+			vars, more = vars[:8], fmt.Sprintf(", … (%d more)", len(vars)-8)
+		}
+		p("  %-24s %s%s  at %s%s", fn, strings.Join(vars, ", "), more, sc.Path, times)
 	}
 	p("globals    %s", list(s.GlobalVars, 20, "(none defined)"))
 	p("lexical    %s", list(s.Globals, 20, "(no let, const or class at top level)"))
