@@ -36,11 +36,25 @@ func (t *boundTable) add(fn *goja.Object, info *boundInfo) {
 	t.mu.Lock()
 	t.m[key] = info
 	t.mu.Unlock()
-	runtime.AddCleanup(fn, func(k weak.Pointer[goja.Object]) {
+	// A cleanup is a root until it runs: it must reach neither fn nor the
+	// table (the table holds the original bind, which holds the runtime,
+	// which holds fn), or fn and its whole world live forever. It holds
+	// the table weakly; a table already collected has nothing to clean.
+	runtime.AddCleanup(fn, boundEntry.drop, boundEntry{weak.Make(t), key})
+}
+
+// boundEntry names one entry of a table, weakly on both sides.
+type boundEntry struct {
+	table weak.Pointer[boundTable]
+	key   weak.Pointer[goja.Object]
+}
+
+func (e boundEntry) drop() {
+	if t := e.table.Value(); t != nil {
 		t.mu.Lock()
-		delete(t.m, k)
+		delete(t.m, e.key)
 		t.mu.Unlock()
-	}, key)
+	}
 }
 
 func (t *boundTable) get(fn *goja.Object) *boundInfo {

@@ -34,11 +34,23 @@ func (t *thenTable) add(r *heap.PromiseReaction, info thenInfo) {
 	t.mu.Lock()
 	t.m[key] = info
 	t.mu.Unlock()
-	runtime.AddCleanup(r, func(k weak.Pointer[heap.PromiseReaction]) {
+	// As for bound functions (boundTable.add): the cleanup holds the table
+	// weakly, since the table's handlers hold the runtime, which holds r.
+	runtime.AddCleanup(r, thenEntry.drop, thenEntry{weak.Make(t), key})
+}
+
+// thenEntry names one entry of a table, weakly on both sides.
+type thenEntry struct {
+	table weak.Pointer[thenTable]
+	key   weak.Pointer[heap.PromiseReaction]
+}
+
+func (e thenEntry) drop() {
+	if t := e.table.Value(); t != nil {
 		t.mu.Lock()
-		delete(t.m, k)
+		delete(t.m, e.key)
 		t.mu.Unlock()
-	}, key)
+	}
 }
 
 func (t *thenTable) get(r *heap.PromiseReaction) (thenInfo, bool) {
