@@ -152,7 +152,8 @@ const (
 type progRef struct{ script, index int }
 
 type saver struct {
-	evalChecked map[evalCheckKey]string // eval units checked by checkEvalFunction
+	evalChecked map[evalCheckKey]string  // eval units checked by checkEvalFunction
+	argArrows   map[int]*argumentsArrows // by script: arrows reading an enclosing function's arguments
 
 	v     *vm.VM
 	rt    *goja.Runtime
@@ -724,7 +725,7 @@ func (s *saver) function(o *goja.Object, k heap.Kind) []uint64 {
 	case heap.KindMethod, heap.KindGeneratorMethod, heap.KindAsyncMethod:
 		ext = append(ext, s.objOrUndef(heap.MethodOf(o).HomeObject, lHome, 0))
 	case heap.KindArrow, heap.KindAsyncArrow:
-		if mentionsArguments(f.Src) {
+		if s.arrowReadsArguments(f.Prg, f.Src) {
 			s.fail("arrow function reads its parent's arguments (goja cannot restore it)")
 		}
 		a := heap.ArrowOf(o)

@@ -26,3 +26,7 @@ var arrowThis = method.call({ tag: "T" });
 function makeStore(label) { let count = 0; const rev = Proxy.revocable({}, {}).revoke; return { hit() { count++; return label + count + typeof rev } } }
 var app = { store: makeStore("s") };
 // save fails: globalThis.app.store.hit.<scope of makeStore>.rev: native function that is not a built-in
+---
+var holder = { f(a) { return { nested: () => (y) => arguments[y] } } };
+var nestedArrow = holder.f("x").nested;
+// save fails: globalThis.nestedArrow: arrow function reads its parent's arguments
