@@ -1,7 +1,7 @@
 // Package image saves a Stasis world to an image and loads it back.
 //
 // An image is a header, metadata and a compressed payload of CBOR sections
-// (see docs/FORMAT.md and container.go for the byte layout). Save walks the
+// (see docs/FORMAT.md and the package image/format for the byte layout). Save walks the
 // world from its roots (the global object's changes, the global lexical
 // bindings, the VM's hooks, native plugins' records) and writes every object
 // once; Load builds a fresh VM and rebuilds the same graph in it, or fails
@@ -14,6 +14,8 @@ package image
 
 import (
 	"time"
+
+	"github.com/stasisvm/stasis/image/format"
 
 	"github.com/stasisvm/stasis/vm"
 )
@@ -29,4 +31,8 @@ type SaveOptions struct {
 type LoadOptions struct {
 	// VM are the options of the VM that Load builds (output streams, args).
 	VM vm.Options
+	// Limits bound what the image may hold (payload size, objects, string
+	// and buffer bytes); an image over a limit is refused before memory is
+	// allocated for it. Zero fields mean the defaults (see format.Limits).
+	Limits format.Limits
 }

@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/stasisvm/stasis/image/format"
 )
 
 // Summary is what an image holds, for people (stasis inspect) and tools
@@ -139,37 +141,14 @@ const (
 	summaryDepth   = 3 // nesting of rendered values
 )
 
-var kindNames = [numObjKinds]string{
-	okIntrinsic: "intrinsic", okOrdinary: "object", okArray: "array", okFunction: "function",
-	okGeneratorFunction: "generatorFunction", okAsyncFunction: "asyncFunction", okClass: "class",
-	okMethod: "method", okGeneratorMethod: "generatorMethod", okAsyncMethod: "asyncMethod",
-	okArrow: "arrow", okAsyncArrow: "asyncArrow", okMap: "map", okSet: "set", okDate: "date",
-	okRegExp: "regexp", okError: "error", okArrayBuffer: "arrayBuffer", okTypedArray: "typedArray",
-	okDataView: "dataView", okPrimitive: "primitive", okStringObject: "stringObject",
-	okSparseArray: "sparseArray", okNative: "native", okBound: "bound", okProxy: "proxy",
-	okWeakMap: "weakMap", okWeakSet: "weakSet", okPromise: "promise", okArguments: "arguments",
-	okGenerator: "generator", okResolver: "resolver",
-}
-
-func (k objKind) String() string {
-	if k < numObjKinds {
-		return kindNames[k]
-	}
-	return "kind" + strconv.Itoa(int(k))
-}
-
-func (k objKind) isFunction() bool {
-	return k >= okFunction && k <= okAsyncArrow
-}
-
 // Inspect reads the image in r (size bytes, from its first byte) and
 // summarises it. It verifies the image as Load does.
 func Inspect(r io.ReaderAt, size int64) (*Summary, error) {
-	meta, hdr, err := ReadMeta(io.NewSectionReader(r, 0, size))
+	meta, hdr, err := format.ReadMeta(io.NewSectionReader(r, 0, size))
 	if err != nil {
 		return nil, err
 	}
-	_, payload, err := ReadContainer(io.NewSectionReader(r, 0, size))
+	_, payload, err := format.Read(io.NewSectionReader(r, 0, size), format.Limits{})
 	if err != nil {
 		return nil, err
 	}
@@ -179,9 +158,9 @@ func Inspect(r io.ReaderAt, size int64) (*Summary, error) {
 // Summarize describes an image from its metadata, header and unpacked
 // payload; fileSize is the size of the image as stored.
 func Summarize(meta *Meta, hdr *Header, data []byte, fileSize int64) (sum *Summary, err error) {
-	var p payload
-	if err := decMode.Unmarshal(data, &p); err != nil {
-		return nil, fmt.Errorf("%w: payload: %v", ErrCorrupt, err)
+	p, err := format.Decode(data, format.Limits{})
+	if err != nil {
+		return nil, err
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -192,7 +171,7 @@ func Summarize(meta *Meta, hdr *Header, data []byte, fileSize int64) (sum *Summa
 			sum, err = nil, fmt.Errorf("%w: %s", ErrCorrupt, c.msg)
 		}
 	}()
-	in := newInspector(&p)
+	in := newInspector(p)
 	s := &Summary{
 		Format:        fmt.Sprintf("%d.%d", hdr.Major, hdr.Minor),
 		StasisVersion: meta.StasisVersion,
@@ -430,7 +409,7 @@ func newInspector(p *payload) *inspector {
 			in.fail("object %d: unknown kind %d", i, k)
 		}
 		o := objInfo{kind: k, name: -1, rec: -1, extra: -1}
-		if hasExtra(k) {
+		if k.HasExtra() {
 			if extra >= len(ob.Extra) {
 				in.fail("object %d: extra records end early", i)
 			}
@@ -712,7 +691,7 @@ func (in *inspector) edges(n int, visit func(to int, l iLabel)) {
 			in.frame(c, val, stash)
 			val(c.next(), iLabel{kind: lFrame})
 		}
-	case k.isFunction():
+	case k.IsFunction():
 		c.next()
 		c.next()
 		c.next()
@@ -1145,7 +1124,7 @@ func (in *inspector) renderSeen(c uint64, depth int, seen map[int]bool) any {
 	switch {
 	case info.kind == okIntrinsic:
 		return "[" + in.str(uint64(info.name)) + "]"
-	case info.kind.isFunction() || info.kind == okBound:
+	case info.kind.IsFunction() || info.kind == okBound:
 		if name := in.functionName(c); name != "" {
 			return "[Function " + name + "]"
 		}
@@ -1226,7 +1205,7 @@ func (in *inspector) derivedNames(st int) (scopeNames, bool) {
 		return scopeNames{}, false
 	}
 	f := in.objs[in.parent[n]]
-	if !f.kind.isFunction() || f.extra < 0 || int(f.extra) >= len(in.p.Objects.Extra) {
+	if !f.kind.IsFunction() || f.extra < 0 || int(f.extra) >= len(in.p.Objects.Extra) {
 		return scopeNames{}, false
 	}
 	ext := in.p.Objects.Extra[f.extra]

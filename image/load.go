@@ -9,7 +9,7 @@ import (
 
 	"github.com/dop251/goja"
 	"github.com/dop251/goja/unistring"
-	"github.com/fxamacker/cbor/v2"
+	"github.com/stasisvm/stasis/image/format"
 	"github.com/stasisvm/stasis/natives"
 	"github.com/stasisvm/stasis/vm"
 	"github.com/stasisvm/stasis/vm/heap"
@@ -20,7 +20,7 @@ import (
 // foreign or incompatible image is refused with an error; Load never returns
 // a partly built world.
 func Load(r io.Reader, opts LoadOptions) (*vm.VM, *Meta, error) {
-	meta, payload, err := ReadContainer(r)
+	meta, payload, err := format.Read(r, opts.Limits)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -56,19 +56,6 @@ func CheckCompatible(m *Meta) error {
 	return nil
 }
 
-var decMode = func() cbor.DecMode {
-	m, err := cbor.DecOptions{
-		MaxArrayElements: 1<<31 - 1,
-		MaxMapPairs:      1<<31 - 1,
-		MaxNestedLevels:  8,
-		DupMapKey:        cbor.DupMapKeyEnforcedAPF,
-	}.DecMode()
-	if err != nil {
-		panic(err)
-	}
-	return m
-}()
-
 // corrupt is a decoding failure; it carries a message that says where.
 type corrupt struct{ msg string }
 
@@ -78,16 +65,16 @@ func (l *loader) failf(format string, args ...any) {
 
 // DecodePayload builds a world from an image payload.
 func DecodePayload(data []byte, opts LoadOptions) (*vm.VM, error) {
-	var p payload
-	if err := decMode.Unmarshal(data, &p); err != nil {
-		return nil, fmt.Errorf("%w: payload: %v", ErrCorrupt, err)
+	p, err := format.Decode(data, opts.Limits)
+	if err != nil {
+		return nil, err
 	}
 	v, err := NewWorld(opts.VM)
 	if err != nil {
 		return nil, err
 	}
 	b, _ := baselineOf(v)
-	l := &loader{v: v, rt: v.Runtime(), b: b, p: &p}
+	l := &loader{v: v, rt: v.Runtime(), b: b, p: p}
 	// Every saved timer is armed from one instant, so they keep their order.
 	v.Loop().Freeze()
 	defer v.Loop().Thaw()
@@ -413,15 +400,6 @@ var funcKinds = map[objKind]heap.Kind{
 	okArrow: heap.KindArrow, okAsyncArrow: heap.KindAsyncArrow,
 }
 
-// hasExtra tells which kinds have a record in objectsSection.Extra.
-func hasExtra(k objKind) bool {
-	switch k {
-	case okIntrinsic, okOrdinary, okArray, okSparseArray:
-		return false
-	}
-	return true
-}
-
 // createObjects makes every object of the image (empty), in two rounds:
 // views on buffers need their buffer first.
 func (l *loader) createObjects() {
@@ -435,7 +413,7 @@ func (l *loader) createObjects() {
 		if k >= numObjKinds {
 			l.failf("object %d: unknown kind %d", i, k)
 		}
-		if hasExtra(k) {
+		if k.HasExtra() {
 			if extra >= len(ob.Extra) {
 				l.failf("object %d: extra records end early", i)
 			}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/fxamacker/cbor/v2"
+	"github.com/stasisvm/stasis/image/format"
 	"github.com/stasisvm/stasis/vm/heap"
 )
 
@@ -29,7 +30,7 @@ func TestLoadRefusesOtherLayout(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	meta := &Meta{StasisVersion: "0.0.1", GojaVersion: "v0.0.0-old", Layout: "0123456789abcdef"}
-	if err := WriteContainer(&buf, meta, payload); err != nil {
+	if err := format.Write(&buf, meta, payload); err != nil {
 		t.Fatal(err)
 	}
 	_, _, err = Load(&buf, LoadOptions{})
@@ -58,7 +59,7 @@ func TestLoadRefusesBadPayloads(t *testing.T) {
 	}
 	for name, p := range cases {
 		var buf bytes.Buffer
-		if err := WriteContainer(&buf, meta, p); err != nil {
+		if err := format.Write(&buf, meta, p); err != nil {
 			t.Fatal(err)
 		}
 		w, _, err := Load(&buf, LoadOptions{})

@@ -17,7 +17,7 @@ import (
 
 	"github.com/dop251/goja"
 	"github.com/dop251/goja/unistring"
-	"github.com/fxamacker/cbor/v2"
+	"github.com/stasisvm/stasis/image/format"
 	"github.com/stasisvm/stasis/natives"
 	"github.com/stasisvm/stasis/vm"
 	"github.com/stasisvm/stasis/vm/heap"
@@ -43,7 +43,7 @@ func Save(w io.Writer, v *vm.VM, opts SaveOptions) error {
 			meta.Entry = append(meta.Entry, s.Name)
 		}
 	}
-	return WriteContainer(w, meta, payload)
+	return format.Write(w, meta, payload)
 }
 
 // SaveFile saves v to path atomically: the image is written to a temporary
@@ -61,7 +61,7 @@ func SaveFile(path string, v *vm.VM, opts SaveOptions) error {
 			meta.Entry = append(meta.Entry, s.Name)
 		}
 	}
-	return WriteFileAtomic(path, 0o644, func(w io.Writer) error { return WriteContainer(w, meta, payload) })
+	return WriteFileAtomic(path, 0o644, func(w io.Writer) error { return format.Write(w, meta, payload) })
 }
 
 func createdTime(t time.Time) time.Time {
@@ -75,15 +75,6 @@ func createdTime(t time.Time) time.Time {
 	}
 	return time.Now()
 }
-
-var encMode = func() cbor.UserBufferEncMode {
-	m, err := cbor.EncOptions{Sort: cbor.SortCoreDeterministic, ShortestFloat: cbor.ShortestFloat16,
-		NaNConvert: cbor.NaNConvertNone, InfConvert: cbor.InfConvertNone}.UserBufferEncMode()
-	if err != nil {
-		panic(err)
-	}
-	return m
-}()
 
 // EncodePayload walks the world and returns the image payload (uncompressed CBOR).
 func EncodePayload(v *vm.VM) (out []byte, err error) {
@@ -106,14 +97,7 @@ func EncodePayload(v *vm.VM) (out []byte, err error) {
 		}
 		return nil, err
 	}
-	// Encoding into a buffer of about the right size saves growing it
-	// (copying the payload) a dozen times for a large world.
-	var buf bytes.Buffer
-	buf.Grow(s.p.sizeHint())
-	if err := encMode.MarshalToBuffer(&s.p, &buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return format.Encode(&s.p)
 }
 
 // node identifies an object (stash false) or a stash (stash true) in the walk.
@@ -571,13 +555,6 @@ func b2u(b bool) uint64 {
 	}
 	return 0
 }
-
-func zigzag(i int64) uint64 { return uint64(i<<1) ^ uint64(i>>63) }
-
-func unzigzag(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }
-
-// Element slot marker for an array element stored as a property record.
-const codeElemProperty = 5<<3 | tagSpecial
 
 func (s *saver) elem(e goja.Value, i uint64) {
 	s.p.Objects.Elems = s.elemInto(s.p.Objects.Elems, e, i)

@@ -1,4 +1,20 @@
-package image
+// Package format reads and writes the bytes of a Stasis image, and nothing
+// else: it knows no JavaScript engine. It is the one place that decides
+// what an image may hold, so that it can be read, tested and fuzzed alone.
+//
+//   - container.go: the file around the payload (header, metadata, zstd,
+//     checksums): Write, ReadMeta, Read.
+//   - payload.go: the payload's sections (Payload) and the codes inside
+//     them (value tags, object kinds, attributes): Encode, Decode.
+//   - scan.go: a walk over the payload's CBOR that measures every section
+//     before anything is allocated for it.
+//   - check.go: the structural checks of a decoded payload (every index in
+//     range, every column as long as its objects need).
+//   - limits.go: Limits, the sizes a reader accepts, with their defaults.
+//
+// Errors are *Error values wrapping one of ErrNotImage, ErrTruncated,
+// ErrCorrupt, ErrNewerVersion or ErrLimit.
+package format
 
 // The container of an image file. All integers are little-endian.
 //
@@ -6,7 +22,7 @@ package image
 //	header   = magic major minor flags metaLen reserved stored unpacked crc hcrc   (48 bytes)
 //	magic    = "\x89STASIS\n"      8 bytes: a binary first byte, so text tools and text-mode
 //	                               transfers are caught
-//	major    = uint16              format major version (FormatMajor); a larger one is refused
+//	major    = uint16              format major version (Major); a larger one is refused
 //	minor    = uint16              format minor version; a larger minor is still readable
 //	flags    = uint32              bit 0: the payload is zstd-compressed; other bits must be 0
 //	metaLen  = uint32              length of the metadata block (at most 1 MiB)
@@ -26,6 +42,7 @@ package image
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -37,8 +54,8 @@ import (
 
 // The format version this build writes and reads.
 const (
-	FormatMajor = 1
-	FormatMinor = 0
+	Major = 1
+	Minor = 0
 )
 
 const (
@@ -46,8 +63,7 @@ const (
 	flagZstd     = 1 << 0
 	knownFlags   = flagZstd
 	maxMetaLen   = 1 << 20
-	maxUnpacked  = 1 << 34 // 16 GiB
-	minCompress  = 256     // payloads smaller than this are stored raw
+	minCompress  = 256 // payloads smaller than this are stored raw
 	magicLiteral = "\x89STASIS\n"
 )
 
@@ -106,9 +122,9 @@ func zstdEncoder() *zstd.Encoder {
 	return encoder
 }
 
-// WriteContainer writes an image: header, metadata and payload, the payload
+// Write writes an image: header, metadata and payload, the payload
 // compressed with zstd when that makes it smaller.
-func WriteContainer(w io.Writer, meta *Meta, payload []byte) error {
+func Write(w io.Writer, meta *Meta, payload []byte) error {
 	mb, err := metaEnc.Marshal(meta)
 	if err != nil {
 		return fmt.Errorf("encode metadata: %w", err)
@@ -123,8 +139,8 @@ func WriteContainer(w io.Writer, meta *Meta, payload []byte) error {
 	crc := crc32.Update(crc32.Checksum(mb, castagnoli), castagnoli, stored)
 	h := make([]byte, headerSize)
 	copy(h, magicLiteral)
-	binary.LittleEndian.PutUint16(h[8:], FormatMajor)
-	binary.LittleEndian.PutUint16(h[10:], FormatMinor)
+	binary.LittleEndian.PutUint16(h[8:], Major)
+	binary.LittleEndian.PutUint16(h[10:], Minor)
 	binary.LittleEndian.PutUint32(h[12:], flags)
 	binary.LittleEndian.PutUint32(h[16:], uint32(len(mb)))
 	binary.LittleEndian.PutUint64(h[24:], uint64(len(stored)))
@@ -169,10 +185,10 @@ func readHeader(r io.Reader) (*Header, error) {
 		Stored: binary.LittleEndian.Uint64(h[24:]), Unpacked: binary.LittleEndian.Uint64(h[32:]),
 		CRC: binary.LittleEndian.Uint32(h[40:]),
 	}
-	if hd.Major > FormatMajor {
-		return nil, formatErr(ErrNewerVersion, fmt.Sprintf("format %d.%d; this build reads format %d.x", hd.Major, hd.Minor, FormatMajor))
+	if hd.Major > Major {
+		return nil, formatErr(ErrNewerVersion, fmt.Sprintf("format %d.%d; this build reads format %d.x", hd.Major, hd.Minor, Major))
 	}
-	if hd.Major < FormatMajor {
+	if hd.Major < Major {
 		return nil, formatErr(ErrCorrupt, fmt.Sprintf("format %d.%d is older than any Stasis release", hd.Major, hd.Minor))
 	}
 	if hd.Flags&^knownFlags != 0 {
@@ -181,7 +197,7 @@ func readHeader(r io.Reader) (*Header, error) {
 	if hd.MetaLen > maxMetaLen {
 		return nil, formatErr(ErrCorrupt, fmt.Sprintf("metadata of %d bytes is over the limit", hd.MetaLen))
 	}
-	if hd.Unpacked > maxUnpacked || (hd.Flags&flagZstd == 0 && hd.Stored != hd.Unpacked) {
+	if hd.Flags&flagZstd == 0 && hd.Stored != hd.Unpacked {
 		return nil, formatErr(ErrCorrupt, "payload lengths do not agree")
 	}
 	return hd, nil
@@ -205,12 +221,18 @@ func ReadMeta(r io.Reader) (*Meta, *Header, error) {
 	return &m, hd, nil
 }
 
-// ReadContainer reads a whole image, verifies it and returns its metadata
-// and the unpacked payload.
-func ReadContainer(r io.Reader) (*Meta, []byte, error) {
+// Read reads a whole image, verifies it and returns its metadata and the
+// unpacked payload. A payload over lim.Payload is refused from the header
+// alone, before anything is read or allocated for it (zero fields of lim
+// mean the defaults, see Limits).
+func Read(r io.Reader, lim Limits) (*Meta, []byte, error) {
+	lim = lim.withDefaults()
 	hd, err := readHeader(r)
 	if err != nil {
 		return nil, nil, err
+	}
+	if hd.Unpacked > lim.Payload {
+		return nil, nil, limitErr("payload of %d bytes unpacked is over the limit of %d", hd.Unpacked, lim.Payload)
 	}
 	mb := make([]byte, hd.MetaLen)
 	if n, err := io.ReadFull(r, mb); err != nil {
@@ -229,20 +251,33 @@ func ReadContainer(r io.Reader) (*Meta, []byte, error) {
 	}
 	payload := stored
 	if hd.Flags&flagZstd != 0 {
-		d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(hd.Unpacked+1<<20))
-		if err != nil {
+		if payload, err = unpack(stored, hd.Unpacked); err != nil {
 			return nil, nil, err
-		}
-		defer d.Close()
-		payload, err = d.DecodeAll(stored, make([]byte, 0, hd.Unpacked))
-		if err != nil {
-			return nil, nil, formatErr(ErrCorrupt, fmt.Sprintf("payload does not decompress: %v", err))
 		}
 	}
 	if uint64(len(payload)) != hd.Unpacked {
 		return nil, nil, formatErr(ErrCorrupt, fmt.Sprintf("payload is %d bytes, header says %d", len(payload), hd.Unpacked))
 	}
 	return &m, payload, nil
+}
+
+// unpack decompresses a zstd payload that the header says is n bytes. It
+// never decodes more than n bytes, and it allocates for n only once the
+// frame agrees (a frame that declares more is refused before decoding).
+func unpack(stored []byte, n uint64) ([]byte, error) {
+	d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(max(n, 1)))
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	out, err := d.DecodeAll(stored, make([]byte, 0, min(n, uint64(len(stored))*4+4096)))
+	if err != nil {
+		if errors.Is(err, zstd.ErrDecoderSizeExceeded) {
+			return nil, formatErr(ErrCorrupt, fmt.Sprintf("payload decompresses to more than the %d bytes the header says", n))
+		}
+		return nil, formatErr(ErrCorrupt, fmt.Sprintf("payload does not decompress: %v", err))
+	}
+	return out, nil
 }
 
 // readExactly reads n bytes, growing its buffer as data arrives so that a

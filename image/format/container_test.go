@@ -1,14 +1,11 @@
-package image
+package format
 
 import (
 	"bytes"
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
-	"io"
 	"math/rand"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -17,7 +14,7 @@ func testImage(t testing.TB, payload []byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	meta := &Meta{StasisVersion: "test", GojaVersion: "g", Layout: "l", Created: 1, Entry: []string{"a.js"}}
-	if err := WriteContainer(&buf, meta, payload); err != nil {
+	if err := Write(&buf, meta, payload); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -29,7 +26,7 @@ func TestContainerRoundTrip(t *testing.T) {
 	rnd.Read(random)
 	for _, payload := range [][]byte{{}, []byte("tiny"), bytes.Repeat([]byte("compressible "), 1000), random} {
 		img := testImage(t, payload)
-		meta, got, err := ReadContainer(bytes.NewReader(img))
+		meta, got, err := Read(bytes.NewReader(img), Limits{})
 		if err != nil {
 			t.Fatalf("%d bytes: %v", len(payload), err)
 		}
@@ -49,6 +46,8 @@ func rehash(img []byte) []byte {
 func TestContainerRefusesBadInput(t *testing.T) {
 	good := testImage(t, bytes.Repeat([]byte("payload "), 500))
 	mod := func(f func(b []byte) []byte) []byte { return f(append([]byte(nil), good...)) }
+	raw := testImage(t, []byte("tiny"))
+	modRaw := func(f func(b []byte) []byte) []byte { return f(append([]byte(nil), raw...)) }
 	cases := []struct {
 		name string
 		img  []byte
@@ -68,10 +67,12 @@ func TestContainerRefusesBadInput(t *testing.T) {
 		{"truncated header", good[:30], ErrTruncated, "header needs 48 bytes"},
 		{"truncated payload", good[:len(good)-5], ErrTruncated, "payload bytes"},
 		{"huge stored length", mod(func(b []byte) []byte { binary.LittleEndian.PutUint64(b[24:], 1<<40); return rehash(b) }), ErrTruncated, "header says 1099511627776 payload bytes"},
-		{"huge unpacked length", mod(func(b []byte) []byte { binary.LittleEndian.PutUint64(b[32:], 1<<40); return rehash(b) }), ErrCorrupt, "lengths do not agree"},
+		{"huge unpacked length", mod(func(b []byte) []byte { binary.LittleEndian.PutUint64(b[32:], 1<<40); return rehash(b) }), ErrLimit, "payload of 1099511627776 bytes unpacked is over the limit of 536870912"},
+		{"unpacked length of a raw payload", modRaw(func(b []byte) []byte { binary.LittleEndian.PutUint64(b[32:], 7); return rehash(b) }), ErrCorrupt, "lengths do not agree"},
+		{"unpacked length too small", mod(func(b []byte) []byte { binary.LittleEndian.PutUint64(b[32:], 100); return rehash(b) }), ErrCorrupt, "decompresses to more than the 100 bytes"},
 	}
 	for _, c := range cases {
-		_, _, err := ReadContainer(bytes.NewReader(c.img))
+		_, _, err := Read(bytes.NewReader(c.img), Limits{})
 		if !errors.Is(err, c.want) || !strings.Contains(err.Error(), c.text) {
 			t.Errorf("%s: got %v, want %v mentioning %q", c.name, err, c.want, c.text)
 		}
@@ -83,7 +84,7 @@ func TestContainerRefusesBadInput(t *testing.T) {
 func TestContainerEveryCutAndFlip(t *testing.T) {
 	good := testImage(t, bytes.Repeat([]byte("abcdefgh"), 100))
 	for n := 0; n < len(good); n++ {
-		if _, _, err := ReadContainer(bytes.NewReader(good[:n])); err == nil {
+		if _, _, err := Read(bytes.NewReader(good[:n]), Limits{}); err == nil {
 			t.Fatalf("cut at %d of %d: accepted", n, len(good))
 		}
 	}
@@ -91,7 +92,7 @@ func TestContainerEveryCutAndFlip(t *testing.T) {
 		for bit := 0; bit < 8; bit += 3 {
 			b := append([]byte(nil), good...)
 			b[i] ^= 1 << bit
-			if _, _, err := ReadContainer(bytes.NewReader(b)); err == nil {
+			if _, _, err := Read(bytes.NewReader(b), Limits{}); err == nil {
 				t.Fatalf("bit %d of byte %d flipped: accepted", bit, i)
 			}
 		}
@@ -103,42 +104,7 @@ func FuzzReadContainer(f *testing.F) {
 	f.Add(testImage(f, bytes.Repeat([]byte("z"), 1000)))
 	f.Add([]byte("\x89STASIS\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		_, _, _ = ReadContainer(bytes.NewReader(b))
+		_, _, _ = Read(bytes.NewReader(b), Limits{})
 		_, _, _ = ReadMeta(bytes.NewReader(b))
 	})
-}
-
-func TestWriteFileAtomic(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "world.img")
-	if err := os.WriteFile(path, []byte("old image"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	failing := errors.New("disk on fire")
-	err := WriteFileAtomic(path, 0o644, func(w io.Writer) error {
-		w.Write([]byte("half a new ima"))
-		return failing
-	})
-	if !errors.Is(err, failing) {
-		t.Fatalf("got %v, want the writer's error", err)
-	}
-	assertDir := func(wantContent string) {
-		t.Helper()
-		b, err := os.ReadFile(path)
-		if err != nil || string(b) != wantContent {
-			t.Fatalf("file holds %q (%v), want %q", b, err, wantContent)
-		}
-		entries, _ := os.ReadDir(dir)
-		if len(entries) != 1 {
-			t.Fatalf("directory holds %d entries, want only the image", len(entries))
-		}
-	}
-	assertDir("old image")
-	if err := WriteFileAtomic(path, 0o644, func(w io.Writer) error { _, err := w.Write([]byte("new image")); return err }); err != nil {
-		t.Fatal(err)
-	}
-	assertDir("new image")
-	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
-		t.Errorf("mode %v, want the old file's 0600", fi.Mode().Perm())
-	}
 }

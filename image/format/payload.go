@@ -1,0 +1,339 @@
+package format
+
+import (
+	"bytes"
+	"strconv"
+
+	"github.com/fxamacker/cbor/v2"
+)
+
+// The payload of an image is one CBOR array (the Payload struct below,
+// encoded with cbor "toarray"; docs/FORMAT.md says the same for people):
+//
+//	payload   = [strings, lone, floats, bigints, buffers, scripts, symbols, shapes,
+//	             objects, stashes, roots, plugins, natives, brands, privenvs,
+//	             methodtables, weak, mapped]
+//	strings   = [* text]             every distinct string once (UTF-8)
+//	lone      = {* uint => [* uint]} strings holding lone surrogates, as UTF-16 code units
+//	floats    = [* float]            numbers that are not small integers (-0, NaN, ±Infinity, fractions)
+//	bigints   = [* text]             BigInts in base 16, "-" first when negative
+//	buffers   = [* bytes]            ArrayBuffer contents
+//	scripts   = [* [name, source, strict]]   every compiled unit, in registry order
+//	symbols   = [* [how, string]]    how: 0 built-in (by name), 1 registered (Symbol.for key),
+//	                                 2 unique with a description, 3 unique without one
+//	shapes    = [* [* key, attrs]]   key lists that objects share; key is a string index
+//	objects   = [kinds, intrinsic, proto, shape, flags, slots, symprops, elems, arrlen,
+//	             extra, private]     columns, see Objects
+//	stashes   = [* [* uint]]         captured scopes: outer, funcType, with-object, values,
+//	                                 extra arguments, names (see saver.stash)
+//	roots     = [patches, globals, onsave, onresume, main]
+//	plugins   = [* [name, version, state]]  native plugins and their saved state
+//	natives   = [* uint]             (object, plugin, record) for marked ordinary objects
+//	brands    = [* [fields, methods]]       class brands (private environment types)
+//	privenvs  = [* [instance, static, outer]]  class private environments
+//	methodtables = [* [* element]]   private method tables shared by a class and its instances
+//	weak      = [* [* uint]]         WeakMap (key, value) and WeakSet (key) entries
+//	mapped    = [* uint]             arguments elements aliasing a parameter slot
+//
+// A value is a uint64 code whose low three bits say what the rest means
+// (see the tag constants). Objects, strings, symbols, floats and BigInts are
+// referred to by their index in their section. Objects are numbered in the
+// order the walk meets them, breadth first from the roots; the same world
+// always walks in the same order, so it always gives the same bytes.
+
+// Value code tags: the low three bits of a value code.
+const (
+	TagObject  = 0 // object number
+	TagString  = 1 // string index
+	TagInt     = 2 // non-negative integer n
+	TagNegInt  = 3 // negative integer -(n+1)
+	TagFloat   = 4 // float index
+	TagSymbol  = 5 // symbol index
+	TagSpecial = 6 // one of the special values below
+	TagBigInt  = 7 // BigInt index
+)
+
+// Special values (TagSpecial).
+const (
+	SpecialNone      = 0 // no value: an array hole, an uninitialised binding
+	SpecialUndefined = 1
+	SpecialNull      = 2
+	SpecialFalse     = 3
+	SpecialTrue      = 4
+)
+
+// Code makes a value code from a tag and its number.
+func Code(tag, n uint64) uint64 { return n<<3 | tag }
+
+// Codes of the special values a reader meets most.
+const (
+	CodeNone      uint64 = SpecialNone<<3 | TagSpecial
+	CodeUndefined uint64 = SpecialUndefined<<3 | TagSpecial
+	CodeNull      uint64 = SpecialNull<<3 | TagSpecial
+	// CodeElemProperty marks an element stored as a property record
+	// (attrs, then the value, or getter and setter) instead of a value.
+	CodeElemProperty uint64 = 5<<3 | TagSpecial
+)
+
+// Zigzag maps a signed integer to an unsigned one that is small when the
+// integer is near zero (-1 is 1, 1 is 2).
+func Zigzag(i int64) uint64 { return uint64(i<<1) ^ uint64(i>>63) }
+
+// Unzigzag inverts Zigzag.
+func Unzigzag(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }
+
+// Property attributes in shapes and patches.
+const (
+	AttrWritable     = 1 << 0
+	AttrEnumerable   = 1 << 1
+	AttrConfigurable = 1 << 2
+	AttrAccessor     = 1 << 3 // two slots: getter, setter
+	AttrPlain        = 1 << 4 // stored as a bare value (all attributes true)
+	AttrInterior     = 1 << 5 // the object's own built-in length property record
+	AttrMapped       = 1 << 6 // an arguments element aliasing a parameter (in payload.Mapped; no slot)
+)
+
+// Object flags.
+const (
+	FlagNotExtensible = 1 << 0
+	FlagSymbols       = 1 << 1 // has symbol-keyed properties (in Objects.SymProps)
+	FlagPrivate       = 1 << 3 // has private elements (in Objects.Private)
+)
+
+// Kind is the kind of an object record in an image. The numbers are part
+// of the format: never renumber, only add.
+type Kind uint8
+
+const (
+	KindIntrinsic Kind = iota
+	KindOrdinary
+	KindArray
+	KindFunction
+	KindGeneratorFunction
+	KindAsyncFunction
+	KindClass
+	KindMethod
+	KindGeneratorMethod
+	KindAsyncMethod
+	KindArrow
+	KindAsyncArrow
+	KindMap
+	KindSet
+	KindDate
+	KindRegExp
+	KindError
+	KindArrayBuffer
+	KindTypedArray
+	KindDataView
+	KindPrimitive
+	KindStringObject
+	KindSparseArray
+	KindNative    // an object a plugin owns and rebuilds: extra = plugin index, record code
+	KindBound     // extra = target, this, argument count, arguments...
+	KindProxy     // extra = target, handler, revoked, callable
+	KindWeakMap   // extra = weak record index
+	KindWeakSet   // extra = weak record index
+	KindPromise   // extra = state, result, handled
+	KindArguments // extra = length
+	KindGenerator // extra = see saver.generator
+	KindResolver  // extra = promise, reject (0/1), already used (0/1)
+	NumKinds
+)
+
+// Payload is the decoded payload: one field a section, in format order.
+type Payload struct {
+	_            struct{} `cbor:",toarray"`
+	Strings      []string
+	Lone         map[uint64][]uint16
+	Floats       []float64
+	BigInts      []string
+	Buffers      [][]byte
+	Scripts      []Script
+	Symbols      [][2]uint64
+	Shapes       [][]uint64
+	Objects      Objects
+	Stashes      [][]uint64
+	Roots        Roots
+	Plugins      []Plugin
+	Natives      []uint64    // per marked ordinary object: object number, plugin index, record code
+	Brands       [][2]uint64 // class brands (private environment types): number of fields, of methods
+	PrivEnvs     [][3]uint64 // class private environments: instance brand+1, static brand+1, outer+1 (0 = none)
+	MethodArrays [][]uint64  // private method tables shared by a class and its instances (element encoding)
+	Weak         [][]uint64  // entries of WeakMaps (key, value) and WeakSets (key), by weak record index
+	Mapped       []uint64    // mapped arguments elements: object, key string, stash code, slot, attrs
+}
+
+// Plugin names a native plugin the world used, with its saved state.
+type Plugin struct {
+	_       struct{} `cbor:",toarray"`
+	Name    string
+	Version int
+	State   uint64 // value code
+}
+
+// Script is a compiled unit of the world, stored with its source.
+type Script struct {
+	_      struct{} `cbor:",toarray"`
+	Name   string
+	Source string // empty for a built-in script
+	Strict bool
+	// Digest is set, and Source empty, for a script that every world of
+	// the build compiles for itself (image.NewWorld): the loader uses the
+	// world's own copy when its SHA-256 digest matches.
+	Digest []byte
+}
+
+// Objects holds objects in columns. Kinds has one entry per object;
+// the other columns have entries only for the objects that use them, in
+// object order.
+type Objects struct {
+	_         struct{} `cbor:",toarray"`
+	Kinds     []byte   // Kind per object
+	Intrinsic []uint64 // string index of the name, per intrinsic object
+	Proto     []uint64 // value code of [[Prototype]], per non-intrinsic object
+	Shape     []uint64 // shape index, per non-intrinsic object
+	Flags     []byte   // object flags, per non-intrinsic object
+	Slots     []uint64 // property slots of non-intrinsic objects, concatenated
+	SymProps  []uint64 // per object with FlagSymbols: count, then (symbol code, attrs, slots...)
+	Elems     []uint64 // array elements, concatenated
+	ArrLen    []uint64 // per array: length, number of stored elements, length writable (0/1)
+	Extra     [][]uint64
+	Private   []uint64 // per object with FlagPrivate: count, then (brand, method array+1, field count, fields...)
+}
+
+// Roots holds what the walk starts from.
+type Roots struct {
+	_        struct{} `cbor:",toarray"`
+	Patches  []uint64 // changes to built-ins: see patch ops
+	Globals  []uint64 // global lexical bindings: (name string index, const 0/1, value code)...
+	OnSave   []uint64
+	OnResume []uint64
+	Main     uint64
+	Saving   uint64 // the promise of the stasis.saveImage call that made the image, or CodeNone
+	SavePath uint64 // its path (string index), when Saving is set
+}
+
+// Patch ops: each patch is op, object code, then op-specific fields.
+const (
+	PatchDefine        = 0 // key code, attrs, slot(s)
+	PatchDelete        = 1 // key code
+	PatchProto         = 2 // value code
+	PatchNonExtensible = 3
+)
+
+// sizeHint estimates the payload's encoded size from its largest parts:
+// about three bytes a number, the bytes of strings and buffers.
+func (p *Payload) sizeHint() int {
+	n := 1024
+	for _, s := range p.Strings {
+		n += len(s) + 2
+	}
+	for _, b := range p.Buffers {
+		n += len(b) + 4
+	}
+	n += 9 * len(p.Floats)
+	o := &p.Objects
+	n += len(o.Kinds) + len(o.Flags)
+	n += 3 * (len(o.Intrinsic) + len(o.Proto) + len(o.Shape) + len(o.Slots) + len(o.SymProps) + len(o.Elems) + len(o.ArrLen) + len(o.Private))
+	for _, e := range o.Extra {
+		n += 3*len(e) + 1
+	}
+	for _, sh := range p.Shapes {
+		n += 3*len(sh) + 1
+	}
+	for _, st := range p.Stashes {
+		n += 3*len(st) + 1
+	}
+	return n
+}
+
+var kindNames = [NumKinds]string{
+	KindIntrinsic: "intrinsic", KindOrdinary: "object", KindArray: "array", KindFunction: "function",
+	KindGeneratorFunction: "generatorFunction", KindAsyncFunction: "asyncFunction", KindClass: "class",
+	KindMethod: "method", KindGeneratorMethod: "generatorMethod", KindAsyncMethod: "asyncMethod",
+	KindArrow: "arrow", KindAsyncArrow: "asyncArrow", KindMap: "map", KindSet: "set", KindDate: "date",
+	KindRegExp: "regexp", KindError: "error", KindArrayBuffer: "arrayBuffer", KindTypedArray: "typedArray",
+	KindDataView: "dataView", KindPrimitive: "primitive", KindStringObject: "stringObject",
+	KindSparseArray: "sparseArray", KindNative: "native", KindBound: "bound", KindProxy: "proxy",
+	KindWeakMap: "weakMap", KindWeakSet: "weakSet", KindPromise: "promise", KindArguments: "arguments",
+	KindGenerator: "generator", KindResolver: "resolver",
+}
+
+// String names the kind, for people.
+func (k Kind) String() string {
+	if k < NumKinds {
+		return kindNames[k]
+	}
+	return "kind" + strconv.Itoa(int(k))
+}
+
+// IsFunction tells whether k is a JavaScript function with a program.
+func (k Kind) IsFunction() bool {
+	return k >= KindFunction && k <= KindAsyncArrow
+}
+
+// HasExtra tells whether objects of kind k have a record in Objects.Extra.
+func (k Kind) HasExtra() bool {
+	switch k {
+	case KindIntrinsic, KindOrdinary, KindArray, KindSparseArray:
+		return false
+	}
+	return true
+}
+
+// HasProperties tells whether objects of kind k have an entry in the
+// Proto, Shape and Flags columns (the others are made whole elsewhere: an
+// intrinsic exists already, a plugin or a proxy makes its own object).
+func (k Kind) HasProperties() bool {
+	switch k {
+	case KindIntrinsic, KindNative, KindProxy, KindResolver:
+		return false
+	}
+	return true
+}
+
+var encMode = func() cbor.UserBufferEncMode {
+	m, err := cbor.EncOptions{Sort: cbor.SortCoreDeterministic, ShortestFloat: cbor.ShortestFloat16,
+		NaNConvert: cbor.NaNConvertNone, InfConvert: cbor.InfConvertNone}.UserBufferEncMode()
+	if err != nil {
+		panic(err)
+	}
+	return m
+}()
+
+var decMode = func() cbor.DecMode {
+	m, err := cbor.DecOptions{
+		MaxArrayElements: 1<<31 - 1,
+		MaxMapPairs:      1<<31 - 1,
+		MaxNestedLevels:  8,
+		DupMapKey:        cbor.DupMapKeyEnforcedAPF,
+	}.DecMode()
+	if err != nil {
+		panic(err)
+	}
+	return m
+}()
+
+// Encode returns the payload's bytes (CBOR, uncompressed). The same
+// payload always gives the same bytes.
+func Encode(p *Payload) ([]byte, error) {
+	// Encoding into a buffer of about the right size saves growing it
+	// (copying the payload) a dozen times for a large world.
+	var buf bytes.Buffer
+	buf.Grow(p.sizeHint())
+	if err := encMode.MarshalToBuffer(p, &buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Decode reads a payload, checking it against lim (zero fields mean the
+// defaults) before anything is allocated for it.
+func Decode(data []byte, lim Limits) (*Payload, error) {
+	lim = lim.withDefaults()
+	var p Payload
+	if err := decMode.Unmarshal(data, &p); err != nil {
+		return nil, Corruptf("payload: %v", err)
+	}
+	return &p, nil
+}
