@@ -10,14 +10,23 @@ import (
 
 // Promises keep their reactions in Go structures (mirrored in mirror.go),
 // and their resolving functions are Go closures over the promise. goja
-// makes both resolving functions of a promise in one place, closing over
-// the promise and a shared "already resolved" flag; the layout check finds
-// which words of those closures hold them, on a sample, and the saver uses
-// that to tell a promise's resolve and reject functions from other natives.
+// makes both resolving functions of a promise in one place
+// (Promise.createResolvingFunctions), closing over the promise and a shared
+// "already resolved" flag; the layout check finds which words of those
+// closures hold them, on a sample, and the saver uses that to tell a
+// promise's resolve and reject functions from other natives.
+//
+// A Go closure is one allocation: the code pointer, then the captured
+// variables, one word each (a variable that is assigned after capture, like
+// the flag, is captured by its address). The reject function captures
+// exactly the flag and the promise, so its allocation holds exactly
+// closureWords words; the resolve function captures those two and the
+// runtime. Only the words both are guaranteed to have are ever read: reading
+// further would cross into another allocation (go test -race, through
+// checkptr, rightly stops the process when it sees that).
 
 type resolverLayout struct {
 	resolveCode, rejectCode uintptr
-	words                   int // captured words after the code pointer
 	promiseWord, flagWord   int
 }
 
@@ -30,6 +39,13 @@ const promiseSamples = `(function () {
 	out.derived = out.p.then(function () {});
 	return out;
 })()`
+
+// closureWords is the size, in words, of the smaller resolving closure
+// (reject's: its code pointer, the flag's address and the promise).
+const closureWords = 3
+
+// closure is the part of a resolving closure's allocation that is read.
+type closure [closureWords]unsafe.Pointer
 
 func funcval(f func(goja.FunctionCall) goja.Value) unsafe.Pointer {
 	return *(*unsafe.Pointer)(unsafe.Pointer(&f))
@@ -82,16 +98,15 @@ func checkPromiseLayout(st *layoutState, rt *goja.Runtime) error {
 	res, rej := o.Get("res").(*goja.Object), o.Get("rej").(*goja.Object)
 	fres, frej := funcval(NativeOf(res).F), funcval(NativeOf(rej).F)
 	resolvers.resolveCode, resolvers.rejectCode = *(*uintptr)(fres), *(*uintptr)(frej)
-	// Find the promise and the shared flag among the first captured words.
-	const maxWords = 4
-	wr, wj := (*[maxWords + 1]unsafe.Pointer)(fres), (*[maxWords + 1]unsafe.Pointer)(frej)
+	// Find the promise and the shared flag among the captured words.
+	wr, wj := (*closure)(fres), (*closure)(frej)
 	resolvers.promiseWord, resolvers.flagWord = -1, -1
-	for i := 1; i <= maxWords; i++ {
+	for i := 1; i < closureWords; i++ {
 		if wr[i] == unsafe.Pointer(pm) && wj[i] == unsafe.Pointer(pm) {
 			resolvers.promiseWord = i
 		}
 	}
-	for i := 1; i <= maxWords; i++ {
+	for i := 1; i < closureWords; i++ {
 		if i != resolvers.promiseWord && wr[i] == wj[i] && wr[i] != nil && wr[i] != unsafe.Pointer(rt) && *(*byte)(wr[i]) <= 1 {
 			resolvers.flagWord = i
 		}
@@ -117,7 +132,7 @@ func Resolver(o *goja.Object) (promise *goja.Object, reject, used, ok bool) {
 	if code != resolvers.resolveCode && code != resolvers.rejectCode {
 		return nil, false, false, false
 	}
-	words := (*[8]unsafe.Pointer)(fv)
+	words := (*closure)(fv)
 	pm := (*PromiseObject)(words[resolvers.promiseWord])
 	flag := (*bool)(words[resolvers.flagWord])
 	return pm.Val, code == resolvers.rejectCode, *flag, true
@@ -126,7 +141,7 @@ func Resolver(o *goja.Object) (promise *goja.Object, reject, used, ok bool) {
 // SetResolverUsed sets the "already resolved" flag shared by a promise's
 // resolving functions; o must satisfy Resolver.
 func SetResolverUsed(o *goja.Object, used bool) {
-	words := (*[8]unsafe.Pointer)(funcval(NativeOf(o).F))
+	words := (*closure)(funcval(NativeOf(o).F))
 	*(*bool)(words[resolvers.flagWord]) = used
 }
 
