@@ -466,7 +466,8 @@ func (l *loader) createObjects() {
 			if ext[0] >= uint64(len(l.p.Buffers)) {
 				l.failf("object %d: buffer %d out of range", i, ext[0])
 			}
-			o = rt.ToValue(rt.NewArrayBuffer(append([]byte(nil), l.p.Buffers[ext[0]]...))).(*goja.Object)
+			// format.Decode made sure that no other ArrayBuffer has these bytes.
+			o = rt.ToValue(rt.NewArrayBuffer(l.p.Buffers[ext[0]])).(*goja.Object)
 			heap.ArrayBufferOf(o).Detached = ext[1] != 0
 		case okPrimitive, okStringObject:
 			need(1)

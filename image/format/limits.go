@@ -35,7 +35,7 @@ const (
 // integers takes one byte each in CBOR and eight in Go, a record a few more.
 // A payload that would decode into more (say, millions of empty records) is
 // refused by the scan before decoding.
-const decodeFactor = 12
+const decodeFactor = 16
 
 func (l Limits) withDefaults() Limits {
 	if l.Payload == 0 {

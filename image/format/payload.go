@@ -327,13 +327,24 @@ func Encode(p *Payload) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Decode reads a payload, checking it against lim (zero fields mean the
-// defaults) before anything is allocated for it.
+// Decode reads a payload. It measures the encoded payload against lim
+// (zero fields mean the defaults) before anything is allocated for it, and
+// checks the structure of what it decoded (see check).
 func Decode(data []byte, lim Limits) (*Payload, error) {
 	lim = lim.withDefaults()
+	ms, err := scanPayload(data)
+	if err != nil {
+		return nil, Corruptf("payload: %v", err)
+	}
+	if err := checkMeasures(&ms, len(data), lim); err != nil {
+		return nil, err
+	}
 	var p Payload
 	if err := decMode.Unmarshal(data, &p); err != nil {
 		return nil, Corruptf("payload: %v", err)
+	}
+	if err := check(&p); err != nil {
+		return nil, err
 	}
 	return &p, nil
 }
