@@ -35,6 +35,14 @@ type Options struct {
 	// (console, stasis) are installed and before any user script. Native plugins
 	// install their globals here. An error from one makes New fail.
 	Setup []func(*VM) error
+	// Permissions are the grants the world runs under (files it may read
+	// and write). Nil allows everything, as Node does without --permission.
+	// They are never taken from an image.
+	Permissions *Permissions
+	// MaxCallStackSize limits the depth of nested JavaScript calls; a
+	// deeper call fails with "RangeError: Maximum call stack size
+	// exceeded". Zero means DefaultMaxCallStackSize; negative means none.
+	MaxCallStackSize int
 }
 
 // VM is one JavaScript world. It is not safe for concurrent use: like the
@@ -73,6 +81,7 @@ func New(opts Options) (*VM, error) {
 		scripts: newRegistry(),
 		attach:  map[any]any{},
 	}
+	v.rt.SetMaxCallStackSize(stackLimit(opts.MaxCallStackSize))
 	v.trackRejections()
 	if err := v.installConsole(); err != nil {
 		return nil, err
@@ -130,7 +139,8 @@ func (v *VM) RunScript(name, src string) (goja.Value, error) {
 // RunProgram runs an already registered program, recovering goja panics.
 func (v *VM) RunProgram(p *goja.Program) (result goja.Value, err error) {
 	defer recoverInto(&err, "run")
-	return v.rt.RunProgram(p)
+	result, err = v.rt.RunProgram(p)
+	return result, plainError(err)
 }
 
 // Call calls fn with this and args, recovering goja panics. fn must be callable.
@@ -143,7 +153,8 @@ func (v *VM) Call(fn goja.Value, this goja.Value, args ...goja.Value) (result go
 	if this == nil {
 		this = goja.Undefined()
 	}
-	return call(this, args...)
+	result, err = call(this, args...)
+	return result, plainError(err)
 }
 
 var emptyProgram = goja.MustCompile("<microtasks>", "", false)
@@ -161,7 +172,7 @@ func (v *VM) RunMicrotasks() error {
 // Try runs f, turning a Go panic inside goja into an error.
 func (v *VM) Try(what string, f func() error) (err error) {
 	defer recoverInto(&err, what)
-	return f()
+	return plainError(f())
 }
 
 func recoverInto(err *error, what string) {
