@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/dop251/goja"
+	"github.com/stasisvm/stasis/natives"
 	"github.com/stasisvm/stasis/vm"
 )
 
@@ -19,8 +20,14 @@ func RunSaveHooks(v *vm.VM) error {
 	return nil
 }
 
-// RunResumeHooks calls the functions registered with stasis.onResume, in order.
+// RunResumeHooks resumes v's native plugins (files are opened again and
+// operations in flight started again, under v's grants: Load itself
+// touches nothing outside the JavaScript heap), then calls the functions
+// registered with stasis.onResume, in order.
 func RunResumeHooks(v *vm.VM) error {
+	if err := natives.Resume(v); err != nil {
+		return err
+	}
 	for i, f := range v.Hooks().OnResume {
 		if _, err := v.Call(f, nil); err != nil {
 			return fmt.Errorf("stasis.onResume hook %d: %w", i+1, err)

@@ -50,6 +50,11 @@ type openFile struct {
 	flags string
 	file  *os.File
 	stale error // why the file could not be opened again on load
+	// restored is set for a descriptor rebuilt from an image and not yet
+	// opened again: Load touches no file; Resume (or its first use) opens
+	// it at position, under the world's grants.
+	restored bool
+	position int64
 }
 
 type fsState struct {
@@ -169,6 +174,13 @@ func (p *FS) define(v *vm.VM, m *goja.Object) {
 		if of == nil {
 			panic(badFD(v, syscallName, int(f)))
 		}
+		if of.restored {
+			p.reopen(v, of)
+		}
+		var denied *vm.AccessDeniedError
+		if errors.As(of.stale, &denied) {
+			panic(accessError(v, of.stale))
+		}
 		if of.stale != nil {
 			e := fsError(v, syscallName, of.path, of.stale)
 			_ = e.Set("message", fmt.Sprintf("file descriptor %d (%s) was not restored: %s", of.fd, of.path, e.Get("message")))
@@ -184,6 +196,9 @@ func (p *FS) define(v *vm.VM, m *goja.Object) {
 		s, ok := c.Argument(0).Export().(string)
 		if !ok {
 			return rt.ToValue(false)
+		}
+		if v.CheckAccess(vm.FSRead, s) != nil {
+			return rt.ToValue(false) // as Node: a denied path does not exist
 		}
 		_, err := os.Stat(s)
 		return rt.ToValue(err == nil)
@@ -204,6 +219,7 @@ func (p *FS) define(v *vm.VM, m *goja.Object) {
 			if !ok {
 				throwTypef(v, "ERR_INVALID_ARG_VALUE", "The argument 'flags' is invalid. Received '%s'", flag)
 			}
+			allowOpen(v, path, mode)
 			f, err := os.OpenFile(path, mode, 0o666)
 			if err != nil {
 				throw("open", path, err)
@@ -231,6 +247,7 @@ func (p *FS) define(v *vm.VM, m *goja.Object) {
 			if !ok {
 				throwTypef(v, "ERR_INVALID_ARG_VALUE", "The argument 'flags' is invalid. Received '%s'", flag)
 			}
+			allowOpen(v, path, mode)
 			f, err := os.OpenFile(path, mode, fileMode(c.Argument(2), 0o666))
 			if err != nil {
 				throw("open", path, err)
@@ -252,6 +269,7 @@ func (p *FS) define(v *vm.VM, m *goja.Object) {
 		if o, ok := c.Argument(1).(*goja.Object); ok && o.Get("withFileTypes") != nil && o.Get("withFileTypes").ToBoolean() {
 			throwTypef(v, "ERR_INVALID_ARG_VALUE", "fs.readdirSync: withFileTypes is not supported")
 		}
+		allow(v, vm.FSRead, path)
 		ents, err := os.ReadDir(path)
 		if err != nil {
 			throw("scandir", path, unwrapPathError(err))
@@ -276,6 +294,7 @@ func (p *FS) define(v *vm.VM, m *goja.Object) {
 				recursive = r.ToBoolean()
 			}
 		}
+		allow(v, vm.FSWrite, path)
 		if !recursive {
 			if err := os.Mkdir(path, perm); err != nil {
 				throw("mkdir", path, unwrapPathError(err))
@@ -304,6 +323,7 @@ func (p *FS) define(v *vm.VM, m *goja.Object) {
 	stat := func(name string, statFn func(string) (os.FileInfo, error)) func(goja.FunctionCall) goja.Value {
 		return func(c goja.FunctionCall) goja.Value {
 			path := pathArg(c, 0)
+			allow(v, vm.FSRead, path)
 			fi, err := statFn(path)
 			if err != nil {
 				if o, ok := c.Argument(1).(*goja.Object); ok && errors.Is(err, fs.ErrNotExist) {
@@ -320,6 +340,7 @@ func (p *FS) define(v *vm.VM, m *goja.Object) {
 	v.DefineFunction(m, "lstatSync", 2, stat("lstat", os.Lstat))
 	v.DefineFunction(m, "unlinkSync", 1, func(c goja.FunctionCall) goja.Value {
 		path := pathArg(c, 0)
+		allow(v, vm.FSWrite, path)
 		if fi, err := os.Lstat(path); err == nil && fi.IsDir() {
 			throw("unlink", path, syscall.EISDIR)
 		}
@@ -330,6 +351,8 @@ func (p *FS) define(v *vm.VM, m *goja.Object) {
 	})
 	v.DefineFunction(m, "renameSync", 2, func(c goja.FunctionCall) goja.Value {
 		from, to := pathArg(c, 0), pathArg(c, 1)
+		allow(v, vm.FSWrite, from)
+		allow(v, vm.FSWrite, to)
 		if err := os.Rename(from, to); err != nil {
 			var le *os.LinkError
 			if errors.As(err, &le) {
@@ -356,6 +379,7 @@ func (p *FS) define(v *vm.VM, m *goja.Object) {
 		if !ok {
 			throwTypef(v, "ERR_INVALID_ARG_VALUE", "The argument 'flags' is invalid. Received '%s'", flags)
 		}
+		allowOpen(v, path, mode)
 		f, err := os.OpenFile(path, mode, fileMode(c.Argument(2), 0o666))
 		if err != nil {
 			throw("open", path, unwrapPathError(err))
@@ -784,7 +808,7 @@ func (p *FS) saveFDs(v *vm.VM) (goja.Value, error) {
 	var list []any
 	for _, fd := range fds {
 		of := st.fds[fd]
-		pos := int64(0)
+		pos := of.position
 		if of.file != nil {
 			var err error
 			if pos, err = of.file.Seek(0, io.SeekCurrent); err != nil {
@@ -797,7 +821,10 @@ func (p *FS) saveFDs(v *vm.VM) (goja.Value, error) {
 		_ = rec.Set("abs", of.abs)
 		_ = rec.Set("flags", of.flags)
 		_ = rec.Set("position", pos)
-		if of.stale != nil {
+		var denied *vm.AccessDeniedError
+		if of.stale != nil && !errors.As(of.stale, &denied) {
+			// A descriptor denied by this run's grants is not stale for good:
+			// a run with the grant opens it again.
 			_ = rec.Set("stale", of.stale.Error())
 		}
 		list = append(list, rec)
@@ -805,8 +832,8 @@ func (p *FS) saveFDs(v *vm.VM) (goja.Value, error) {
 	return rt.NewArray(list...), nil
 }
 
-// RestoreState implements Plugin: each descriptor is opened again, never
-// created or truncated; one that cannot be is kept as a stale descriptor.
+// RestoreState implements Plugin. It touches no file: the descriptors and
+// the operations in flight are recorded, and Resume opens and starts them.
 func (p *FS) RestoreState(v *vm.VM, state goja.Value) error {
 	o, ok := state.(*goja.Object)
 	if !ok {
@@ -821,7 +848,7 @@ func (p *FS) RestoreState(v *vm.VM, state goja.Value) error {
 	return p.restoreFDs(v, o)
 }
 
-// restoreFDs opens the saved descriptors again.
+// restoreFDs records the saved descriptors, to be opened again by Resume.
 func (p *FS) restoreFDs(v *vm.VM, state goja.Value) error {
 	st := fsOf(v)
 	list, ok := state.(*goja.Object)
@@ -846,19 +873,63 @@ func (p *FS) restoreFDs(v *vm.VM, state goja.Value) error {
 			_ = old.file.Close()
 		}
 		st.fds[of.fd] = of
+		of.position = rec.Get("position").ToInteger()
+		if of.position < 0 {
+			return fmt.Errorf("file descriptor %d: negative position %d", of.fd, of.position)
+		}
 		if s := rec.Get("stale"); s != nil && !goja.IsUndefined(s) {
 			of.stale = errors.New(s.String())
-		} else if f, err := os.OpenFile(of.abs, reopenMode(of.flags), 0); err != nil {
-			of.stale = unwrapPathError(err)
-		} else if _, err := f.Seek(rec.Get("position").ToInteger(), io.SeekStart); err != nil {
-			_ = f.Close()
-			of.stale = err
 		} else {
-			of.file = f
-		}
-		if of.stale != nil {
-			fmt.Fprintf(v.Stderr(), "stasis: warning: file descriptor %d (%s) cannot be opened again: %v\n", of.fd, of.path, of.stale)
+			of.restored = true
 		}
 	}
 	return nil
+}
+
+// Resume implements Resumer: the descriptors restored from an image are
+// opened again, never created or truncated, at their position (one that
+// cannot be is kept as a stale descriptor, with a warning), and the
+// operations that were in flight are started again, all under the
+// world's grants.
+func (p *FS) Resume(v *vm.VM) error {
+	st := fsOf(v)
+	fds := make([]int, 0, len(st.fds))
+	for fd, of := range st.fds {
+		if of.restored {
+			fds = append(fds, fd)
+		}
+	}
+	sort.Ints(fds)
+	for _, fd := range fds {
+		p.reopen(v, st.fds[fd])
+	}
+	if st.ops != nil {
+		restarts := st.ops.restarts
+		st.ops.restarts = nil
+		for _, op := range restarts {
+			if err := v.Try("restart fs operation", func() error { p.launch(v, op); return nil }); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// reopen opens a descriptor restored from an image again.
+func (p *FS) reopen(v *vm.VM, of *openFile) {
+	of.restored = false
+	mode := reopenMode(of.flags)
+	if err := checkOpen(v, of.abs, mode); err != nil {
+		of.stale = err
+	} else if f, err := os.OpenFile(of.abs, mode, 0); err != nil {
+		of.stale = unwrapPathError(err)
+	} else if _, err := f.Seek(of.position, io.SeekStart); err != nil {
+		_ = f.Close()
+		of.stale = err
+	} else {
+		of.file = f
+	}
+	if of.stale != nil {
+		fmt.Fprintf(v.Stderr(), "stasis: warning: file descriptor %d (%s) cannot be opened again: %v\n", of.fd, of.path, of.stale)
+	}
 }

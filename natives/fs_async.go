@@ -1,6 +1,7 @@
 package natives
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -35,6 +36,9 @@ type pendingOp struct {
 type asyncState struct {
 	pending map[int]*pendingOp
 	nextID  int
+	// restarts are the operations restored from an image, started again
+	// when the world is resumed.
+	restarts []*pendingOp
 }
 
 func (st *fsState) async() *asyncState {
@@ -138,10 +142,23 @@ func (p *FS) defineAsync(v *vm.VM, m *goja.Object) {
 // start runs the operation of rec on a goroutine and keeps the event loop
 // alive until its result has been delivered.
 func (p *FS) start(v *vm.VM, rec *goja.Object) {
+	p.launch(v, p.enqueue(v, rec))
+}
+
+// enqueue records the operation of rec as in flight, without starting it.
+func (p *FS) enqueue(v *vm.VM, rec *goja.Object) *pendingOp {
 	as := fsOf(v).async()
 	op := &pendingOp{id: as.nextID, record: rec}
 	as.nextID++
 	as.pending[op.id] = op
+	return op
+}
+
+// launch starts op on a goroutine, if the world's grants allow it; a
+// denied operation fails as a failed read or write does, through its
+// callback or promise.
+func (p *FS) launch(v *vm.VM, op *pendingOp) {
+	rec := op.record
 	abs, flag, kind := rec.Get("abs").String(), rec.Get("flag").String(), rec.Get("op").String()
 	var data []byte
 	if kind == "writeFile" {
@@ -150,6 +167,13 @@ func (p *FS) start(v *vm.VM, rec *goja.Object) {
 	mode := flagModes[flag]
 	l := v.Loop()
 	l.Ref()
+	if err := checkOpen(v, abs, mode); err != nil {
+		l.Post(func() error {
+			l.Unref()
+			return p.finish(v, op, nil, err)
+		})
+		return
+	}
 	go func() {
 		var result []byte
 		var err error
@@ -196,7 +220,10 @@ func (p *FS) finish(v *vm.VM, op *pendingOp, data []byte, err error) error {
 	rec := op.record
 	kind, path := rec.Get("op").String(), rec.Get("path").String()
 	var jsErr, result goja.Value = goja.Null(), goja.Undefined()
-	if err != nil {
+	var denied *vm.AccessDeniedError
+	if errors.As(err, &denied) {
+		jsErr = accessError(v, err)
+	} else if err != nil {
 		syscallName := "open"
 		if kind == "writeFile" {
 			syscallName = "write"
@@ -248,7 +275,8 @@ func (st *fsState) savePending(rt *goja.Runtime) goja.Value {
 	return rt.NewArray(list...)
 }
 
-// restorePending starts the saved operations again.
+// restorePending records the saved operations as in flight; resumeFS
+// starts them again when the world is resumed.
 func (p *FS) restorePending(v *vm.VM, list goja.Value) error {
 	o, ok := list.(*goja.Object)
 	if !ok {
@@ -268,9 +296,16 @@ func (p *FS) restorePending(v *vm.VM, list goja.Value) error {
 		if _, ok := flagModes[rec.Get("flag").String()]; !ok {
 			return fmt.Errorf("pending file operation %d has unknown flags", i)
 		}
-		if err := v.Try("restore fs operation", func() error { p.start(v, rec); return nil }); err != nil {
-			return err
+		if rec.Get("op").String() == "writeFile" {
+			if err := v.Try("restore fs operation", func() error {
+				encode(v, rec.Get("data"), rec.Get("encoding").String())
+				return nil
+			}); err != nil {
+				return fmt.Errorf("pending file operation %d: %w", i, err)
+			}
 		}
+		as := fsOf(v).async()
+		as.restarts = append(as.restarts, p.enqueue(v, rec))
 	}
 	return nil
 }

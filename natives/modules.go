@@ -338,6 +338,7 @@ func (st *moduleState) load(v *vm.VM, path string) goja.Value {
 			_ = st.cache.Delete(path)
 		}
 	}()
+	allow(v, vm.FSRead, path)
 	src, err := os.ReadFile(path)
 	if err != nil {
 		throwf(v, "Cannot load module '%s': %v", path, errors.Unwrap(err))

@@ -121,3 +121,31 @@ func Plugins(v *vm.VM) []Plugin {
 type Rebuilder interface {
 	Rebuild(v *vm.VM, record goja.Value) (*goja.Object, error)
 }
+
+// Resumer is implemented by plugins whose restored state reaches outside
+// the JavaScript heap: files to open again, operations to start again.
+// RestoreState only records such state, so that loading an image touches
+// nothing on the host; Resume acts on it when the world is resumed, under
+// the world's grants (vm.Options.Permissions).
+type Resumer interface {
+	Resume(v *vm.VM) error
+}
+
+type resumedKey struct{}
+
+// Resume calls Resume on every plugin of v that has one, in the order they
+// were installed, once per world: later calls do nothing.
+func Resume(v *vm.VM) error {
+	if done, _ := v.Attachment(resumedKey{}).(bool); done {
+		return nil
+	}
+	v.SetAttachment(resumedKey{}, true)
+	for _, p := range Plugins(v) {
+		if r, ok := p.(Resumer); ok {
+			if err := r.Resume(v); err != nil {
+				return fmt.Errorf("resume plugin %s: %w", p.Name(), err)
+			}
+		}
+	}
+	return nil
+}

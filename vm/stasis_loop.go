@@ -68,6 +68,10 @@ func SetupLoop(v *VM) error {
 		promise, resolve, reject := rt.NewPromise()
 		pobj := rt.ToValue(promise).(*goja.Object)
 		v.Loop().RequestSave(func() error {
+			// An image is written where the world's grants allow, as any file.
+			if err := v.CheckAccess(FSWrite, p); err != nil {
+				return reject(errorValue(rt, fmt.Errorf("stasis.saveImage: %w", err)))
+			}
 			save, _ := v.Attachment(saveImageKey{}).(SaveImageFunc)
 			if save == nil {
 				return reject(errorValue(rt, fmt.Errorf("stasis.saveImage: this world cannot save images (no image writer is attached)")))

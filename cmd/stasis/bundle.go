@@ -122,7 +122,13 @@ func runBundle(args []string, stdin io.Reader, stdout, stderr io.Writer) (status
 		return exitError, true
 	}
 	defer f.Close()
-	return runWorld(name, sec, &env{stdin: stdin, stdout: stdout, stderr: stderr, args: append([]string{}, args...)}), true
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, args: append([]string{}, args...)}
+	// A bundle parses no flags: its grants come from $STASIS_OPTIONS.
+	if err := e.grant(grantFlags{}); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return exitUsage, true
+	}
+	return runWorld(name, sec, e), true
 }
 
 // runWorld loads the image in r, resumes it with e.args, runs the event loop

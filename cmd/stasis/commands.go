@@ -32,7 +32,8 @@ Words after -- are given to the world as stasis.args (and, when an image is
 resumed, to its main function), as in: stasis run app.js -- --port 8080`
 
 type runCmd struct {
-	Scripts []string `arg:"" name:"script" help:"Scripts to run, in order."`
+	Grants  grantFlags `embed:""`
+	Scripts []string   `arg:"" name:"script" help:"Scripts to run, in order."`
 }
 
 func (c *runCmd) Help() string {
@@ -40,6 +41,9 @@ func (c *runCmd) Help() string {
 }
 
 func (c *runCmd) Run(e *env) error {
+	if err := e.grant(c.Grants); err != nil {
+		return err
+	}
 	v, err := newWorld(e)
 	if err != nil {
 		return err
@@ -51,9 +55,10 @@ func (c *runCmd) Run(e *env) error {
 }
 
 type saveImageCmd struct {
-	Out     string   `short:"o" required:"" placeholder:"OUT" help:"Image file to write (replaced atomically)."`
-	Base    string   `short:"i" placeholder:"BASE" help:"Start from this image (its resume hooks and main run first) instead of a fresh world."`
-	Scripts []string `arg:"" name:"script" help:"Scripts to run before saving, in order."`
+	Out     string     `short:"o" required:"" placeholder:"OUT" help:"Image file to write (replaced atomically)."`
+	Base    string     `short:"i" placeholder:"BASE" help:"Start from this image (its resume hooks and main run first) instead of a fresh world."`
+	Grants  grantFlags `embed:""`
+	Scripts []string   `arg:"" name:"script" help:"Scripts to run before saving, in order."`
 }
 
 func (c *saveImageCmd) Help() string {
@@ -63,6 +68,9 @@ func (c *saveImageCmd) Help() string {
 }
 
 func (c *saveImageCmd) Run(e *env) error {
+	if err := e.grant(c.Grants); err != nil {
+		return err
+	}
 	var v *vm.VM
 	var err error
 	if c.Base != "" {
@@ -90,8 +98,9 @@ func (c *saveImageCmd) Run(e *env) error {
 }
 
 type loadImageCmd struct {
-	Image   string   `arg:"" help:"Image file to resume."`
-	Scripts []string `arg:"" optional:"" name:"script" help:"Scripts to run after resuming, in order."`
+	Grants  grantFlags `embed:""`
+	Image   string     `arg:"" help:"Image file to resume."`
+	Scripts []string   `arg:"" optional:"" name:"script" help:"Scripts to run after resuming, in order."`
 }
 
 func (c *loadImageCmd) Help() string {
@@ -100,6 +109,9 @@ func (c *loadImageCmd) Help() string {
 }
 
 func (c *loadImageCmd) Run(e *env) error {
+	if err := e.grant(c.Grants); err != nil {
+		return err
+	}
 	v, err := resumeImage(c.Image, e, true)
 	if err != nil {
 		return err
@@ -117,7 +129,8 @@ type bareCmd struct{}
 func (c *bareCmd) Run(e *env) error { return (&replCmd{}).Run(e) }
 
 type replCmd struct {
-	Image string `arg:"" optional:"" help:"Image file to resume (its resume hooks run, not its main function)."`
+	Grants grantFlags `embed:""`
+	Image  string     `arg:"" optional:"" help:"Image file to resume (its resume hooks run, not its main function)."`
 }
 
 func (c *replCmd) Help() string {
@@ -130,6 +143,9 @@ func (c *replCmd) Help() string {
 }
 
 func (c *replCmd) Run(e *env) error {
+	if err := e.grant(c.Grants); err != nil {
+		return err
+	}
 	return repl.Run(nil, e.stdin, e.stdout, e.stderr, repl.Options{
 		Colors:  colorful(e.stdout),
 		World:   worldOptions(e),

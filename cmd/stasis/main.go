@@ -52,6 +52,7 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	args           []string // the words after `--`, never nil
+	perms          *vm.Permissions
 }
 
 // exitRequest is panicked by kong's exit hook (after --help or --version)

@@ -17,7 +17,7 @@ import (
 // standard native plugins (timers, fs, require and its built-in modules).
 func worldOptions(e *env) vm.Options {
 	return vm.Options{
-		Stdout: e.stdout, Stderr: e.stderr, Args: e.args,
+		Stdout: e.stdout, Stderr: e.stderr, Args: e.args, Permissions: e.perms,
 		Setup: []func(*vm.VM) error{natives.Setup(natives.Default()...)},
 	}
 }
