@@ -460,7 +460,7 @@ func (l *loader) createObjects() {
 			o, err = rt.New(l.ctor(k), rt.ToValue(0))
 		case okRegExp:
 			need(2)
-			o, err = rt.New(l.ctor(k), l.value(ext[0]), l.value(ext[1]))
+			o, err = patternCache.newRegExp(rt, l.ctor(k), l.value(ext[0]), l.value(ext[1]))
 		case okArrayBuffer:
 			need(2)
 			if ext[0] >= uint64(len(l.p.Buffers)) {

@@ -283,6 +283,10 @@ func checkLayout() layoutState {
 		st.err = fmt.Errorf("goja layout changed: %v", err)
 		return st
 	}
+	if err := checkRegExpLayout(&st, rt); err != nil {
+		st.err = fmt.Errorf("goja layout changed: %v", err)
+		return st
+	}
 	vpType = st.types["valueProperty"]
 	vp, _ := NewValueProperty()
 	valuePropertyTab = (*iface)(unsafe.Pointer(&vp)).tab
