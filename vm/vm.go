@@ -83,6 +83,9 @@ func New(opts Options) (*VM, error) {
 	}
 	v.rt.SetMaxCallStackSize(stackLimit(opts.MaxCallStackSize))
 	v.trackRejections()
+	if err := v.guardPrototypeCycles(); err != nil {
+		return nil, err
+	}
 	if err := v.installConsole(); err != nil {
 		return nil, err
 	}
