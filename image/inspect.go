@@ -132,6 +132,9 @@ type HookInfo struct {
 	OnResume int    `json:"onResume"`
 	Main     bool   `json:"main"`
 	MainName string `json:"mainName,omitempty"`
+	// Code is the code of each onResume hook, main and each onSave hook,
+	// in the order they run.
+	Code []HookCode `json:"code,omitempty"`
 }
 
 // Limits of a summary.
@@ -260,6 +263,7 @@ func Summarize(meta *Meta, hdr *Header, data []byte, fileSize int64) (sum *Summa
 	if s.Hooks.Main {
 		s.Hooks.MainName = in.functionName(r.Main)
 	}
+	s.Hooks.Code = in.hooksCode()
 
 	byPlugin := map[uint64][]NativeRecord{}
 	counts := map[uint64]int{}

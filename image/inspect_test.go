@@ -49,7 +49,8 @@ func TestSummarize(t *testing.T) {
 	if s.Sizes.File <= 48 || s.Sizes.Unpacked <= 0 || s.Sizes.Stored <= 0 {
 		t.Errorf("sizes: %+v", s.Sizes)
 	}
-	if s.Hooks != (HookInfo{OnSave: 1, OnResume: 2, Main: true, MainName: "start"}) {
+	if h := s.Hooks; h.OnSave != 1 || h.OnResume != 2 || !h.Main || h.MainName != "start" ||
+		len(h.Code) != 4 || h.Code[2].Source != "function start(...args) {}" {
 		t.Errorf("hooks: %+v", s.Hooks)
 	}
 	if len(s.Scripts) != 1 || s.Scripts[0].Name != "app.js" || s.Scripts[0].Bytes == 0 {

@@ -14,13 +14,15 @@ import (
 type inspectCmd struct {
 	Image string `arg:"" help:"Image file or bundle to describe."`
 	JSON  bool   `name:"json" help:"Print the summary as JSON (the fields of image.Summary)."`
+	Hooks bool   `help:"Also print the code of the onResume hooks, main and the onSave hooks: what the image runs when it is loaded."`
 }
 
 func (c *inspectCmd) Help() string {
 	return "Describes what an image holds without loading it: format and versions, sizes,\n" +
 		"objects by kind, the largest objects and the path they hang from, scripts,\n" +
 		"captured scopes, the records of native plugins (timers, open files), hooks and\n" +
-		"main. IMAGE may be a bundle made by 'stasis bundle'.\n\n" +
+		"main. IMAGE may be a bundle made by 'stasis bundle'. With --hooks, also the code\n" +
+		"that loading it runs (onResume hooks and main), to read before you load it.\n\n" +
 		"With --json the same is printed as one JSON object; its field names are stable\n" +
 		"(see image.Summary in the Go documentation)."
 }
@@ -60,7 +62,31 @@ func (c *inspectCmd) Run(e *env) error {
 		return err
 	}
 	writeSummary(e.stdout, c.Image, s)
+	if c.Hooks {
+		writeHooks(e.stdout, s.Hooks.Code)
+	}
 	return nil
+}
+
+// writeHooks prints the code of the hooks and main, each under a heading.
+func writeHooks(w io.Writer, code []image.HookCode) {
+	if len(code) == 0 {
+		fmt.Fprintf(w, "\nno hooks and no main: loading runs no code of the image's own but its timers\n")
+		return
+	}
+	for _, h := range code {
+		head := h.Hook
+		if h.Name != "" {
+			head += " " + h.Name
+		}
+		if h.Script != "" {
+			head += " (" + h.Script + ")"
+		}
+		fmt.Fprintf(w, "\n%s\n", head)
+		for _, line := range strings.Split(strings.TrimRight(h.Source, "\n"), "\n") {
+			fmt.Fprintf(w, "    %s\n", line)
+		}
+	}
 }
 
 // writeSummary prints s for people.
