@@ -885,13 +885,15 @@ func (s *saver) patches() {
 				r.Patches = append(r.Patches, patchDefine, oi, kc, uint64(attrs), s.value(p.value, label, n))
 			}
 		}
-		pv, _ := b.getPrototypeOf(goja.Undefined(), o)
-		po, _ := pv.(*goja.Object)
+		po, ext := b.protoAndExtensible(o)
 		if po != b.proto[o] {
+			var pv goja.Value = goja.Null()
+			if po != nil {
+				pv = po
+			}
 			r.Patches = append(r.Patches, patchProto, oi, s.value(pv, lProto, 0))
 		}
-		e, _ := b.isExtensible(goja.Undefined(), o)
-		if !e.ToBoolean() && b.ext[o] {
+		if !ext && b.ext[o] {
 			r.Patches = append(r.Patches, patchNonExtensible, oi)
 		}
 	}

@@ -3,9 +3,12 @@ package image
 import (
 	"fmt"
 	"sort"
+	"strconv"
+	"sync"
 	"unsafe"
 
 	"github.com/dop251/goja"
+	"github.com/dop251/goja/unistring"
 	"github.com/stasisvm/stasis/vm"
 	"github.com/stasisvm/stasis/vm/heap"
 )
@@ -112,12 +115,17 @@ const seedsScript = `[
 	(function(){ "use strict"; return Object.getOwnPropertyDescriptor(arguments, "callee").get })(),
 ]`
 
+// seedsProgram is compiled when first needed, not when the process starts.
+var seedsProgram = sync.OnceValue(func() *goja.Program { return goja.MustCompile("<built-ins>", seedsScript, false) })
+
 func newBaseline(rt *goja.Runtime) (*baseline, error) {
+	const n = 1024 // a fresh world has about 500 intrinsics
 	b := &baseline{
-		rt: rt, names: map[*goja.Object]string{}, byName: map[string]*goja.Object{},
+		rt: rt, names: make(map[*goja.Object]string, n), byName: make(map[string]*goja.Object, n),
 		symName: map[*goja.Symbol]string{}, symByNm: map[string]*goja.Symbol{},
-		props: map[*goja.Object][]propSnap{}, proto: map[*goja.Object]*goja.Object{},
-		ext: map[*goja.Object]bool{}, live: map[*goja.Object]bool{},
+		props: make(map[*goja.Object][]propSnap, n), proto: make(map[*goja.Object]*goja.Object, n),
+		ext: make(map[*goja.Object]bool, n), live: map[*goja.Object]bool{},
+		objects: make([]*goja.Object, 0, n),
 	}
 	fn := func(path ...string) goja.Callable {
 		var o goja.Value = rt.GlobalObject()
@@ -158,6 +166,11 @@ func newBaseline(rt *goja.Runtime) (*baseline, error) {
 		name string
 	}
 	var queue []item
+	type keyedSnap struct {
+		key  string
+		snap propSnap
+	}
+	var sorted []keyedSnap
 	add := func(v goja.Value, name string) {
 		switch x := v.(type) {
 		case *goja.Object:
@@ -175,7 +188,7 @@ func newBaseline(rt *goja.Runtime) (*baseline, error) {
 		}
 	}
 	add(rt.GlobalObject(), "globalThis")
-	seeds, err := rt.RunString(seedsScript)
+	seeds, err := rt.RunProgram(seedsProgram())
 	if err != nil {
 		return nil, fmt.Errorf("record built-ins: %w", err)
 	}
@@ -187,7 +200,7 @@ func newBaseline(rt *goja.Runtime) (*baseline, error) {
 		if len(queue) == 0 {
 			arr := seeds.ToObject(rt)
 			for i, n := range seedNames {
-				add(arr.Get(fmt.Sprint(i)), n)
+				add(arr.Get(strconv.Itoa(i)), n)
 			}
 			seeds = nil
 			continue
@@ -199,18 +212,21 @@ func newBaseline(rt *goja.Runtime) (*baseline, error) {
 			return nil, fmt.Errorf("record built-ins: %s: %w", it.name, err)
 		}
 		b.props[it.o] = snaps
-		p, _ := b.getPrototypeOf(goja.Undefined(), it.o)
-		if po, ok := p.(*goja.Object); ok {
+		po, ext := b.protoAndExtensible(it.o)
+		if po != nil {
 			b.proto[it.o] = po
 			add(po, it.name+".__proto__")
 		}
-		e, _ := b.isExtensible(goja.Undefined(), it.o)
-		b.ext[it.o] = e.ToBoolean()
+		b.ext[it.o] = ext
 		// Visit keys in sorted order so every runtime names objects alike.
-		sorted := append([]propSnap(nil), snaps...)
-		sort.SliceStable(sorted, func(i, j int) bool { return keyString(sorted[i].key) < keyString(sorted[j].key) })
-		for _, s := range sorted {
-			name := it.name + "." + keyString(s.key)
+		sorted = sorted[:0]
+		for _, s := range snaps {
+			sorted = append(sorted, keyedSnap{keyString(s.key), s})
+		}
+		sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].key < sorted[j].key })
+		for _, ks := range sorted {
+			s := ks.snap
+			name := it.name + "." + ks.key
 			if s.accessor {
 				add(s.get, name+"#get")
 				add(s.set, name+"#set")
@@ -243,8 +259,104 @@ func keyString(k goja.Value) string {
 	return k.String()
 }
 
-// ownProps lists o's own properties (string keys then symbols) with their descriptors.
+// ownProps lists o's own properties (string keys then symbols) with their
+// descriptors, read from goja's storage where the object's kind keeps every
+// own property there, else through JavaScript (ownPropsJS). Reading the
+// storage is what makes a fresh world and a save of a small world fast:
+// each JS getOwnPropertyDescriptor call builds a descriptor object.
 func (b *baseline) ownProps(o *goja.Object) ([]propSnap, error) {
+	if snaps, ok := b.ownPropsHeap(o); ok {
+		return snaps, nil
+	}
+	return b.ownPropsJS(o)
+}
+
+// storedProps tells the kinds that keep every own property in their
+// baseObject (no virtual "length" or indices, no traps).
+func storedProps(k heap.Kind) bool {
+	switch k {
+	case heap.KindArray, heap.KindSparseArray, heap.KindStringObject, heap.KindTypedArray,
+		heap.KindProxy, heap.KindArguments, heap.KindHost, heap.KindOther, heap.KindBound:
+		return false
+	}
+	return true
+}
+
+func (b *baseline) ownPropsHeap(o *goja.Object) ([]propSnap, bool) {
+	if !storedProps(heap.KindOf(o)) {
+		return nil, false
+	}
+	// Built-ins are made lazily: listing the names makes every string-keyed
+	// property (and a function's prototype), listing the symbols makes the
+	// symbol-keyed ones. The names come in the order JS lists them.
+	names := o.GetOwnPropertyNames()
+	o.Symbols()
+	base := heap.BaseOf(o)
+	out := make([]propSnap, 0, len(names)+symCount(base))
+	for _, name := range names {
+		v := base.Values[unistring.NewFromString(name)]
+		if v == nil {
+			return nil, false
+		}
+		out = append(out, snapOf(b.rt.ToValue(name), v))
+	}
+	_ = base.SymValues.ForEachEntry(func(key, v goja.Value) error {
+		out = append(out, snapOf(key, v))
+		return nil
+	})
+	return out, true
+}
+
+func symCount(b *heap.Base) int {
+	if b.SymValues == nil {
+		return 0
+	}
+	return b.SymValues.Size
+}
+
+// snapOf describes a stored property: a plain value (all attributes true)
+// or a property record.
+func snapOf(key, v goja.Value) propSnap {
+	p := heap.AsProperty(v)
+	if p == nil {
+		return propSnap{key: key, value: v, writable: true, enumerable: true, configurable: true}
+	}
+	s := propSnap{key: key, accessor: p.Accessor, enumerable: p.Enumerable, configurable: p.Configurable}
+	if p.Accessor {
+		s.get, s.set = objOrUndefined(p.GetterFunc), objOrUndefined(p.SetterFunc)
+	} else {
+		s.value, s.writable = p.Value, p.Writable
+		if s.value == nil {
+			s.value = goja.Undefined()
+		}
+	}
+	return s
+}
+
+func objOrUndefined(o *goja.Object) goja.Value {
+	if o == nil {
+		return goja.Undefined()
+	}
+	return o
+}
+
+// protoAndExtensible returns o's prototype and whether it is extensible,
+// read from goja's storage where its kind allows.
+func (b *baseline) protoAndExtensible(o *goja.Object) (*goja.Object, bool) {
+	if storedProps(heap.KindOf(o)) {
+		p := o.Prototype()
+		return p, heap.BaseOf(o).Extensible
+	}
+	pv, _ := b.getPrototypeOf(goja.Undefined(), o)
+	p, _ := pv.(*goja.Object)
+	e, _ := b.isExtensible(goja.Undefined(), o)
+	return p, e.ToBoolean()
+}
+
+// ownPropsJS lists o's own properties through the intrinsic
+// Object.getOwnPropertyNames, getOwnPropertySymbols and
+// getOwnPropertyDescriptor.
+func (b *baseline) ownPropsJS(o *goja.Object) ([]propSnap, error) {
 	rt := b.rt
 	var out []propSnap
 	for _, lister := range []goja.Callable{b.getOwnPropertyNames, b.getOwnPropertySymbols} {
@@ -255,7 +367,7 @@ func (b *baseline) ownProps(o *goja.Object) ([]propSnap, error) {
 		ko := keys.ToObject(rt)
 		n := int(ko.Get("length").ToInteger())
 		for i := 0; i < n; i++ {
-			k := ko.Get(fmt.Sprint(i))
+			k := ko.Get(strconv.Itoa(i))
 			d, err := b.getOwnPropertyDescriptor(goja.Undefined(), o, k)
 			if err != nil {
 				return nil, err
