@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dop251/goja"
 )
@@ -23,6 +24,11 @@ type InspectOptions struct {
 	MaxArrayLength int
 	// BreakLength is the width past which entries go one per line. Zero means 80.
 	BreakLength int
+	// TrimScriptFrames cuts the stack of an Error that is the value shown
+	// (not one nested in it) at its last frame outside any named function,
+	// which is the top level of the script that threw, as Node's REPL does
+	// when it prints an uncaught error.
+	TrimScriptFrames bool
 }
 
 // Inspect formats v for people, in the manner of Node's util.inspect: strings
@@ -149,6 +155,16 @@ type printer struct {
 	seen map[*goja.Object]bool // on the current path
 	refs map[*goja.Object]int  // objects that close a cycle: their ref number (0 = not numbered yet)
 	next int
+
+	// As Node's ctx.indentationLvl: the indentation of the value being
+	// formatted, which narrows the room for lines.
+	indent int
+	// As Node's ctx.currentDepth: the depth (1 for the top) of the last
+	// object that began to show entries. An object that holds one three
+	// levels deeper goes over several lines.
+	currentDepth int
+	// shown is set when an object laid out any entry.
+	shown bool
 }
 
 const (
@@ -221,7 +237,15 @@ func (p *printer) value(v goja.Value, depth int, top bool) string {
 	}
 	switch x := v.(type) {
 	case *goja.Object:
-		return p.object(x, depth)
+		// An object that shows no entries leaves currentDepth as it was,
+		// as in Node, where such an object returns before setting it.
+		prev := p.currentDepth
+		p.currentDepth, p.shown = depth+1, false
+		s := p.object(x, depth)
+		if !p.shown {
+			p.currentDepth = prev
+		}
+		return s
 	case *goja.Symbol:
 		return p.color(cString, symbolString(x))
 	case goja.String:
@@ -270,6 +294,11 @@ func quote(s string) string {
 
 // kindOf tells built-in kinds apart by their intrinsic prototypes' toStringTag-free checks.
 func (p *printer) kindOf(o *goja.Object) string {
+	// Export would copy an array, however sparse (and a Proxy's class is
+	// never Array).
+	if o.ClassName() == "Array" {
+		return "Array"
+	}
 	switch o.Export().(type) {
 	case goja.ArrayBuffer:
 		return "ArrayBuffer"
@@ -277,6 +306,9 @@ func (p *printer) kindOf(o *goja.Object) string {
 		return "Promise"
 	case goja.Proxy:
 		return "Proxy"
+	}
+	if _, ok := goja.AssertFunction(o); ok {
+		return "Function" // async arrow functions have a class name of their own
 	}
 	cls := o.ClassName()
 	switch cls {
@@ -394,7 +426,9 @@ func (p *printer) object(o *goja.Object, depth int) (out string) {
 	if kind == "Function" {
 		return p.function(o, depth)
 	}
-	if p.opts.Depth >= 0 && depth > p.opts.Depth {
+	// Past the depth, an object shows as [Object]; but an empty one shows
+	// as it is, as in Node, which looks at the keys first.
+	if p.opts.Depth >= 0 && depth > p.opts.Depth && !p.plainEmpty(o, kind) {
 		switch kind {
 		case "Array":
 			return p.color(cSpecial, "[Array]")
@@ -411,10 +445,12 @@ func (p *printer) object(o *goja.Object, depth int) (out string) {
 	name := p.constructorName(o)
 	switch kind {
 	case "Array":
-		entries = p.arrayEntries(o, depth)
-		return prefix + p.wrap(arrayPrefix(name, "Array"), "[", "]", entries, p.ownEntries(o, depth, true))
+		var numeric bool
+		entries, numeric = p.arrayEntries(o, depth)
+		return prefix + p.wrapArray(depth, arrayPrefix(name, "Array"), entries, p.ownEntries(o, depth, true), numeric)
 	case "Map", "Set":
 		n := 0
+		p.indent += 2
 		p.eachEntry(o, func(k, v goja.Value) {
 			n++
 			if len(entries) >= p.opts.MaxArrayLength {
@@ -426,12 +462,13 @@ func (p *printer) object(o *goja.Object, depth int) (out string) {
 				entries = append(entries, p.value(v, depth+1, false))
 			}
 		})
+		p.indent -= 2
 		if n > len(entries) {
-			entries = append(entries, fmt.Sprintf("... %d more items", n-len(entries)))
+			entries = append(entries, moreItems(int64(n-len(entries))))
 		}
-		return p.wrap(fmt.Sprintf("%s(%d) ", orDefault(name, kind), n), "{", "}", entries, p.ownEntries(o, depth, false))
+		return p.wrap(depth, fmt.Sprintf("%s(%d) ", orDefault(name, kind), n), "{", "}", entries, p.ownEntries(o, depth, false))
 	case "Weak":
-		return p.wrap(orDefault(name, "WeakMap")+" ", "{", "}", []string{p.color(cSpecial, "<items unknown>")}, nil)
+		return p.wrap(depth, orDefault(name, "WeakMap")+" ", "{", "}", []string{p.color(cSpecial, "<items unknown>")}, nil)
 	case "Date":
 		s := "Invalid Date"
 		if iso, _ := goja.AssertFunction(o.Get("toISOString")); iso != nil {
@@ -445,9 +482,10 @@ func (p *printer) object(o *goja.Object, depth int) (out string) {
 	case "Error":
 		s := ""
 		if st := o.Get("stack"); st != nil && !goja.IsUndefined(st) {
-			// goja indents frames with a tab and ends with a newline; Node
-			// indents with four spaces.
-			s = strings.ReplaceAll(strings.TrimRight(st.String(), "\n"), "\n\tat ", "\n    at ")
+			s = NodeStack(st.String())
+			if p.opts.TrimScriptFrames && depth == 0 {
+				s = trimScriptFrames(s)
+			}
 		} else {
 			s = o.String()
 		}
@@ -455,7 +493,7 @@ func (p *printer) object(o *goja.Object, depth int) (out string) {
 		if len(own) == 0 {
 			return s
 		}
-		return p.wrap(s+" ", "{", "}", own, nil)
+		return p.wrap(depth, s+" ", "{", "}", own, nil)
 	case "Number", "String", "Boolean", "Symbol", "BigInt":
 		inner := "?"
 		if c := p.intrinsic(kind); c != nil {
@@ -469,7 +507,7 @@ func (p *printer) object(o *goja.Object, depth int) (out string) {
 		if len(own) == 0 {
 			return fmt.Sprintf("[%s: %s]", kind, inner)
 		}
-		return p.wrap(fmt.Sprintf("[%s: %s] ", kind, inner), "{", "}", own, nil)
+		return p.wrap(depth, fmt.Sprintf("[%s: %s] ", kind, inner), "{", "}", own, nil)
 	case "ArrayBuffer":
 		ab := o.Export().(goja.ArrayBuffer)
 		var hex []string
@@ -480,7 +518,7 @@ func (p *printer) object(o *goja.Object, depth int) (out string) {
 			}
 			hex = append(hex, fmt.Sprintf("%02x", b))
 		}
-		return p.wrap("ArrayBuffer ", "{", "}", []string{"[Uint8Contents]: <" + strings.Join(hex, " ") + ">", "byteLength: " + p.color(cNumber, strconv.Itoa(len(ab.Bytes())))}, nil)
+		return p.wrap(depth, "ArrayBuffer ", "{", "}", []string{"[Uint8Contents]: <" + strings.Join(hex, " ") + ">", "byteLength: " + p.color(cNumber, strconv.Itoa(len(ab.Bytes())))}, nil)
 	case "TypedArray":
 		n := int(o.Get("length").ToInteger())
 		for i := 0; i < n && i < p.opts.MaxArrayLength; i++ {
@@ -489,9 +527,10 @@ func (p *printer) object(o *goja.Object, depth int) (out string) {
 		if n > p.opts.MaxArrayLength {
 			entries = append(entries, fmt.Sprintf("... %d more items", n-p.opts.MaxArrayLength))
 		}
-		return p.wrap(fmt.Sprintf("%s(%d) ", p.typedArrayName(o), n), "[", "]", entries, nil)
+		return p.wrapArray(depth, fmt.Sprintf("%s(%d) ", p.typedArrayName(o), n), entries, nil, true)
 	case "Promise":
 		pr := o.Export().(*goja.Promise)
+		p.indent += 2
 		switch pr.State() {
 		case goja.PromiseStatePending:
 			entries = []string{p.color(cSpecial, "<pending>")}
@@ -500,7 +539,8 @@ func (p *printer) object(o *goja.Object, depth int) (out string) {
 		default:
 			entries = []string{p.color(cSpecial, "<rejected>") + " " + p.value(pr.Result(), depth+1, false)}
 		}
-		return p.wrap("Promise ", "{", "}", entries, p.ownEntries(o, depth, false))
+		p.indent -= 2
+		return p.wrap(depth, "Promise ", "{", "}", entries, p.ownEntries(o, depth, false))
 	case "Proxy":
 		px := o.Export().(goja.Proxy)
 		if px.Target() == nil {
@@ -527,7 +567,19 @@ func (p *printer) object(o *goja.Object, depth int) (out string) {
 	if len(own) == 0 {
 		return head + "{}"
 	}
-	return p.wrap(head, "{", "}", own, nil)
+	return p.wrap(depth, head, "{", "}", own, nil)
+}
+
+// plainEmpty reports whether o is an array or a plain object with no
+// keys of its own.
+func (p *printer) plainEmpty(o *goja.Object, kind string) bool {
+	switch kind {
+	case "Array":
+		return o.Get("length").ToInteger() == 0 && len(o.Keys()) == 0 && len(o.Symbols()) == 0
+	case "Object":
+		return len(o.Keys()) == 0 && len(o.Symbols()) == 0
+	}
+	return false
 }
 
 func (p *printer) toStringTag(o *goja.Object) string {
@@ -566,7 +618,7 @@ func (p *printer) withOwn(s string, o *goja.Object, depth int) string {
 	if len(own) == 0 {
 		return s
 	}
-	return p.wrap(s+" ", "{", "}", own, nil)
+	return p.wrap(depth, s+" ", "{", "}", own, nil)
 }
 
 func (p *printer) function(o *goja.Object, depth int) string {
@@ -615,38 +667,92 @@ func (p *printer) function(o *goja.Object, depth int) string {
 	return p.withOwn(s, o, depth)
 }
 
-func (p *printer) arrayEntries(o *goja.Object, depth int) []string {
-	n := int(o.Get("length").ToInteger())
-	var out []string
-	holes := 0
-	flush := func() {
-		if holes > 0 {
-			s := "s"
-			if holes == 1 {
-				s = ""
-			}
-			out = append(out, p.color(cGrey, fmt.Sprintf("<%d empty item%s>", holes, s)))
-			holes = 0
-		}
+// arrayEntries formats an array's items as Node's formatArray does: up to
+// MaxArrayLength entries, where a run of holes is one entry ("<3 empty
+// items>"). It looks only at the properties the array has, so that a
+// huge sparse array (new Array(2**32 - 1)) costs nothing. numeric reports
+// whether every item shown is a number or a bigint (they are then
+// right-aligned when grouped).
+func (p *printer) arrayEntries(o *goja.Object, depth int) (out []string, numeric bool) {
+	n := o.Get("length").ToInteger()
+	limit := int64(p.opts.MaxArrayLength)
+	if n < limit {
+		limit = n
 	}
-	shown := 0
-	for i := 0; i < n; i++ {
-		if shown >= p.opts.MaxArrayLength {
-			flush()
-			out = append(out, fmt.Sprintf("... %d more items", n-i))
-			return out
-		}
-		d := p.descriptor(o, strconv.Itoa(i))
+	numeric = true
+	for i := int64(0); i < limit; i++ {
+		d := p.descriptor(o, strconv.FormatInt(i, 10))
 		if d == nil {
-			holes++
-			continue
+			return p.sparseEntries(o, depth, int(limit), out, i, n), false
 		}
-		flush()
-		shown++
+		numeric = numeric && isNumeric(d)
 		out = append(out, p.propValue(d, depth))
 	}
-	flush()
+	if rest := n - limit; rest > 0 {
+		out = append(out, moreItems(rest))
+	}
+	return out, numeric
+}
+
+// sparseEntries goes on from index i, the first hole of an array of length
+// n, through the indices the array has (Node's formatSpecialArray).
+func (p *printer) sparseEntries(o *goja.Object, depth, most int, out []string, i, n int64) []string {
+	keys := o.Keys()
+	index := i
+	for k := int(i); k < len(keys) && len(out) < most; k++ {
+		key := keys[k]
+		at, err := strconv.ParseInt(key, 10, 64)
+		if err != nil || at > 1<<32-2 || strconv.FormatInt(at, 10) != key {
+			break // past the indices: the array's other keys
+		}
+		if at != index {
+			out = append(out, p.emptyItems(at-index))
+			index = at
+			if len(out) == most {
+				break
+			}
+		}
+		d := p.descriptor(o, key)
+		if d == nil {
+			break
+		}
+		out = append(out, p.propValue(d, depth))
+		index++
+	}
+	if rest := n - index; rest > 0 {
+		if len(out) != most {
+			out = append(out, p.emptyItems(rest))
+		} else {
+			out = append(out, moreItems(rest))
+		}
+	}
 	return out
+}
+
+func (p *printer) emptyItems(n int64) string {
+	return p.color(cGrey, fmt.Sprintf("<%d empty item%s>", n, plural(n)))
+}
+
+func moreItems(n int64) string { return fmt.Sprintf("... %d more item%s", n, plural(n)) }
+
+func plural(n int64) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// isNumeric reports whether a property descriptor holds a number or a bigint.
+func isNumeric(d *goja.Object) bool {
+	v := d.Get("value")
+	if _, ok := v.(*goja.Object); ok || v == nil {
+		return false
+	}
+	switch v.Export().(type) {
+	case int64, float64, *big.Int:
+		return d.Get("get") == nil
+	}
+	return false
 }
 
 func (p *printer) propValue(d *goja.Object, depth int) string {
@@ -661,6 +767,8 @@ func (p *printer) propValue(d *goja.Object, depth int) string {
 	case hasSet:
 		return p.color(cSpecial, "[Setter]")
 	}
+	p.indent += 2
+	defer func() { p.indent -= 2 }()
 	return p.value(d.Get("value"), depth+1, false)
 }
 
@@ -708,27 +816,156 @@ func keyString(k string) string {
 	return k
 }
 
-// wrap lays entries out on one line when they fit, else one per line.
-func (p *printer) wrap(head, open, close string, entries, extra []string) string {
-	all := append(append([]string(nil), entries...), extra...)
-	if len(all) == 0 {
+// wrap lays out an object's entries as Node's reduceToSingleString does
+// (with its default compact: 3): on one line when the object holds no
+// object nested three levels deep and the line is short enough, one entry
+// a line otherwise. head is what goes before the brace ("Map(1) ").
+func (p *printer) wrap(depth int, head, open, close string, entries, extra []string) string {
+	return p.layout(depth, head, open, close, append(append([]string(nil), entries...), extra...), nil)
+}
+
+// wrapArray is wrap for an array's entries, which may be grouped in
+// columns; numeric ones are aligned right.
+func (p *printer) wrapArray(depth int, head string, entries, extra []string, numeric bool) string {
+	return p.layout(depth, head, "[", "]", append(append([]string(nil), entries...), extra...), &numeric)
+}
+
+func (p *printer) layout(depth int, head, open, close string, output []string, numeric *bool) string {
+	if len(output) == 0 {
 		return head + open + close
 	}
-	one := head + open + " " + strings.Join(all, ", ") + " " + close
-	if len(one) <= p.opts.BreakLength && !strings.Contains(one, "\n") {
-		return one
+	p.shown = true
+	base := strings.TrimSuffix(head, " ")
+	entries := len(output)
+	if numeric != nil && entries > 6 {
+		output = p.groupArrayElements(output, *numeric)
+	}
+	if p.currentDepth-(depth+1) < 3 && entries == len(output) {
+		start := len(output) + p.indent + len(open) + visibleLen(base) + 10
+		if p.belowBreakLength(output, start, base) {
+			if joined := strings.Join(output, ", "); !strings.Contains(joined, "\n") {
+				return head + open + " " + joined + " " + close
+			}
+		}
 	}
 	var b strings.Builder
 	b.WriteString(head + open + "\n")
-	for i, e := range all {
+	for i, e := range output {
 		b.WriteString("  " + strings.ReplaceAll(e, "\n", "\n  "))
-		if i < len(all)-1 {
+		if i < len(output)-1 {
 			b.WriteString(",")
 		}
 		b.WriteString("\n")
 	}
 	b.WriteString(close)
 	return b.String()
+}
+
+// belowBreakLength is Node's isBelowBreakLength.
+func (p *printer) belowBreakLength(output []string, start int, base string) bool {
+	total := len(output) + start
+	if total+len(output) > p.opts.BreakLength {
+		return false
+	}
+	for _, o := range output {
+		total += visibleLen(o)
+		if total > p.opts.BreakLength {
+			return false
+		}
+	}
+	return base == "" || !strings.Contains(base, "\n")
+}
+
+// groupArrayElements is Node's: it puts the entries of an array of more
+// than six in columns, about as many as make the block square (a
+// character being 2.5 times as high as wide), at most 12 (compact 3 × 4)
+// and as many as fit the line; none when the entries' lengths differ too
+// much. "... N more items" stays on its own line.
+func (p *printer) groupArrayElements(output []string, numeric bool) []string {
+	const separatorSpace = 2 // ", "
+	totalLength, maxLength := 0, 0
+	outputLength := len(output)
+	if p.opts.MaxArrayLength < len(output) {
+		outputLength--
+	}
+	dataLen := make([]int, outputLength)
+	for i := 0; i < outputLength; i++ {
+		l := visibleLen(output[i])
+		dataLen[i] = l
+		totalLength += l + separatorSpace
+		maxLength = max(maxLength, l)
+	}
+	actualMax := maxLength + separatorSpace
+	if !(actualMax*3+p.indent < p.opts.BreakLength &&
+		(float64(totalLength)/float64(actualMax) > 5 || maxLength <= 6)) {
+		return output
+	}
+	const approxCharHeights, compact = 2.5, 3
+	averageBias := math.Sqrt(float64(actualMax) - float64(totalLength)/float64(len(output)))
+	biasedMax := math.Max(float64(actualMax)-3-averageBias, 1)
+	columns := min(
+		int(math.Round(math.Sqrt(approxCharHeights*biasedMax*float64(outputLength))/biasedMax)),
+		(p.opts.BreakLength-p.indent)/actualMax,
+		compact*4,
+		15,
+	)
+	if columns <= 1 {
+		return output
+	}
+	var maxLineLength []int
+	for i := 0; i < columns; i++ {
+		lineLength := 0
+		for j := i; j < outputLength; j += columns {
+			lineLength = max(lineLength, dataLen[j])
+		}
+		maxLineLength = append(maxLineLength, lineLength+separatorSpace)
+	}
+	var tmp []string
+	for i := 0; i < outputLength; i += columns {
+		end := min(i+columns, outputLength)
+		var b strings.Builder
+		j := i
+		for ; j < end-1; j++ {
+			cell := output[j] + ", "
+			pad := strings.Repeat(" ", max(maxLineLength[j-i]-dataLen[j]-separatorSpace, 0))
+			if numeric {
+				b.WriteString(pad + cell)
+			} else {
+				b.WriteString(cell + pad)
+			}
+		}
+		if numeric {
+			b.WriteString(strings.Repeat(" ", max(maxLineLength[j-i]-separatorSpace-dataLen[j], 0)) + output[j])
+		} else {
+			b.WriteString(output[j])
+		}
+		tmp = append(tmp, b.String())
+	}
+	if outputLength < len(output) {
+		tmp = append(tmp, output[outputLength])
+	}
+	return tmp
+}
+
+// visibleLen is the length of s as JavaScript counts it (UTF-16 code
+// units), without its colour codes.
+func visibleLen(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		if s[i] == '\x1b' {
+			if j := strings.IndexByte(s[i:], 'm'); j >= 0 {
+				i += j + 1
+				continue
+			}
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		n++
+		if r >= 0x10000 {
+			n++
+		}
+	}
+	return n
 }
 
 func symbolString(s *goja.Symbol) string { return "Symbol(" + s.String() + ")" }

@@ -2,6 +2,8 @@ package vm
 
 import (
 	"bytes"
+	"errors"
+	"strings"
 	"testing"
 )
 
@@ -80,5 +82,56 @@ func TestConsole(t *testing.T) {
 	}
 	if got, want := errOut.String(), "Map(1) { 1 => 2 }\nw\n"; got != want {
 		t.Errorf("stderr %q, want %q", got, want)
+	}
+}
+
+func TestInspectErrorStack(t *testing.T) {
+	v, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := v.RunScript("e.js", "function inner() { return new TypeError('deep') }\nfunction outer() { return inner() }\nouter()")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Node's form: four spaces, no program counter after the column.
+	want := "TypeError: deep\n    at inner (e.js:1:27)\n    at outer (e.js:2:32)\n    at e.js:3:6"
+	if got := Inspect(v.Runtime(), res, InspectOptions{}); got != want {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+	// As Node's REPL prints what an input threw: the input's own frame goes.
+	want = "TypeError: deep\n    at inner (e.js:1:27)\n    at outer (e.js:2:32)"
+	if got := Inspect(v.Runtime(), res, InspectOptions{TrimScriptFrames: true}); got != want {
+		t.Errorf("trimmed: got %q\nwant %q", got, want)
+	}
+	// A nested error keeps its frames.
+	arr := v.Runtime().NewArray(res)
+	if got := Inspect(v.Runtime(), arr, InspectOptions{TrimScriptFrames: true}); !strings.Contains(got, "at e.js:3:6") {
+		t.Errorf("nested: got %q", got)
+	}
+}
+
+func TestAsSyntaxError(t *testing.T) {
+	for _, tt := range []struct{ src, want string }{
+		{"var = 1", "s.js:1\nvar = 1\n    ^\n\nSyntaxError: Unexpected token ="},
+		{"let a = 1;\n\tif (a) {\n\t\ta +* 2\n\t}", "s.js:3\n\t\ta +* 2\n\t\t   ^\n\nSyntaxError: Unexpected token *"},
+		{"f(1, 2", "s.js:1\nf(1, 2\n      ^\n\nSyntaxError: Unexpected end of input"},
+		{"'é' + )", "s.js:1\n'é' + )\n      ^\n\nSyntaxError: Unexpected token )"},
+	} {
+		v, err := New(Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = v.RunScript("s.js", tt.src)
+		se := AsSyntaxError("s.js", tt.src, err)
+		if se == nil {
+			t.Fatalf("%q: %v is not a syntax error", tt.src, err)
+		}
+		if got := se.Pretty(true); got != tt.want {
+			t.Errorf("%q:\n got %q\nwant %q", tt.src, got, tt.want)
+		}
+	}
+	if AsSyntaxError("x.js", "", errors.New("other")) != nil {
+		t.Error("an error that is not a syntax error")
 	}
 }

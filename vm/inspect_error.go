@@ -1,0 +1,156 @@
+package vm
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/dop251/goja"
+	"github.com/dop251/goja/parser"
+)
+
+// Errors as Node prints them.
+
+// SyntaxError is a script that does not compile, with the place of the
+// first error, so that it can be shown as Node shows one:
+//
+//	app.js:3
+//	  a +* 2
+//	     ^
+//
+//	SyntaxError: Unexpected token *
+type SyntaxError struct {
+	Script  string // the script's name
+	Line    int    // 1-based; 0 when goja did not say where
+	Column  int    // 1-based, in bytes of the line
+	Text    string // the source line
+	Message string // goja's message, without "(and N more errors)"
+	Err     error  // what the compiler returned
+}
+
+func (e *SyntaxError) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: SyntaxError: %s", e.Script, e.Message)
+	}
+	return fmt.Sprintf("%s:%d:%d: SyntaxError: %s", e.Script, e.Line, e.Column, e.Message)
+}
+
+func (e *SyntaxError) Unwrap() error { return e.Err }
+
+// Pretty shows the error as Node does: the script and line number (unless
+// withName is false, as for an input typed at a REPL), the line, a caret
+// under the column, an empty line, then "SyntaxError: message".
+func (e *SyntaxError) Pretty(withName bool) string {
+	var b strings.Builder
+	if e.Line > 0 {
+		if withName {
+			fmt.Fprintf(&b, "%s:%d\n", e.Script, e.Line)
+		}
+		b.WriteString(e.Text + "\n")
+		b.WriteString(caretIndent(e.Text, e.Column) + "^\n\n")
+	}
+	b.WriteString("SyntaxError: " + e.Message)
+	return b.String()
+}
+
+// caretIndent is what goes before a caret under byte column col (1-based)
+// of line: tabs where the line has tabs, so that the caret lines up, and a
+// space for every other character.
+func caretIndent(line string, col int) string {
+	if col-1 < len(line) {
+		line = line[:max(col-1, 0)]
+	}
+	var b strings.Builder
+	for _, r := range line {
+		if r == '\t' {
+			b.WriteByte('\t')
+		} else {
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}
+
+// AsSyntaxError returns err, what compiling the script name with source src
+// returned, as a *SyntaxError, or nil when err is not a compile error.
+// goja reports a parse error with no position; the source is parsed again
+// to find it.
+func AsSyntaxError(name, src string, err error) *SyntaxError {
+	var se *SyntaxError
+	if errors.As(err, &se) {
+		return se
+	}
+	var ce *goja.CompilerSyntaxError
+	if !errors.As(err, &ce) {
+		return nil
+	}
+	e := &SyntaxError{Script: name, Message: trimMoreErrors(ce.Message), Err: err}
+	if ce.File != nil {
+		pos := ce.File.Position(ce.Offset)
+		e.Line, e.Column = pos.Line, pos.Column
+	} else if _, perr := parser.ParseFile(nil, name, src, 0); perr != nil {
+		var list parser.ErrorList
+		if errors.As(perr, &list) && len(list) > 0 {
+			e.Line, e.Column, e.Message = list[0].Position.Line, list[0].Position.Column, list[0].Message
+		}
+	}
+	if e.Line > 0 {
+		lines := strings.Split(src, "\n")
+		if e.Line <= len(lines) {
+			e.Text = strings.TrimRight(lines[e.Line-1], "\r")
+		} else {
+			e.Line = 0
+		}
+	}
+	return e
+}
+
+var moreErrors = regexp.MustCompile(` \(and \d+ more errors\)$`)
+
+// trimMoreErrors drops goja's count of the errors after the first, and the
+// position it puts before a parse error's message.
+func trimMoreErrors(msg string) string {
+	msg = moreErrors.ReplaceAllString(msg, "")
+	if i := strings.Index(msg, ": Line "); i >= 0 {
+		// "name: Line 1:5 Unexpected token ="
+		rest := msg[i+len(": Line "):]
+		if _, after, ok := strings.Cut(rest, " "); ok {
+			msg = after
+		}
+	}
+	return msg
+}
+
+// pcSuffix is the program counter goja writes after a frame's column.
+var pcSuffix = regexp.MustCompile(`(:\d+:\d+)\(\d+\)`)
+
+// NodeStack turns an Error's stack, as goja writes it ("\tat f
+// (a.js:1:26(3))"), into Node's form ("    at f (a.js:1:26)"), without
+// the trailing newline.
+func NodeStack(stack string) string {
+	lines := strings.Split(strings.TrimRight(stack, "\n"), "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "\tat ") {
+			lines[i] = "    at " + pcSuffix.ReplaceAllString(l[len("\tat "):], "$1")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// trimScriptFrames drops, as Node's REPL does, the last frame of a stack
+// that runs no named function (the top level of the input that threw)
+// and every frame below it: they are the REPL's own, not the user's.
+func trimScriptFrames(stack string) string {
+	lines := strings.Split(stack, "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		l := lines[i]
+		if !strings.HasPrefix(l, "    at ") {
+			break // the frames are over (a message over several lines)
+		}
+		if !strings.HasSuffix(l, ")") {
+			return strings.Join(lines[:i], "\n")
+		}
+	}
+	return stack
+}
