@@ -3,6 +3,7 @@ package repl
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/signal"
 	"sync"
@@ -113,10 +114,12 @@ func (s *session) completer(line string, pos int) (string, []string, string) {
 }
 
 // runState says whether the world's code is running, so that Ctrl-C can
-// interrupt it (and only it).
+// interrupt it (and only it), and whether the REPL waits for an awaited
+// promise, so that Ctrl-C can stop the wait.
 type runState struct {
-	mu     sync.Mutex
-	active *goja.Runtime // the runtime whose code runs, or nil
+	mu      sync.Mutex
+	active  *goja.Runtime // the runtime whose code runs, or nil
+	abandon func()        // stops the wait for an awaited promise, or nil
 }
 
 // running runs f, JavaScript of the session's world, so that Ctrl-C can
@@ -140,6 +143,82 @@ func (s *session) interrupt() {
 	defer s.mu.Unlock()
 	if s.active != nil {
 		s.active.Interrupt("interrupted")
+	}
+	if s.abandon != nil {
+		s.abandon()
+	}
+}
+
+// awaitResult waits for the promise that an awaiting input returned (the
+// promise of the async function it runs in), and prints what it settles
+// to, as the input's result or as uncaught. The world's event loop runs
+// meanwhile, so timers fire. Ctrl-C stops the wait and leaves the promise
+// as it is. With no person at a terminal to press Ctrl-C, the wait also
+// ends when nothing is left that could settle the promise.
+func (s *session) awaitResult(val goja.Value) {
+	obj, _ := val.(*goja.Object)
+	var pr *goja.Promise
+	if obj != nil {
+		pr, _ = obj.Export().(*goja.Promise)
+	}
+	if pr == nil {
+		s.setLast(val)
+		fmt.Fprintln(s.out, s.inspect(val))
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// A reaction wakes the wait when the promise settles; it also makes a
+	// rejection handled, for it is reported here.
+	wake := s.v.Runtime().ToValue(func(goja.FunctionCall) goja.Value {
+		cancel()
+		return goja.Undefined()
+	})
+	if err := s.v.Try("await", func() error {
+		then, ok := goja.AssertFunction(obj.Get("then"))
+		if !ok {
+			return errors.New("the promise has no then method")
+		}
+		_, err := then(obj, wake, wake)
+		return err
+	}); err != nil {
+		s.uncaught(err)
+		return
+	}
+	l := s.v.Loop()
+	if s.interactive {
+		l.Ref()
+		defer l.Unref()
+	}
+	s.mu.Lock()
+	s.abandon = cancel
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.abandon = nil
+		s.mu.Unlock()
+	}()
+	for pr.State() == goja.PromiseStatePending && ctx.Err() == nil && !l.Stopped() {
+		err := s.running(func() error { return l.Run(ctx) })
+		if err != nil && !errors.Is(err, context.Canceled) {
+			s.uncaught(err)
+			continue
+		}
+		if err == nil && pr.State() == goja.PromiseStatePending && !l.Stopped() {
+			fmt.Fprintln(s.errOut, "Uncaught: the awaited promise can never settle: nothing is left that could settle it")
+			return
+		}
+	}
+	switch pr.State() {
+	case goja.PromiseStatePending:
+		if !l.Stopped() {
+			fmt.Fprintln(s.errOut, "Interrupted: no longer waiting (the awaited promise is left as it is)")
+		}
+	case goja.PromiseStateFulfilled:
+		s.setLast(pr.Result())
+		fmt.Fprintln(s.out, s.inspect(pr.Result()))
+	default:
+		s.thrown(pr.Result(), true)
 	}
 }
 

@@ -214,3 +214,25 @@ func TestTerminalTimersAndColors(t *testing.T) {
 	tm.send("\x04")
 	tm.exited()
 }
+
+func TestTerminalAwait(t *testing.T) {
+	tm := startTerminal(t, "STASIS_REPL_HISTORY=")
+	tm.expect("> ")
+	tm.send("await new Promise(r => setTimeout(r, 20, 42))\r")
+	tm.expect("\r\n42\r\n> ")
+	tm.send("const x = await Promise.resolve(7)\r")
+	tm.expect("\r\nundefined\r\n> ")
+	tm.send("x * 6\r")
+	tm.expect("\r\n42\r\n> ")
+
+	// Timers fire while an await waits; Ctrl-C stops waiting, and the
+	// REPL goes on with its world.
+	tm.send("setTimeout(() => console.log('fired'), 10); const never = await new Promise(() => {})\r")
+	tm.expect("fired\r\n")
+	tm.send("\x03")
+	tm.expect("Interrupted: no longer waiting (the awaited promise is left as it is)\r\n> ")
+	tm.send("x + 1\r")
+	tm.expect("\r\n8\r\n> ")
+	tm.send("\x04")
+	tm.exited()
+}

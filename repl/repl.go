@@ -164,6 +164,13 @@ func (s *session) setWorld(v *vm.VM) {
 	s.inputs = nil
 	s.pending = nil
 	s.last, s.lastError, s.underscore = nil, nil, true
+	// `_` is undefined until the first result, as in Node, unless the
+	// world has a `_` of its own (lodash, say): the REPL leaves that alone.
+	if v.Runtime().GlobalObject().Get("_") == nil {
+		s.setGlobal("_", goja.Undefined(), &s.last)
+	} else {
+		s.underscore = false
+	}
 	// stasis.saveImage saves as .save-image does, without `_` and `_error`.
 	v.SetSaveImage(func(path string) error {
 		return s.withoutREPLGlobals(func() error {
@@ -245,24 +252,49 @@ func (s *session) input(line string) {
 
 // eval runs code (the input src, perhaps wrapped in parentheses) as the
 // script name, prints its result or its uncaught error, then runs the
-// world's safe point and the timers that are due.
+// world's safe point and the timers that are due. An input that awaits at
+// its top level runs in an async function (await.go) and its result is
+// printed once the promise settles; timers fire meanwhile.
 func (s *session) eval(name, src, code string) {
 	var val goja.Value
-	err := s.running(func() (err error) {
-		val, err = s.v.RunScript(name, code)
-		return err
-	})
-	var syntax *goja.CompilerSyntaxError
-	if !errors.As(err, &syntax) {
+	run := func(code string) error {
+		return s.running(func() (err error) {
+			val, err = s.v.RunScript(name, code)
+			return err
+		})
+	}
+	// As in Node, an input that awaits at its top level is taken as such
+	// even where a script could read await as a name (`await [1]`).
+	var err error
+	awaited := false
+	if hasAwait(src) {
+		if rewritten, ok := rewriteAwait(src); ok {
+			if err = run(rewritten); !isSyntaxError(err) {
+				awaited = true
+			}
+		}
+	}
+	if !awaited {
+		err = run(code)
+	}
+	if !isSyntaxError(err) {
 		s.inputs = append(s.inputs, src)
 	}
-	if err != nil {
-		s.uncaught(err)
-	} else {
+	switch {
+	case err != nil:
+		s.uncaughtInput(name, src, err)
+	case awaited:
+		s.awaitResult(val)
+	default:
 		s.setLast(val)
 		fmt.Fprintln(s.out, s.inspect(val))
 	}
 	s.afterInput()
+}
+
+func isSyntaxError(err error) bool {
+	var syntax *goja.CompilerSyntaxError
+	return errors.As(err, &syntax)
 }
 
 // afterInput runs what an input queued: saves requested with
@@ -285,8 +317,25 @@ func (s *session) afterInput() {
 	}
 }
 
-// uncaught prints an error that reached the REPL and keeps a thrown value in `_error`.
-func (s *session) uncaught(err error) {
+// uncaughtInput prints what running the input src as the script name
+// threw: a syntax error with its line and a caret under the place (the
+// line is left out for an input typed at the prompt, as Node does), any
+// other error as uncaught, its stack cut where the REPL's own frames begin.
+func (s *session) uncaughtInput(name, src string, err error) {
+	if se := vm.AsSyntaxError(name, src, err); se != nil {
+		text := se.Pretty(!strings.HasPrefix(name, "<repl:"))
+		i := strings.LastIndex(text, "SyntaxError: ")
+		fmt.Fprintf(s.errOut, "%sUncaught %s\n", text[:i], text[i:])
+		return
+	}
+	s.report(err, true)
+}
+
+// uncaught prints an error that reached the REPL from a timer, a hook or
+// a command, and keeps a thrown value in `_error`.
+func (s *session) uncaught(err error) { s.report(err, false) }
+
+func (s *session) report(err error, input bool) {
 	var ie *goja.InterruptedError
 	if errors.As(err, &ie) {
 		fmt.Fprintln(s.errOut, "Interrupted (the world is as the interrupted code left it)")
@@ -300,9 +349,18 @@ func (s *session) uncaught(err error) {
 	}
 	var ex *goja.Exception
 	if errors.As(err, &ex) && ex.Value() != nil {
-		s.setGlobal("_error", ex.Value(), &s.lastError)
+		s.thrown(ex.Value(), input)
+		return
 	}
-	fmt.Fprintf(s.errOut, "Uncaught %s\n", s.describe(err))
+	fmt.Fprintf(s.errOut, "Uncaught %s\n", err)
+}
+
+// thrown prints a thrown value as uncaught, as Node does: an Error with
+// its stack (cut at the input's top level when the input threw it), any
+// other value as the printer shows it; and keeps it in `_error`.
+func (s *session) thrown(val goja.Value, input bool) {
+	s.setGlobal("_error", val, &s.lastError)
+	fmt.Fprintf(s.errOut, "Uncaught %s\n", s.inspectWith(val, vm.InspectOptions{TrimScriptFrames: input}))
 }
 
 // setLast keeps val in `_`, unless the user assigned `_` themselves.
@@ -367,12 +425,17 @@ func (s *session) withoutREPLGlobals(f func() error) error {
 
 // inspect shows val as the value printer does; a failure inside the printer
 // is shown in its place rather than ending the REPL.
-func (s *session) inspect(val goja.Value) (text string) {
+func (s *session) inspect(val goja.Value) string {
+	return s.inspectWith(val, vm.InspectOptions{})
+}
+
+func (s *session) inspectWith(val goja.Value, opts vm.InspectOptions) (text string) {
 	if val == nil {
 		val = goja.Undefined()
 	}
+	opts.Colors = s.opts.Colors
 	if err := s.v.Try("print the value", func() error {
-		text = vm.Inspect(s.v.Runtime(), val, vm.InspectOptions{Colors: s.opts.Colors})
+		text = vm.Inspect(s.v.Runtime(), val, opts)
 		return nil
 	}); err != nil {
 		return "[value could not be printed: " + err.Error() + "]"
@@ -380,19 +443,17 @@ func (s *session) inspect(val goja.Value) (text string) {
 	return text
 }
 
-// describe renders what an input threw: an Error as its string ("TypeError:
-// x is not a function"), any other thrown value as the printer shows it.
-func (s *session) describe(err error) (text string) {
+// describe renders an error of a command: a thrown Error as its first
+// line ("TypeError: x is not a function"), any other thrown value as the
+// printer shows it.
+func (s *session) describe(err error) string {
 	var ex *goja.Exception
 	if !errors.As(err, &ex) || ex.Value() == nil {
 		return err.Error()
 	}
+	text := s.inspect(ex.Value())
 	if o, ok := ex.Value().(*goja.Object); ok && o.ClassName() == "Error" {
-		// An Error's toString is JavaScript and may itself throw.
-		if terr := s.v.Try("print the error", func() error { text = o.String(); return nil }); terr != nil {
-			return "[error could not be printed: " + terr.Error() + "]"
-		}
-		return text
+		text, _, _ = strings.Cut(text, "\n    at ")
 	}
-	return s.inspect(ex.Value())
+	return text
 }

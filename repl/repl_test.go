@@ -106,6 +106,33 @@ func TestREPL(t *testing.T) {
 		{"an error in an immediate", "setImmediate(() => { throw new RangeError('boom') }); 1\n_error.message\n", "'boom'\n", "Uncaught RangeError: boom\n"},
 		{"queueMicrotask", "queueMicrotask(() => console.log('micro')); 1\n", "micro\n1\n", ""},
 		{"stasis.exit ends the session", "stasis.exit(0)\n1\n", "undefined\n", ""},
+
+		// Top-level await.
+		{"await prints the value", "await Promise.resolve(42)\n", "42\n", ""},
+		{"await binds a const for later inputs", "const x = await Promise.resolve(7)\nx * 2\nx = 1\n", "undefined\n14\n1\n", ""},
+		{"timers fire while awaiting", "setTimeout(() => console.log('tick'), 1); await new Promise(r => setTimeout(r, 30, 'done'))\n",
+			"tick\n'done'\n", ""},
+		{"await declarations outlive the input",
+			"var {a, b: [c]} = await Promise.resolve({a: 1, b: [2]})\nclass K { m() { return 'k' } }; function f() { return 'f' }; let g = await 3\n" +
+				"[a, c, new K().m(), f(), g, typeof K]\n",
+			"undefined\nundefined\n[ 1, 2, 'k', 'f', 3, 'function' ]\n", ""},
+		{"a var in a block and a loop", "if (true) { var inBlock = await 1 }\nfor (var i of await [1, 2]) {}\n[inBlock, i]\n", "[ 1, 2 ]\n", ""},
+		{"await over several lines", "const y = await Promise.resolve(\n5)\ny\n", "undefined\n5\n", ""},
+		{"_ after await", "await 9\n_\n", "9\n9\n", ""},
+		{"an awaited rejection is uncaught", "await Promise.reject(new RangeError('no'))\n_error.message\n", "'no'\n", "Uncaught RangeError: no\n"},
+		{"await in a function is not top-level", "async function h() { return await 1 }; h()\n", "Promise { 1 }\n", ""},
+		{"await as a name in a script", "var await = 3; await\n", "3\n", ""},
+		{"an awaited promise that nothing settles", "await new Promise(() => {})\n1\n", "1\n",
+			"Uncaught: the awaited promise can never settle: nothing is left that could settle it\n"},
+
+		// Errors as Node prints them.
+		{"_ is undefined before any result", "_\n", "undefined\n", ""},
+		{"syntax error with a caret", "var = 1\n", "", "var = 1\n    ^\n\nUncaught SyntaxError: Unexpected token =\n"},
+		{"syntax error on a later line", "let q = [1,\n  2 +* 3]\n", "", "  2 +* 3]\n     ^\n\nUncaught SyntaxError: Unexpected token *\n"},
+		{"uncaught stack without the REPL's frames",
+			"function inner() { throw new TypeError('deep') }; function outer() { inner() }\nouter()\n", "undefined\n",
+			"Uncaught TypeError: deep\n    at inner (<repl:1>:1:26)\n    at outer (<repl:1>:1:75)\n"},
+		{"uncaught error with properties", "throw Object.assign(new Error('x'), {code: 3})\n", "", "Uncaught Error: x { code: 3 }\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -254,7 +281,7 @@ func TestTimersFireWhileWaitingForInput(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if errOut.String() != "Uncaught RangeError: boom\n" {
+	if errOut.String() != "Uncaught RangeError: boom\n    at <repl:3>:1:26\n" {
 		t.Errorf("stderr %q", errOut.String())
 	}
 }
@@ -340,5 +367,20 @@ func TestPrepare(t *testing.T) {
 		if code != tt.code || incomplete != tt.incomplete {
 			t.Errorf("prepare(%q) = %q, %v; want %q, %v", tt.src, code, incomplete, tt.code, tt.incomplete)
 		}
+	}
+}
+
+func TestSaveImageAfterAwait(t *testing.T) {
+	// Once nothing is awaited, a world whose inputs awaited saves as any
+	// other: what the awaits bound comes back.
+	path := filepath.Join(t.TempDir(), "awaited.img")
+	stdout, stderr := runREPL(t, "const x = await Promise.resolve({n: 5})\nvar later = await new Promise(r => setTimeout(r, 5, 'late'))\n"+
+		".save-image "+path+"\n", Options{})
+	if stderr != "" || stdout != "undefined\nundefined\nSaved "+path+"\n" {
+		t.Fatalf("save: stdout %q, stderr %q", stdout, stderr)
+	}
+	stdout, _ = runREPL(t, "x.n + later\n", Options{Image: path})
+	if stdout != "'5late'\n" {
+		t.Errorf("resumed: %q", stdout)
 	}
 }

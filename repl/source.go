@@ -21,8 +21,18 @@ func prepare(src string) (code string, incomplete bool) {
 		if _, err := parser.ParseFile(nil, "", wrapped, 0); err == nil {
 			return wrapped, false
 		}
+		// An object literal not closed yet.
+		if _, err := parser.ParseFile(nil, "", "("+src, 0); unfinished(err) {
+			return src, true
+		}
 	}
 	_, err := parser.ParseFile(nil, "", src, 0)
+	if err != nil && !unfinished(err) && hasAwait(src) {
+		// A script cannot await, so the parser stops at the first await
+		// before it sees where the input ends; an await expression where
+		// the await was tells.
+		_, err = parser.ParseFile(nil, "", awaitAsVoid(src), 0)
+	}
 	return src, err != nil && unfinished(err)
 }
 
@@ -32,10 +42,7 @@ func unfinished(err error) bool {
 	if !errors.As(err, &list) {
 		return false
 	}
-	for _, e := range list {
-		if e.Message == "Unexpected end of input" {
-			return true
-		}
-	}
-	return false
+	// Only the first error counts: the parser, lost after a real error,
+	// may well run into the end of the input next.
+	return len(list) > 0 && list[0].Message == "Unexpected end of input"
 }

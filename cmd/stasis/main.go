@@ -101,6 +101,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) 
 		if errors.As(err, &exit) {
 			return int(exit)
 		}
+		// A script that does not compile is shown as Node shows it: its
+		// name and line, the line, a caret under the place, the message.
+		var syntax *vm.SyntaxError
+		if errors.As(err, &syntax) {
+			fmt.Fprintln(stderr, syntax.Pretty(true))
+			return exitError
+		}
 		fmt.Fprintf(stderr, "%s: %s\n", name, describe(err))
 		return exitError
 	}

@@ -78,7 +78,7 @@ func TestCLI(t *testing.T) {
 		{name: "run JS error", args: []string{"run", "throw.js"}, status: 1,
 			stderr: []string{"run: Error: boom\n", "at f (throw.js:1:", "throw.js:2:"}},
 		{name: "run syntax error", args: []string{"run", "syntax.js"}, status: 1,
-			stderr: []string{"run: SyntaxError", "syntax.js"}, stderrLine: true},
+			stderr: []string{"syntax.js:1\nvar = ;\n    ^\n\nSyntaxError: Unexpected token =\n"}},
 		{name: "load-image missing", args: []string{"load-image", "missing.img"}, status: 1,
 			stderr: []string{"load-image: missing.img: no such file or directory\n"}, stderrLine: true},
 		{name: "load-image broken", args: []string{"load-image", "broken.img"}, status: 1,
@@ -171,7 +171,7 @@ func TestSaveAndLoadImage(t *testing.T) {
 		t.Fatalf("save-image badmain: status %d: %s", status, stderr)
 	}
 	status, _, stderr = stasis(t, dir, "", "load-image", "bad.img")
-	if status != 1 || !strings.HasPrefix(stderr, "load-image: main: TypeError: no args\n\tat ") {
+	if status != 1 || !strings.HasPrefix(stderr, "load-image: main: TypeError: no args\n    at badmain.js:1:36\n") {
 		t.Errorf("load-image bad.img: status %d, stderr %q", status, stderr)
 	}
 }

@@ -64,6 +64,9 @@ func runScripts(v *vm.VM, paths []string) error {
 			return image.FileError(p, err)
 		}
 		if _, err := v.RunScript(p, string(src)); err != nil {
+			if se := vm.AsSyntaxError(p, string(src), err); se != nil {
+				return se
+			}
 			return err
 		}
 	}
@@ -103,7 +106,7 @@ func describe(err error) (text string) {
 		return err.Error()
 	}
 	msg, short := err.Error(), ex.Error()
-	full := strings.TrimRight(ex.String(), "\n")
+	full := vm.NodeStack(ex.String())
 	if strings.HasSuffix(msg, short) {
 		// Keep the context the error was wrapped in ("main: ", "stasis.onResume hook 1: ").
 		return msg[:len(msg)-len(short)] + full
