@@ -113,6 +113,7 @@ const (
 	okArguments         = format.KindArguments
 	okGenerator         = format.KindGenerator
 	okResolver          = format.KindResolver
+	okRevoke            = format.KindRevoke
 	numObjKinds         = format.NumKinds
 )
 

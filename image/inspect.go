@@ -664,7 +664,7 @@ func (in *inspector) edges(n int, visit func(to int, l iLabel)) {
 	case k == okProxy:
 		val(c.next(), iLabel{kind: lTarget})
 		val(c.next(), iLabel{kind: lHandler})
-	case k == okResolver:
+	case k == okResolver || k == okRevoke:
 		val(c.next(), iLabel{kind: lTarget})
 	case k == okNative:
 		c.next()

@@ -476,7 +476,7 @@ func (l *loader) createObjects() {
 				l.failf("object %d: boxed value missing", i)
 			}
 			o = pv.ToObject(rt)
-		case okTypedArray, okDataView, okNative, okBound, okProxy, okResolver:
+		case okTypedArray, okDataView, okNative, okBound, okProxy, okResolver, okRevoke:
 			continue // made when first needed: they refer to other objects
 		default:
 			if fk, ok := funcKinds[k]; ok {
@@ -552,6 +552,9 @@ func (l *loader) createLate(i int) {
 		o, err = l.proxy(ext)
 	case okResolver:
 		o = l.createResolver(i, ext)
+	case okRevoke:
+		need(1)
+		o = l.createRevoke(i, ext[0])
 	case okNative:
 		need(2)
 		p := l.plugin(ext[0])
@@ -594,6 +597,28 @@ func (l *loader) proxy(ext []uint64) (*goja.Object, error) {
 		return v.(*goja.Object), nil
 	}
 	return rt.New(l.ctor(okProxy), l.value(ext[0]), l.value(ext[1]))
+}
+
+// createRevoke makes a revoke function (of Proxy.revocable) for the proxy
+// coded c: a fresh one, pointed at that proxy.
+func (l *loader) createRevoke(i int, c uint64) *goja.Object {
+	revocable, ok := goja.AssertFunction(l.b.byName["globalThis.Proxy.revocable"])
+	if !ok {
+		l.failf("built-in Proxy.revocable is missing")
+	}
+	res, err := revocable(goja.Undefined(), l.rt.NewObject(), l.rt.NewObject())
+	if err != nil {
+		l.failf("object %d: %v", i, err)
+	}
+	fn, _ := res.(*goja.Object).Get("revoke").(*goja.Object)
+	proxy := l.object(c)
+	if fn == nil || proxy == nil {
+		l.failf("object %d: a revoke function without a proxy", i)
+	}
+	if err := heap.SetRevokedProxy(fn, proxy); err != nil {
+		l.failf("object %d: %v", i, err)
+	}
+	return fn
 }
 
 func (l *loader) stashRef(c uint64) *heap.Stash {

@@ -444,6 +444,14 @@ func (s *saver) object(o *goja.Object) {
 			return
 		}
 	}
+	if k == heap.KindNative {
+		if proxy, ok := heap.RevokedProxy(o); ok {
+			ob.Kinds = append(ob.Kinds, byte(okRevoke))
+			s.properties(o, k)
+			ob.Extra = append(ob.Extra, []uint64{s.value(proxy, lInternal, 0)})
+			return
+		}
+	}
 	if p, rec := s.nativeRecord(o); p != nil {
 		if k != heap.KindOrdinary {
 			ob.Kinds = append(ob.Kinds, byte(okNative))

@@ -137,6 +137,7 @@ const (
 	KindArguments // extra = length
 	KindGenerator // extra = see saver.generator
 	KindResolver  // extra = promise, reject (0/1), already used (0/1)
+	KindRevoke    // Proxy.revocable's revoke function: extra = the proxy
 	NumKinds
 )
 
@@ -256,7 +257,7 @@ var kindNames = [NumKinds]string{
 	KindDataView: "dataView", KindPrimitive: "primitive", KindStringObject: "stringObject",
 	KindSparseArray: "sparseArray", KindNative: "native", KindBound: "bound", KindProxy: "proxy",
 	KindWeakMap: "weakMap", KindWeakSet: "weakSet", KindPromise: "promise", KindArguments: "arguments",
-	KindGenerator: "generator", KindResolver: "resolver",
+	KindGenerator: "generator", KindResolver: "resolver", KindRevoke: "revoke",
 }
 
 // String names the kind, for people.

@@ -279,6 +279,10 @@ func checkLayout() layoutState {
 		st.err = fmt.Errorf("goja layout changed: promises: %v", err)
 		return st
 	}
+	if err := checkRevokeLayout(rt); err != nil {
+		st.err = fmt.Errorf("goja layout changed: %v", err)
+		return st
+	}
 	if err := checkMapped(&st, arr.Get("28").(*goja.Object)); err != nil {
 		st.err = fmt.Errorf("goja layout changed: %v", err)
 		return st

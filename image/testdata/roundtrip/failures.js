@@ -1,4 +1,4 @@
-var app = { handlers: [1, 2, (function () { var p = new Promise(() => {}); p.then(Proxy.revocable({}, {}).revoke); return p })()] };
+var app = { handlers: [1, 2, (function () { var p = new Promise(() => {}); p.then((function () { var e; Promise.resolve.call(function (x) { e = x; x(function () {}, function () {}) }, 0); return e })()); return p })()] };
 // save fails: globalThis.app.handlers[2]: promise handler is a native function that is not a built-in
 ---
 function* g() { yield* [1, 2, 3] }
@@ -9,8 +9,9 @@ function* overArray() { for (const x of [1, 2, 3]) yield x }
 let it2 = overArray(); it2.next();
 // save fails: it2: computation suspended inside for-of or for-in
 ---
-var rev = Proxy.revocable({}, {});
-// save fails: globalThis.rev.revoke: native function that is not a built-in
+// A promise capability's executor, made by goja for a constructor that is not Promise.
+var rev = { executor: (function () { var e; Promise.resolve.call(function (x) { e = x; x(function () {}, function () {}) }, 0); return e })() };
+// save fails: globalThis.rev.executor: native function that is not a built-in
 ---
 function outer() { return () => arguments.length }
 var broken = outer(1, 2);
@@ -23,7 +24,7 @@ function method() { return eval("() => this.tag") }
 var arrowThis = method.call({ tag: "T" });
 // save fails: arrowThis: arrow function made by direct eval uses its caller's this
 ---
-function makeStore(label) { let count = 0; const rev = Proxy.revocable({}, {}).revoke; return { hit() { count++; return label + count + typeof rev } } }
+function makeStore(label) { let count = 0; const rev = (function () { var e; Promise.resolve.call(function (x) { e = x; x(function () {}, function () {}) }, 0); return e })(); return { hit() { count++; return label + count + typeof rev } } }
 var app = { store: makeStore("s") };
 // save fails: globalThis.app.store.hit.<scope of makeStore>.rev: native function that is not a built-in
 ---

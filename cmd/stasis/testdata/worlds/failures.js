@@ -1,7 +1,7 @@
 // What cannot be saved makes save-image fail with the path of the object
 // and the reason, and writes no image.
 var pending = new Promise(() => {});
-pending.then(Proxy.revocable({}, {}).revoke);
+pending.then((function () { var e; Promise.resolve.call(function (x) { e = x; x(function () {}, function () {}) }, 0); return e })());
 // save fails: globalThis.pending: promise handler is a native function that is not a built-in
 ---
 function* inner() { yield 1; yield 2 }
