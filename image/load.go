@@ -174,6 +174,7 @@ func (l *loader) load() error {
 	}
 	l.fillObjects()
 	l.fillMapped()
+	l.fillTemplates()
 	l.checkGraph()
 	l.applyRoots()
 	l.rebindNatives()

@@ -136,8 +136,9 @@ const (
 type progRef struct{ script, index int }
 
 type saver struct {
-	evalChecked map[evalCheckKey]string  // eval units checked by checkEvalFunction
-	argArrows   map[int]*argumentsArrows // by script: arrows reading an enclosing function's arguments
+	evalChecked map[evalCheckKey]string         // eval units checked by checkEvalFunction
+	argArrows   map[int]*argumentsArrows        // by script: arrows reading an enclosing function's arguments
+	tmplSites   map[unsafe.Pointer]templateSite // tagged template call sites, by the identity they give
 
 	v     *vm.VM
 	rt    *goja.Runtime
@@ -491,6 +492,9 @@ func (s *saver) object(o *goja.Object) {
 		ob.ArrLen = append(ob.ArrLen, uint64(a.Length), uint64(len(a.Values)), b2u(a.LengthProp.Writable))
 		for i, e := range a.Values {
 			s.elem(e, uint64(i))
+		}
+		if id, ok := heap.TemplateID(o); ok {
+			s.template(id)
 		}
 	case heap.KindSparseArray:
 		a := heap.SparseArrayOf(o)

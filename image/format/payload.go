@@ -12,7 +12,7 @@ import (
 //
 //	payload   = [strings, lone, floats, bigints, buffers, scripts, symbols, shapes,
 //	             objects, stashes, roots, plugins, natives, brands, privenvs,
-//	             methodtables, weak, mapped]
+//	             methodtables, weak, mapped, templates]
 //	strings   = [* text]             every distinct string once (UTF-8)
 //	lone      = {* uint => [* uint]} strings holding lone surrogates, as UTF-16 code units
 //	floats    = [* float]            numbers that are not small integers (-0, NaN, ±Infinity, fractions)
@@ -34,6 +34,8 @@ import (
 //	methodtables = [* [* element]]   private method tables shared by a class and its instances
 //	weak      = [* [* uint]]         WeakMap (key, value) and WeakSet (key) entries
 //	mapped    = [* uint]             arguments elements aliasing a parameter slot
+//	templates = [* uint]             tagged template arrays: object, script+1, program
+//	                                 index, pc of the call site, raw (1) or cooked (0)
 //
 // A value is a uint64 code whose low three bits say what the rest means
 // (see the tag constants). Objects, strings, symbols, floats and BigInts are
@@ -162,6 +164,7 @@ type Payload struct {
 	MethodArrays [][]uint64  // private method tables shared by a class and its instances (element encoding)
 	Weak         [][]uint64  // entries of WeakMaps (key, value) and WeakSets (key), by weak record index
 	Mapped       []uint64    // mapped arguments elements: object, key string, stash code, slot, attrs
+	Templates    []uint64    // tagged template arrays: object, script+1, program index, pc, raw (0/1)
 }
 
 // Plugin names a native plugin the world used, with its saved state.

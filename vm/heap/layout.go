@@ -102,7 +102,7 @@ var goTypeKinds = map[string]Kind{
 	"*goja.baseDynamicObject": KindHost, "*goja.dynamicArray": KindHost,
 	"*goja.arrayIterObject": KindIterator, "*goja.mapIterObject": KindIterator, "*goja.setIterObject": KindIterator,
 	"*goja.stringIterObject": KindIterator, "*goja.regExpStringIterObject": KindIterator,
-	"*goja.guardedObject": KindOrdinary,
+	"*goja.guardedObject": KindOrdinary, "*goja.taggedTemplateArray": KindArray,
 }
 
 // layoutState is the outcome of the one-time layout check.
@@ -277,6 +277,10 @@ func checkLayout() layoutState {
 	}
 	if err := checkPromiseLayout(&st, rt); err != nil {
 		st.err = fmt.Errorf("goja layout changed: promises: %v", err)
+		return st
+	}
+	if err := checkTemplateLayout(rt); err != nil {
+		st.err = fmt.Errorf("goja layout changed: tagged templates: %v", err)
 		return st
 	}
 	if err := checkRevokeLayout(rt); err != nil {

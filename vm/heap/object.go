@@ -55,7 +55,11 @@ func GoTypeName(o *goja.Object) string {
 }
 
 // impl returns a pointer to o's concrete implementation struct.
-func impl(o *goja.Object) unsafe.Pointer { return mirrorOf(o).self.data }
+// A tagged template array holds its arrayObject by pointer: impl is that.
+func impl(o *goja.Object) unsafe.Pointer {
+	m := mirrorOf(o)
+	return templateImpl(m.self.tab, m.self.data)
+}
 
 // BaseOf returns o's baseObject. Every kind embeds it first; for KindHost and
 // KindOther objects the result must not be used.

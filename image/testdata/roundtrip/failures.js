@@ -31,3 +31,6 @@ var app = { store: makeStore("s") };
 var holder = { f(a) { return { nested: () => (y) => arguments[y] } } };
 var nestedArrow = holder.f("x").nested;
 // save fails: globalThis.nestedArrow: arrow function reads its parent's arguments
+---
+var viaEval = { strings: (0, eval)("(function (s) { return s })`e${1}`") };
+// save fails: globalThis.viaEval.strings: tagged template object made by eval code
