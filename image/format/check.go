@@ -156,6 +156,17 @@ func (c *checker) run() {
 			c.failf("mapped arguments: element %d refers to a missing scope", i/5)
 		}
 	}
+	if len(p.Templates)%5 != 0 {
+		c.failf("tagged templates: malformed")
+	}
+	for i := 0; i < len(p.Templates); i += 5 {
+		if p.Templates[i] >= uint64(len(p.Objects.Kinds)) || Kind(p.Objects.Kinds[p.Templates[i]]) != KindArray {
+			c.failf("tagged templates: template %d is not an array", i/5)
+		}
+		if p.Templates[i+1] == 0 || p.Templates[i+1] > uint64(len(p.Scripts)) || p.Templates[i+4] > 1 {
+			c.failf("tagged templates: template %d names no script", i/5)
+		}
+	}
 	for _, pl := range p.Plugins {
 		c.value(pl.State, "plugin "+pl.Name)
 	}
