@@ -448,6 +448,12 @@ func (l *Loop) Run(ctx context.Context) error {
 		if !l.alive() {
 			return nil
 		}
+		if vc, ok := l.clock.(*VirtualClock); ok && !l.hostBusy() {
+			if due := l.nextDue(); !due.IsZero() {
+				vc.jump(due)
+				continue
+			}
+		}
 		l.clock.Wait(ctx, l.nextDue(), l.wake)
 	}
 	return nil

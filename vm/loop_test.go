@@ -312,3 +312,39 @@ func TestRunReentry(t *testing.T) {
 		t.Fatalf("nested Run: %v", inner)
 	}
 }
+
+// With a VirtualClock timers fire in the order of their due times at once,
+// while host work (here a goroutine that posts late) is still waited for:
+// the file read finishes before a timer due long after it started.
+func TestVirtualClock(t *testing.T) {
+	v, err := New(Options{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := NewVirtualClock(start)
+	v.Loop().SetClock(clock)
+	var order []string
+	l := v.Loop()
+	l.AddTimer(5*time.Second, func() error { order = append(order, "5s"); return nil })
+	l.AddTimer(time.Hour, func() error { order = append(order, "1h"); return nil })
+	l.AddTimer(time.Second, func() error {
+		order = append(order, "1s")
+		l.Ref()
+		go func() {
+			time.Sleep(20 * time.Millisecond) // slow host work: the clock must not run ahead of it
+			l.Post(func() error { order = append(order, "host work"); return nil })
+			l.Unref()
+		}()
+		return nil
+	})
+	if err := l.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(order, " "); got != "1s host work 5s 1h" {
+		t.Errorf("order %q", got)
+	}
+	if got := clock.Now().Sub(start); got != time.Hour {
+		t.Errorf("the clock moved %v, want exactly 1h", got)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/dop251/goja"
 	"github.com/stasisvm/stasis/image"
@@ -18,8 +19,26 @@ import (
 func worldOptions(e *env) vm.Options {
 	return vm.Options{
 		Stdout: e.stdout, Stderr: e.stderr, Args: e.args, Permissions: e.perms,
-		Setup: []func(*vm.VM) error{natives.Setup(natives.Default()...)},
+		Setup: []func(*vm.VM) error{clockFromEnv, natives.Setup(natives.Default()...)},
 	}
+}
+
+// clockEnv names the environment variable that chooses the clock of the
+// event loop: unset (or "real") for the wall clock, "virtual" for a clock
+// that jumps to the next timer instead of waiting (vm.VirtualClock), so
+// that a program's timers run in order at once, on any machine.
+const clockEnv = "STASIS_CLOCK"
+
+// clockFromEnv gives v's loop the clock $STASIS_CLOCK asks for.
+func clockFromEnv(v *vm.VM) error {
+	switch c := os.Getenv(clockEnv); c {
+	case "", "real":
+	case "virtual":
+		v.Loop().SetClock(vm.NewVirtualClock(time.Now()))
+	default:
+		return fmt.Errorf("%s=%q: the clock is \"real\" or \"virtual\"", clockEnv, c)
+	}
+	return nil
 }
 
 // newWorld makes a fresh world whose stasis.saveImage works.

@@ -126,6 +126,9 @@ func runStatus(t *testing.T, dir string, args ...string) (status int, stdout, st
 // modules, suspended generators and async functions and pending promise
 // chains, and resumes them in a new process with their sources gone.
 func TestWorldsInFreshProcesses(t *testing.T) {
+	// Timers fire in the order of their due times on a busy machine too:
+	// the worlds run on a virtual clock.
+	t.Setenv(clockEnv, "virtual")
 	cases := parseWorldCases(t, "testdata/worlds/*.js", "saves-itself.js")
 	// The image package's round trips, in fresh processes this time (its
 	// failures are checked in-process there).
