@@ -110,6 +110,11 @@ func (l *loader) fillObjects() {
 			if len(ext) < 1 {
 				l.failf("object %d: record too short", i)
 			}
+			// goja makes an array of this length when the object is
+			// exported; it was the number of arguments of a call.
+			if ext[0] > uint64(l.lim.Objects) {
+				l.failf("object %d: arguments object of length %d", i, ext[0])
+			}
 			heap.ArgumentsOf(o).Length = int(ext[0])
 		case okPromise:
 			l.fillPromise(i, o, ext)
@@ -462,10 +467,23 @@ func (l *loader) fillPrivate(o *goja.Object, c *cursor) {
 	brands := make([]*heap.PrivateEnvType, n)
 	elems := make([]*heap.PrivateElements, n)
 	for e := 0; e < n; e++ {
-		brands[e] = l.brand(c.next() + 1)
+		b := c.next()
+		brands[e] = l.brand(b + 1)
 		el := heap.NewPrivateElements()
 		el.Methods = l.methodArray(c.next())
-		if nf := c.count(len(c.s)); nf > 0 {
+		nf := c.count(len(c.s))
+		// goja indexes an instance's fields and methods by the numbers its
+		// class's brand declares: none may be missing.
+		if want := l.p.Brands[b]; uint64(nf) != want[0] || uint64(len(el.Methods)) != want[1] {
+			l.failf("private elements of %d fields and %d methods for a class that declares %d and %d",
+				nf, len(el.Methods), want[0], want[1])
+		}
+		for _, prev := range brands[:e] {
+			if prev == brands[e] {
+				l.failf("private elements repeat a class")
+			}
+		}
+		if nf > 0 {
 			el.Fields = make([]goja.Value, nf)
 			for f := range el.Fields {
 				el.Fields[f] = l.value(c.next())

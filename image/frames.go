@@ -2,6 +2,7 @@ package image
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/dop251/goja"
 	"github.com/stasisvm/stasis/vm/heap"
@@ -116,20 +117,52 @@ func (l *loader) fillFrame(c *cursor, x *heap.ExecCtx) {
 	x.NewTarget = l.value(c.next())
 	x.Result = l.value(c.next())
 	x.Pc, x.Sb, x.Args = int(unzigzag(c.next())), int(unzigzag(c.next())), int(unzigzag(c.next()))
+	// goja continues a suspended frame right after the yield or await that
+	// suspended it, with the frame's stack (this, the arguments, then
+	// temporaries) on top of the caller's; Sb is recomputed on resume.
+	if !heap.ResumesAt(x.Prg, x.Pc) {
+		l.failf("%s: a frame cannot continue at %d in a program of %d instructions", c.name, x.Pc, heap.CodeLen(x.Prg))
+	}
 	n := c.count(len(c.s))
+	if n < 1 || x.Args < 0 || x.Args >= n {
+		l.failf("%s: a frame of %d arguments on a stack of %d values", c.name, x.Args, n)
+	}
 	x.Stack = make([]goja.Value, n)
 	for j := range x.Stack {
 		x.Stack[j] = l.value(c.next())
+	}
+	code := heap.CodeLen(x.Prg)
+	i32 := func(what string) int32 {
+		v := unzigzag(c.next())
+		if v < math.MinInt32 || v > math.MaxInt32 {
+			l.failf("%s: a try frame's %s %d is out of range", c.name, what, v)
+		}
+		return int32(v)
+	}
+	pos := func(what string) int32 {
+		p := i32(what)
+		if p != -1 && p != -2 && (p < 0 || int(p) >= code) {
+			l.failf("%s: a try frame's %s %d is outside its program of %d instructions", c.name, what, p, code)
+		}
+		return p
 	}
 	n = c.count(len(c.s))
 	x.TryStack = make([]heap.TryFrame, n)
 	for j := range x.TryStack {
 		tf := &x.TryStack[j]
 		tf.CallStackLen, tf.IterLen, tf.RefLen = uint32(c.next()), uint32(c.next()), uint32(c.next())
-		tf.Sp = int32(unzigzag(c.next()))
+		if tf.IterLen != 0 || tf.RefLen != 0 {
+			l.failf("%s: a try frame inside a loop over an iterator (not saved)", c.name)
+		}
+		tf.Sp = i32("stack pointer")
+		if tf.Sp < 0 || int(tf.Sp) > len(x.Stack) {
+			l.failf("%s: a try frame's stack pointer %d is outside its stack of %d values", c.name, tf.Sp, len(x.Stack))
+		}
 		tf.Stash = l.stashRef(c.next())
 		tf.PrivEnv = l.privEnv(c.next())
-		tf.CatchPos, tf.FinallyPos, tf.FinallyRet = int32(unzigzag(c.next())), int32(unzigzag(c.next())), int32(unzigzag(c.next()))
+		tf.CatchPos = pos("catch position")
+		tf.FinallyPos = pos("finally position")
+		tf.FinallyRet = pos("finally return")
 	}
 	x.IterStack, x.RefStack = nil, nil
 }

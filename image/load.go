@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/big"
 	"os"
 
@@ -74,7 +75,7 @@ func DecodePayload(data []byte, opts LoadOptions) (*vm.VM, error) {
 		return nil, err
 	}
 	b, _ := baselineOf(v)
-	l := &loader{v: v, rt: v.Runtime(), b: b, p: p}
+	l := &loader{v: v, rt: v.Runtime(), b: b, p: p, lim: opts.Limits.WithDefaults()}
 	// Every saved timer is armed from one instant, so they keep their order.
 	v.Loop().Freeze()
 	defer v.Loop().Thaw()
@@ -100,10 +101,11 @@ func DecodePayload(data []byte, opts LoadOptions) (*vm.VM, error) {
 }
 
 type loader struct {
-	v  *vm.VM
-	rt *goja.Runtime
-	b  *baseline
-	p  *payload
+	v   *vm.VM
+	rt  *goja.Runtime
+	b   *baseline
+	p   *payload
+	lim format.Limits
 
 	strVals []goja.Value
 	keys    []unistring.String
@@ -175,6 +177,7 @@ func (l *loader) load() error {
 	l.fillObjects()
 	l.fillMapped()
 	l.fillTemplates()
+	l.checkClosures()
 	l.checkGraph()
 	l.applyRoots()
 	l.rebindNatives()
@@ -659,7 +662,12 @@ func (l *loader) fillStash(i int, rec []uint64) {
 		st.Names = make(map[unistring.String]uint32, n)
 		for j := 0; j < n; j++ {
 			k := l.key(c.next())
-			st.Names[k] = uint32(c.next())
+			slot := c.next()
+			// The top three bits are goja's flags (const, var, deletable).
+			if idx := slot &^ (7 << 29); slot > math.MaxUint32 || idx >= uint64(len(st.Values)) {
+				l.failf("stash %d: variable %q has slot %d of %d", i, k.String(), idx, len(st.Values))
+			}
+			st.Names[k] = uint32(slot)
 		}
 	}
 }
@@ -703,10 +711,15 @@ func (l *loader) checkGraph() {
 	state := make(map[*goja.Object]uint8, len(l.objs))
 	for _, o := range l.objs {
 		var path []*goja.Object
-		for p := o; p != nil && state[p] != done; p = heap.BaseOf(p).Prototype {
+		// A proxy without a getPrototypeOf trap answers with its target's
+		// prototype: the chain goes on through the target.
+		next := func(p *goja.Object) *goja.Object {
 			if heap.KindOf(p) == heap.KindProxy {
-				break
+				return heap.ProxyOf(p).Target
 			}
+			return heap.BaseOf(p).Prototype
+		}
+		for p := o; p != nil && state[p] != done; p = next(p) {
 			if state[p] == onPath {
 				l.failf("a prototype chain is a cycle")
 			}
@@ -735,6 +748,45 @@ func (l *loader) checkGraph() {
 			if n++; n > len(l.privEnvs)+1 {
 				l.failf("a chain of private environments is a cycle")
 			}
+		}
+	}
+}
+
+// checkClosures refuses a function whose code uses a slot that its scopes
+// do not have (a scope with values dropped): goja would index past the
+// scope's values when the function runs. It is checked for every function
+// whose code makes no scope of its own (heap.ClosureSlots); the slots of
+// the others depend on where in the code an access is.
+func (l *loader) checkClosures() {
+	need := map[*goja.Program][]uint32{}
+	for i, kb := range l.p.Objects.Kinds {
+		if _, ok := funcKinds[objKind(kb)]; !ok {
+			continue
+		}
+		f := heap.JSFuncOf(l.objs[i])
+		if f.Prg == nil {
+			continue
+		}
+		n, seen := need[f.Prg]
+		if !seen {
+			var ok bool
+			if n, ok = heap.ClosureSlots(f.Prg); !ok {
+				n = nil
+			}
+			need[f.Prg] = n
+		}
+		st := f.Stash
+		for level, slots := range n {
+			if st == nil {
+				l.failf("function %d: its code uses %d scopes, it has %d", i, len(n), level)
+			}
+			if st == l.global {
+				break // the global scope grows as scripts declare bindings
+			}
+			if slots > uint32(len(st.Values)) {
+				l.failf("function %d: its code uses slot %d of a scope of %d", i, slots-1, len(st.Values))
+			}
+			st = st.Outer
 		}
 	}
 }

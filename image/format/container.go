@@ -226,7 +226,7 @@ func ReadMeta(r io.Reader) (*Meta, *Header, error) {
 // alone, before anything is read or allocated for it (zero fields of lim
 // mean the defaults, see Limits).
 func Read(r io.Reader, lim Limits) (*Meta, []byte, error) {
-	lim = lim.withDefaults()
+	lim = lim.WithDefaults()
 	hd, err := readHeader(r)
 	if err != nil {
 		return nil, nil, err

@@ -37,7 +37,8 @@ const (
 // refused by the scan before decoding.
 const decodeFactor = 16
 
-func (l Limits) withDefaults() Limits {
+// WithDefaults returns l with every zero field set to its default.
+func (l Limits) WithDefaults() Limits {
 	if l.Payload == 0 {
 		l.Payload = DefaultPayload
 	}

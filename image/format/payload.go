@@ -335,7 +335,7 @@ func Encode(p *Payload) ([]byte, error) {
 // (zero fields mean the defaults) before anything is allocated for it, and
 // checks the structure of what it decoded (see check).
 func Decode(data []byte, lim Limits) (*Payload, error) {
-	lim = lim.withDefaults()
+	lim = lim.WithDefaults()
 	ms, err := scanPayload(data)
 	if err != nil {
 		return nil, Corruptf("payload: %v", err)

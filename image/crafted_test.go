@@ -1,0 +1,153 @@
+package image
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/stasisvm/stasis/image/format"
+	"github.com/stasisvm/stasis/vm"
+)
+
+// The impossible internal states of issue 13, made by code: a real world is
+// saved, one record of its payload is changed as a crafted file would
+// change it, and the image (with valid checksums) must be refused with one
+// line that says what is wrong, instead of loading and failing later inside
+// goja.
+
+// craft saves the world src builds, lets mutate change its payload, and
+// loads the result.
+func craft(t *testing.T, src string, mutate func(p *payload)) error {
+	t.Helper()
+	img := savedImage(t, src)
+	meta, data, err := format.Read(bytes.NewReader(img), format.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := format.Decode(data, format.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mutate(p)
+	data, err = format.Encode(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := format.Write(&buf, meta, data); err != nil {
+		t.Fatal(err)
+	}
+	v, _, err := Load(&buf, LoadOptions{VM: vm.Options{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}}})
+	if err == nil && v == nil {
+		t.Fatal("no world and no error")
+	}
+	return err
+}
+
+// extraOf returns the extra record of the first object of kind k.
+func extraOf(t *testing.T, p *payload, k objKind) []uint64 {
+	t.Helper()
+	e := 0
+	for _, kb := range p.Objects.Kinds {
+		if objKind(kb) == k {
+			return p.Objects.Extra[e]
+		}
+		if objKind(kb).HasExtra() {
+			e++
+		}
+	}
+	t.Fatalf("no object of kind %v", k)
+	return nil
+}
+
+func TestLoadRefusesImpossibleStates(t *testing.T) {
+	const generator = `function* g(a) { var t = a; try { yield t; yield t + 1 } finally { t = 0 } }; var it = g(1); it.next();`
+	// Generator record: state, script, index, stash, privenv, newTarget,
+	// result, pc, sb, args, stack count, stack..., try count, try frames.
+	const pc = 7
+	cases := []struct {
+		name, src string
+		mutate    func(t *testing.T, p *payload)
+		want      string
+	}{
+		{"arguments of length 2^40", `var a = (function () { return arguments })(1, 2);`,
+			func(t *testing.T, p *payload) { extraOf(t, p, okArguments)[0] = 1 << 40 },
+			"arguments object of length 1099511627776"},
+		{"a frame past the end of its program", generator,
+			func(t *testing.T, p *payload) { extraOf(t, p, okGenerator)[pc] = zigzag(1 << 20) },
+			"a frame cannot continue at 1048576 in a program of"},
+		{"a frame at a negative pc", generator,
+			func(t *testing.T, p *payload) { extraOf(t, p, okGenerator)[pc] = zigzag(-5) },
+			"a frame cannot continue at -5"},
+		{"a frame in the middle of an instruction run", generator,
+			func(t *testing.T, p *payload) { extraOf(t, p, okGenerator)[pc] -= 2 },
+			"a frame cannot continue at"},
+		{"a try frame below its stack", generator,
+			func(t *testing.T, p *payload) {
+				ext := extraOf(t, p, okGenerator)
+				n := ext[10]
+				// try count, then callStackLen, iterLen, refLen, sp, ...
+				ext[11+n+1+3] = zigzag(-100000)
+			},
+			"a try frame's stack pointer -100000 is outside its stack"},
+		{"a frame with more arguments than stack", generator,
+			func(t *testing.T, p *payload) { extraOf(t, p, okGenerator)[9] = zigzag(1000) },
+			"a frame of 1000 arguments on a stack of"},
+		{"a scope with a value dropped", `var f = (function () { var a = 1, b = 2; return function () { return a + b } })();`,
+			func(t *testing.T, p *payload) {
+				for i, rec := range p.Stashes {
+					if n := rec[3]; n == 2 {
+						p.Stashes[i] = append(append(append([]uint64{}, rec[:3]...), 1, rec[4]), rec[6:]...)
+						return
+					}
+				}
+				t.Fatal("no scope of two values")
+			},
+			"its code uses slot 1 of a scope of 1"},
+		{"private fields dropped", `class A { #x = 1; #y = 2; sum() { return this.#x + this.#y } }; var a = new A();`,
+			func(t *testing.T, p *payload) {
+				// per object: count, then brand, method table+1, field count, fields...
+				pr := p.Objects.Private
+				pr[3] = 1
+				p.Objects.Private = append(pr[:5], pr[6:]...)
+			},
+			"private elements of 1 fields and 0 methods for a class that declares 2 and 0"},
+		{"a prototype cycle through a proxy", `var o = {}; var p = new Proxy(o, {});`,
+			func(t *testing.T, p *payload) {
+				// Make o's prototype the proxy whose target is o.
+				proxy := -1
+				for i, kb := range p.Objects.Kinds {
+					if objKind(kb) == okProxy {
+						proxy = i
+					}
+				}
+				target := extraOf(t, p, okProxy)[0]
+				j := 0
+				for i, kb := range p.Objects.Kinds {
+					if !objKind(kb).HasProperties() {
+						continue
+					}
+					if code(tagObject, uint64(i)) == target {
+						p.Objects.Proto[j] = code(tagObject, uint64(proxy))
+					}
+					j++
+				}
+			},
+			"a prototype chain is a cycle"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := craft(t, c.src, func(p *payload) { c.mutate(t, p) })
+			if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("got %v, want a corrupt image saying %q on one line", err, c.want)
+			}
+		})
+	}
+	// The same worlds unchanged load.
+	for _, c := range cases {
+		if err := craft(t, c.src, func(*payload) {}); err != nil {
+			t.Errorf("%s: the world itself does not load: %v", c.name, err)
+		}
+	}
+}
