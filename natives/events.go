@@ -147,8 +147,31 @@ func makeEvents(v *vm.VM) *goja.Object {
 		}
 		return rt.NewArray(out...)
 	})
-	v.DefineFunction(proto, "setMaxListeners", 1, func(c goja.FunctionCall) goja.Value { return c.This })
-	v.DefineFunction(proto, "getMaxListeners", 0, func(c goja.FunctionCall) goja.Value { return rt.ToValue(10) })
+	// The limit is the emitter's own _maxListeners, as in Node, else
+	// EventEmitter.defaultMaxListeners; so it is saved with the emitter.
+	v.DefineFunction(proto, "setMaxListeners", 1, func(c goja.FunctionCall) goja.Value {
+		o := this(c)
+		n := c.Argument(0)
+		f := n.ToFloat()
+		if _, isNum := n.Export().(int64); !isNum {
+			if _, isFloat := n.Export().(float64); !isFloat {
+				throwTypef(v, "ERR_INVALID_ARG_TYPE", "The \"n\" argument must be of type number. Received %s", describeArg(n))
+			}
+		}
+		if f != f || f < 0 {
+			e := newRangeError(v, fmt.Sprintf("The value of \"n\" is out of range. It must be a non-negative number. Received %s", n.String()))
+			_ = e.Set("code", "ERR_OUT_OF_RANGE")
+			panic(e)
+		}
+		defineHidden(o, "_maxListeners", n)
+		return o
+	})
+	v.DefineFunction(proto, "getMaxListeners", 0, func(c goja.FunctionCall) goja.Value {
+		if n := ownProperty(v, this(c), "_maxListeners"); n != nil && !goja.IsUndefined(n) {
+			return n
+		}
+		return ctor.Get("defaultMaxListeners")
+	})
 	defineHidden(ctor, "EventEmitter", ctor)
 	_ = ctor.Set("defaultMaxListeners", 10)
 	return ctor

@@ -75,6 +75,15 @@ func newError(v *vm.VM, msg string) *goja.Object {
 	return o
 }
 
+// newRangeError makes a JavaScript RangeError with the given message.
+func newRangeError(v *vm.VM, msg string) *goja.Object {
+	o, err := intrinsicsOf(v).rangeErrCtor(nil, v.Runtime().ToValue(msg))
+	if err != nil {
+		panic(err)
+	}
+	return o
+}
+
 // throwf throws a JavaScript Error from a native function.
 func throwf(v *vm.VM, format string, args ...any) {
 	panic(newError(v, fmt.Sprintf(format, args...)))

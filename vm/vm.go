@@ -13,11 +13,13 @@
 package vm
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
 
 	"github.com/dop251/goja"
+	"github.com/stasisvm/stasis/vm/heap"
 )
 
 // Version is the Stasis version, reported by `stasis.version` and stored in images.
@@ -57,6 +59,9 @@ type VM struct {
 	// rejected holds the promises rejected without a handler since the
 	// last CheckRejections.
 	rejected []*goja.Promise
+	// depth counts the calls from Go into JavaScript in progress (RunProgram, Call).
+	depth   int
+	onEntry []func()
 }
 
 // Hooks are the functions a world registered through the `stasis` object.
@@ -141,14 +146,38 @@ func (v *VM) RunScript(name, src string) (goja.Value, error) {
 
 // RunProgram runs an already registered program, recovering goja panics.
 func (v *VM) RunProgram(p *goja.Program) (result goja.Value, err error) {
+	defer v.enter()()
 	defer recoverInto(&err, "run")
 	result, err = v.rt.RunProgram(p)
 	return result, plainError(err)
 }
 
+// OnEntry registers fn to run before every outermost call from Go into
+// JavaScript (RunScript, RunProgram, Call made while no JavaScript runs):
+// the start of a task, whose promise jobs goja runs when the call returns.
+// The process plugin marks there where a task's jobs begin (nextTick).
+func (v *VM) OnEntry(fn func()) { v.onEntry = append(v.onEntry, fn) }
+
+// enter counts a call from Go into JavaScript and returns its end.
+func (v *VM) enter() func() {
+	if v.depth == 0 {
+		for _, f := range v.onEntry {
+			f()
+		}
+	}
+	v.depth++
+	return func() { v.depth-- }
+}
+
 // Call calls fn with this and args, recovering goja panics. fn must be callable.
+//
+// An outermost call (no JavaScript running) behaves as a script does: the
+// promise jobs it queued run when it returns, in order, and a function a
+// job calls from Go does not run the jobs queued after it first (see
+// heap.PushFrame).
 func (v *VM) Call(fn goja.Value, this goja.Value, args ...goja.Value) (result goja.Value, err error) {
-	defer recoverInto(&err, "call")
+	outermost := v.depth == 0
+	defer v.enter()()
 	call, ok := goja.AssertFunction(fn)
 	if !ok {
 		return nil, fmt.Errorf("call: %s is not a function", fn)
@@ -156,7 +185,37 @@ func (v *VM) Call(fn goja.Value, this goja.Value, args ...goja.Value) (result go
 	if this == nil {
 		this = goja.Undefined()
 	}
-	result, err = call(this, args...)
+	if !outermost {
+		defer recoverInto(&err, "call")
+		result, err = call(this, args...)
+		return result, plainError(err)
+	}
+	if err := heap.PushFrame(v.rt); err != nil {
+		return nil, err
+	}
+	func() {
+		defer heap.PopFrame(v.rt)
+		defer recoverInto(&err, "call")
+		result, err = call(this, args...)
+	}()
+	var ie *goja.InterruptedError
+	var so *goja.StackOverflowError
+	if errors.As(err, &ie) || errors.As(err, &so) {
+		// What goja does when an uncatchable error unwinds the outermost call.
+		heap.DropJobs(v.rt)
+		v.rt.ClearInterrupt()
+		return nil, plainError(err)
+	}
+	if _, jerr := v.runJobs(); jerr != nil && err == nil {
+		return nil, jerr
+	}
+	return result, plainError(err)
+}
+
+// runJobs runs the job queue, as goja does when a script returns.
+func (v *VM) runJobs() (result goja.Value, err error) {
+	defer recoverInto(&err, "run")
+	result, err = v.rt.RunProgram(emptyProgram)
 	return result, plainError(err)
 }
 

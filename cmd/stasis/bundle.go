@@ -143,10 +143,7 @@ func runWorld(name string, r io.Reader, e *env) int {
 		return fail(fmt.Errorf("bundled image: %w", err))
 	}
 	image.AttachSaver(v)
-	if err := image.Resume(v, e.args); err != nil {
-		return fail(err)
-	}
-	err = finish(v)
+	err = finish(v, image.Resume(v, e.args))
 	var exit worldExit
 	if errors.As(err, &exit) {
 		return int(exit)

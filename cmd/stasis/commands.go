@@ -5,6 +5,7 @@ import (
 
 	"github.com/alecthomas/kong"
 	"github.com/stasisvm/stasis/image"
+	"github.com/stasisvm/stasis/natives"
 	"github.com/stasisvm/stasis/repl"
 	"github.com/stasisvm/stasis/vm"
 )
@@ -48,10 +49,7 @@ func (c *runCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	if err := runScripts(v, c.Scripts); err != nil {
-		return err
-	}
-	return finish(v)
+	return finish(v, runScripts(v, c.Scripts))
 }
 
 type saveImageCmd struct {
@@ -78,10 +76,13 @@ func (c *saveImageCmd) Run(e *env) error {
 	} else {
 		v, err = newWorld(e)
 	}
-	if err != nil {
-		return err
+	if err == nil {
+		err = runScripts(v, c.Scripts)
 	}
-	if err := runScripts(v, c.Scripts); err != nil {
+	if code, ok := natives.ExitRequested(err); ok {
+		return fmt.Errorf("the world called process.exit(%d) before it could be saved", code)
+	}
+	if err != nil {
 		return err
 	}
 	if err := v.CheckRejections(); err != nil {
@@ -113,13 +114,13 @@ func (c *loadImageCmd) Run(e *env) error {
 		return err
 	}
 	v, err := resumeImage(c.Image, e, true)
-	if err != nil {
+	if v == nil {
 		return err
 	}
-	if err := runScripts(v, c.Scripts); err != nil {
-		return err
+	if err == nil {
+		err = runScripts(v, c.Scripts)
 	}
-	return finish(v)
+	return finish(v, err)
 }
 
 // bareCmd is what a bare `stasis` runs: kong's default command may take no

@@ -15,11 +15,18 @@ import (
 )
 
 // worldOptions are the options of every world the CLI makes or loads: the
-// standard native plugins (timers, fs, require and its built-in modules).
+// standard native plugins (timers, fs, require and its built-in modules,
+// process), with e.script as process.argv[1].
 func worldOptions(e *env) vm.Options {
+	plugins := natives.Default()
+	for _, p := range plugins {
+		if proc, ok := p.(*natives.Process); ok {
+			proc.Script = e.script
+		}
+	}
 	return vm.Options{
 		Stdout: e.stdout, Stderr: e.stderr, Args: e.args, Permissions: e.perms,
-		Setup: []func(*vm.VM) error{clockFromEnv, natives.Setup(natives.Default()...)},
+		Setup: []func(*vm.VM) error{clockFromEnv, natives.Setup(plugins...)},
 	}
 }
 
@@ -57,19 +64,24 @@ type worldExit int
 
 func (w worldExit) Error() string { return fmt.Sprintf("the world exited with status %d", int(w)) }
 
-// finish runs v's event loop until it is idle or the world calls
-// stasis.exit, and returns the world's exit status as an error (nil for 0).
-func finish(v *vm.VM) error {
-	if err := v.CheckRejections(); err != nil {
-		return err
+// finish ends a world as Node ends a process: unless err (what running the
+// world's code so far returned) stops it, it runs v's event loop until it
+// is idle or the world calls stasis.exit or process.exit; then the
+// process's 'exit' listeners run. It returns the error to report, or the
+// world's exit status as a worldExit (nil for 0).
+func finish(v *vm.VM, err error) error {
+	if err == nil {
+		err = v.CheckRejections()
 	}
-	if _, exited := v.ExitCode(); !exited {
-		if err := v.Loop().Run(context.Background()); err != nil {
-			return err
-		}
+	if _, exited := v.ExitCode(); err == nil && !exited {
+		err = v.Loop().Run(context.Background())
 	}
-	if code, _ := v.ExitCode(); code != 0 {
-		return worldExit(code)
+	status, report := natives.Finish(v, err)
+	if report != nil {
+		return report
+	}
+	if status != 0 {
+		return worldExit(status)
 	}
 	return nil
 }
@@ -93,7 +105,9 @@ func runScripts(v *vm.VM, paths []string) error {
 }
 
 // resumeImage loads the image at path and runs its resume hooks, and then
-// its main function with the words after `--` when withMain is set.
+// its main function with the words after `--` when withMain is set. An
+// error from a hook or main comes with the world (for finish); a world
+// that cannot be loaded comes as nil.
 func resumeImage(path string, e *env, withMain bool) (*vm.VM, error) {
 	v, _, err := image.LoadFile(path, image.LoadOptions{VM: worldOptions(e)})
 	if err != nil {
@@ -105,10 +119,7 @@ func resumeImage(path string, e *env, withMain bool) (*vm.VM, error) {
 	} else {
 		err = image.RunResumeHooks(v)
 	}
-	if err != nil {
-		return nil, err
-	}
-	return v, nil
+	return v, err
 }
 
 // describe renders err for stderr: one line, except that an uncaught

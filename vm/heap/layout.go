@@ -279,6 +279,10 @@ func checkLayout() layoutState {
 		st.err = fmt.Errorf("goja layout changed: %v", err)
 		return st
 	}
+	if err := checkJobQueue(); err != nil {
+		st.err = fmt.Errorf("goja layout changed: %v", err)
+		return st
+	}
 	if err := checkPromiseLayout(&st, rt); err != nil {
 		st.err = fmt.Errorf("goja layout changed: promises: %v", err)
 		return st
