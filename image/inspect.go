@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/stasisvm/stasis/image/format"
+	"github.com/stasisvm/stasis/vm/heap"
 )
 
 // Summary is what an image holds, for people (stasis inspect) and tools
@@ -322,6 +323,7 @@ type inspector struct {
 	rootName  map[int]string
 	stashName map[int]map[uint64]string
 	namer     scopeNamer
+	compiled  map[int]*compiled // scripts compiled for names, by number
 }
 
 // A node is an object (0..len(objs)-1) or a scope (len(objs)+stash index).
@@ -1193,6 +1195,25 @@ func (in *inspector) namedLabel(n int) string {
 	return in.labelText(from, l)
 }
 
+// compiledScript returns script i of the image compiled, once per
+// inspection (the process-wide cache is keyed by a hash of the source,
+// which costs as much as a copy of it on every lookup), or nil.
+func (in *inspector) compiledScript(i int) *compiled {
+	if c, ok := in.compiled[i]; ok {
+		return c
+	}
+	sc := in.p.Scripts[i]
+	c, err := programCache.compile(sc.Name, sc.Source, sc.Strict)
+	if err != nil {
+		c = nil
+	}
+	if in.compiled == nil {
+		in.compiled = map[int]*compiled{}
+	}
+	in.compiled[i] = c
+	return c
+}
+
 // derivedNames derives the names of scope st from the source of the
 // function through which the walk first reached it, when they can be known
 // and their count matches the scope's slots.
@@ -1220,17 +1241,11 @@ func (in *inspector) derivedNames(st int) (scopeNames, bool) {
 	if sc.Digest != nil {
 		return scopeNames{}, false
 	}
-	var text string
-	if ext[2] == 1 {
-		text = in.str(ext[3])
-	} else {
-		c, err := programCache.compile(sc.Name, sc.Source, sc.Strict)
-		if err != nil || ext[1] >= uint64(len(c.infos)) {
-			return scopeNames{}, false
-		}
-		text = c.infos[ext[1]].Source
+	c := in.compiledScript(int(ext[0] - 1))
+	if c == nil || ext[1] >= uint64(len(c.infos)) {
+		return scopeNames{}, false
 	}
-	chain := in.namer.chain(sc.Source, text)
+	chain := in.namer.chain(int(ext[0]-1), sc.Source, heap.ProgramPosition(c.infos[ext[1]].Program))
 	cur := int(ext[4]) - 2
 	for i := 0; i <= hops; i++ {
 		if cur < 0 || cur >= len(in.p.Stashes) || i >= len(chain) || len(in.p.Stashes[cur]) < 4 ||

@@ -30,11 +30,11 @@ type scopeNames struct {
 }
 
 type scopeNamer struct {
-	scripts map[string]*namedScript // by source text
+	scripts map[int]*namedScript // by script number, parsed once
 }
 
 type namedScript struct {
-	byText map[string][]*fnNode // function source text -> its nodes
+	byPos map[int]*fnNode // by the source offset goja compiles a function at (heap.ProgramPosition)
 }
 
 // fnNode is a function of a parsed script.
@@ -49,27 +49,28 @@ type fnNode struct {
 	captured []string // nil: unknown
 }
 
-// chain returns the names of the scopes a closure whose function has
-// source text fnText, in script src, sees: its own creating scope first,
-// then the outer ones, as far as they can be known.
-func (n *scopeNamer) chain(src, fnText string) []scopeNames {
+// chain returns the names of the scopes a closure sees whose function goja
+// compiled at offset pos of script number script (whose source is src):
+// its own creating scope first, then the outer ones, as far as they can be
+// known. A script is parsed once, and looked up by number, not by its text.
+func (n *scopeNamer) chain(script int, src string, pos int) []scopeNames {
 	if n.scripts == nil {
-		n.scripts = map[string]*namedScript{}
+		n.scripts = map[int]*namedScript{}
 	}
-	ns, ok := n.scripts[src]
+	ns, ok := n.scripts[script]
 	if !ok {
 		ns = parseForNames(src)
-		n.scripts[src] = ns
+		n.scripts[script] = ns
 	}
 	if ns == nil {
 		return nil
 	}
-	nodes := ns.byText[fnText]
-	if len(nodes) != 1 {
+	node := ns.byPos[pos]
+	if node == nil {
 		return nil
 	}
 	var out []scopeNames
-	for f := nodes[0]; f.parent != nil && !f.blocked; f = f.parent {
+	for f := node; f.parent != nil && !f.blocked; f = f.parent {
 		q := f.parent
 		slots := q.capturedNames()
 		if slots == nil {
@@ -88,7 +89,7 @@ func parseForNames(src string) *namedScript {
 	if err != nil {
 		return nil
 	}
-	ns := &namedScript{byText: map[string][]*fnNode{}}
+	ns := &namedScript{byPos: map[int]*fnNode{}}
 	seen := map[ast.Node]bool{} // the parser lists var declarations twice
 	var visit func(v reflect.Value, parent *fnNode, blocked bool, name string, decl bool)
 	visit = func(v reflect.Value, parent *fnNode, blocked bool, name string, decl bool) {
@@ -125,7 +126,7 @@ func parseForNames(src string) *namedScript {
 				name = identName(x.Name)
 			}
 			f := &fnNode{lit: x, name: name, isExpr: !decl, parent: parent, blocked: blocked}
-			ns.byText[x.Source] = append(ns.byText[x.Source], f)
+			ns.byPos[int(x.Function)-1] = f
 			visit(reflect.ValueOf(x.ParameterList), f, false, "", false)
 			if x.Body != nil {
 				visitBody(x.Body.List, f, visit)
@@ -137,7 +138,7 @@ func parseForNames(src string) *namedScript {
 			}
 			seen[x] = true
 			f := &fnNode{lit: x, name: "<arrow>", isExpr: true, parent: parent, blocked: blocked}
-			ns.byText[x.Source] = append(ns.byText[x.Source], f)
+			ns.byPos[int(x.Start)-1] = f
 			visit(reflect.ValueOf(x.ParameterList), f, false, "", false)
 			if b, ok := x.Body.(*ast.BlockStatement); ok {
 				visitBody(b.List, f, visit)
@@ -704,7 +705,7 @@ func (s *saver) stashNames(k uint32) (scopeNames, bool) {
 	if !ok || ref.script >= len(s.p.Scripts) {
 		return scopeNames{}, false
 	}
-	chain := s.namer.chain(s.p.Scripts[ref.script].Source, s.progSrc[fn.Prg])
+	chain := s.namer.chain(ref.script, s.p.Scripts[ref.script].Source, heap.ProgramPosition(fn.Prg))
 	st := fn.Stash
 	for i := 0; i <= hops; i++ {
 		if i >= len(chain) || st == nil || len(chain[i].slots) != len(st.Values) {

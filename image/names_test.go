@@ -54,7 +54,7 @@ func TestScopeNames(t *testing.T) {
 			fo := v.Runtime().Get("f").(*goja.Object)
 			fn := heap.JSFuncOf(fo)
 			var n scopeNamer
-			chain := n.chain(tt.src, functionText(v, fn.Prg))
+			chain := n.chain(0, tt.src, heap.ProgramPosition(fn.Prg))
 			var got []string
 			st := fn.Stash
 			for _, sc := range chain {
@@ -73,17 +73,6 @@ func TestScopeNames(t *testing.T) {
 			}
 		})
 	}
-}
-
-func functionText(v *vm.VM, p *goja.Program) string {
-	for _, s := range v.Scripts().All() {
-		for _, pi := range programsOf(v, s) {
-			if pi.Program == p {
-				return pi.Source
-			}
-		}
-	}
-	return ""
 }
 
 func show(v goja.Value) string {

@@ -119,4 +119,17 @@ func BenchmarkLibraries(b *testing.B) {
 			}
 		}
 	})
+	// Inspect names captured scopes from the scripts' sources: it must
+	// cost about what a load costs, however many scopes there are.
+	b.Run("Inspect", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			s, err := Inspect(bytes.NewReader(img.Bytes()), int64(img.Len()))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(s.Scopes.Named) == 0 {
+				b.Fatal("no captured scope named")
+			}
+		}
+	})
 }
