@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stasisvm/stasis/image/imagetest"
 )
@@ -161,9 +162,10 @@ func TestBundleErrors(t *testing.T) {
 	}
 }
 
-// BenchmarkBundleStartup compares starting a bundle whose image holds lodash
-// with `stasis run` of lodash's source and the same main, in the same run:
-// each iteration starts a process that loads lodash and calls into it.
+// BenchmarkBundleStartup compares, in the same run, starting: a bundle
+// whose image holds lodash, against `stasis run` of lodash's source and the
+// same call; and a bundle of an almost empty world (its main prints one
+// number), against `stasis --version`, a process that starts and exits.
 // bench: go test ./cmd/stasis -run '^$' -bench BundleStartup -benchtime 20x
 func BenchmarkBundleStartup(b *testing.B) {
 	bin := stasisBinary(b)
@@ -175,32 +177,48 @@ func BenchmarkBundleStartup(b *testing.B) {
 	dir := b.TempDir()
 	main := "stasis.setMain(function (n) { console.log(_.sum(_.map(_.range(+n), x => x * 2))) });\n"
 	call := "stasis.args.length && console.log(_.sum(_.map(_.range(+stasis.args[0]), x => x * 2)));\n"
-	for name, content := range map[string]string{"lodash.js": string(src), "main.js": main, "call.js": call} {
+	empty := "stasis.setMain(function (n) { console.log(n * 9) });\n"
+	for name, content := range map[string]string{"lodash.js": string(src), "main.js": main, "call.js": call, "empty.js": empty} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
 			b.Fatal(err)
 		}
 	}
-	for _, args := range [][]string{{"save-image", "-o", "lodash.img", "lodash.js", "main.js"}, {"bundle", "-o", "app", "lodash.img"}} {
+	for _, args := range [][]string{
+		{"save-image", "-o", "lodash.img", "lodash.js", "main.js"}, {"bundle", "-o", "app", "lodash.img"},
+		{"save-image", "-o", "empty.img", "empty.js"}, {"bundle", "-o", "empty", "empty.img"},
+	} {
 		if status, _, stderr := runExe(b, dir, bin, args...); status != 0 {
 			b.Fatalf("%v: %s", args, stderr)
 		}
 	}
-	app := filepath.Join(dir, "app")
-	check := func(status int, stdout, stderr string) {
-		if status != 0 || stdout != "90\n" {
-			b.Fatalf("status %d, stdout %q, stderr %q", status, stdout, stderr)
-		}
+	cases := []struct {
+		name, want string
+		exe        string
+		args       []string
+	}{
+		{"Version", "", bin, []string{"--version"}},
+		{"EmptyBundle", "90\n", filepath.Join(dir, "empty"), []string{"10"}},
+		{"RunSource", "90\n", bin, []string{"run", "lodash.js", "call.js", "--", "10"}},
+		{"Bundle", "90\n", filepath.Join(dir, "app"), []string{"10"}},
 	}
-	b.Run("RunSource", func(b *testing.B) {
-		for i := 0; i < b.N; i++ {
-			check(runExe(b, dir, bin, "run", "lodash.js", "call.js", "--", "10"))
-		}
-	})
-	b.Run("Bundle", func(b *testing.B) {
-		for i := 0; i < b.N; i++ {
-			check(runExe(b, dir, app, "10"))
-		}
-	})
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			// Besides wall time, the CPU time of the child processes: on a
+			// busy machine it varies much less.
+			var cpu time.Duration
+			for i := 0; i < b.N; i++ {
+				cmd := exec.Command(c.exe, c.args...)
+				cmd.Dir = dir
+				var out, errOut bytes.Buffer
+				cmd.Stdout, cmd.Stderr = &out, &errOut
+				if err := cmd.Run(); err != nil || (c.want != "" && out.String() != c.want) {
+					b.Fatalf("%s %v: %v, stdout %q, stderr %q", c.exe, c.args, err, out.String(), errOut.String())
+				}
+				cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+			}
+			b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
+		})
+	}
 }
 
 // TestMdtoolExample builds examples/mdtool as README.md says and runs it.
