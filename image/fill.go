@@ -193,10 +193,19 @@ func (l *loader) fillProperties(o *goja.Object, k objKind, proto goja.Value, sha
 	if keep {
 		n++
 	}
-	values := make(map[unistring.String]goja.Value, n)
+	// The object's own map is emptied and refilled, not replaced: a fresh
+	// object's map was allocated already, and a second one per object was
+	// most of the bytes a load of many small objects allocated.
+	values := b.Values
+	length := values["length"]
+	if values == nil {
+		values = make(map[unistring.String]goja.Value, n)
+	} else {
+		clear(values)
+	}
 	names := make([]unistring.String, 0, n)
 	if keep {
-		values["length"] = b.Values["length"]
+		values["length"] = length
 		names = append(names, "length")
 	}
 	for s := 0; s < len(shape); s += 2 {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/big"
 	"os"
+	"unsafe"
 
 	"github.com/dop251/goja"
 	"github.com/dop251/goja/unistring"
@@ -708,26 +709,35 @@ func (l *loader) checkGraph() {
 		onPath
 		done
 	)
-	state := make(map[*goja.Object]uint8, len(l.objs))
-	for _, o := range l.objs {
-		var path []*goja.Object
-		// A proxy without a getPrototypeOf trap answers with its target's
-		// prototype: the chain goes on through the target.
-		next := func(p *goja.Object) *goja.Object {
-			if heap.KindOf(p) == heap.KindProxy {
-				return heap.ProxyOf(p).Target
-			}
-			return heap.BaseOf(p).Prototype
+	// Object states in an open-addressing table: a Go map keyed by pointer
+	// was up to two fifths of a load of many small objects.
+	state := newPtrTable(len(l.objs) + len(l.b.objects))
+	var kinds heap.KindClassifier
+	var path []unsafe.Pointer
+	// A proxy without a getPrototypeOf trap answers with its target's
+	// prototype: the chain goes on through the target.
+	next := func(p *goja.Object) *goja.Object {
+		if kinds.Kind(p) == heap.KindProxy {
+			return heap.ProxyOf(p).Target
 		}
-		for p := o; p != nil && state[p] != done; p = next(p) {
-			if state[p] == onPath {
+		return heap.BaseOf(p).Prototype
+	}
+	for _, o := range l.objs {
+		path = path[:0]
+		for p := o; p != nil; p = next(p) {
+			ptr := unsafe.Pointer(p)
+			st, _ := state.get(ptr)
+			if st == done {
+				break
+			}
+			if st == onPath {
 				l.failf("a prototype chain is a cycle")
 			}
-			state[p] = onPath
-			path = append(path, p)
+			state.set(ptr, onPath)
+			path = append(path, ptr)
 		}
 		for _, p := range path {
-			state[p] = done
+			state.set(p, done)
 		}
 	}
 	seen := map[*heap.Stash]bool{}

@@ -88,3 +88,53 @@ func FuzzDecodePayload(f *testing.F) {
 		}
 	})
 }
+
+// TestLoadRefusesPrototypeCycle: an image whose prototype chain is a
+// cycle (two objects, each the other's prototype) is refused as corrupt.
+func TestLoadRefusesPrototypeCycle(t *testing.T) {
+	v, _ := newTestWorld(t)
+	run(t, v, "w.js", `var parent = { p: 1 }; var child = Object.create(parent); child.c = 2;`)
+	data, err := EncodePayload(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := format.Decode(data, format.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Number the objects that have a prototype column entry, as fillObjects does.
+	var row []int // object number -> row in the Proto column, or -1
+	j := 0
+	for _, kb := range p.Objects.Kinds {
+		switch objKind(kb) {
+		case okIntrinsic, okNative, okProxy, okResolver:
+			row = append(row, -1)
+		default:
+			row = append(row, j)
+			j++
+		}
+	}
+	// child is the object whose prototype is an object with a row of its own.
+	child, parent := -1, -1
+	for i, r := range row {
+		if r < 0 {
+			continue
+		}
+		pc := p.Objects.Proto[r]
+		if pc&7 == tagObject && row[pc>>3] >= 0 {
+			child, parent = i, int(pc>>3)
+		}
+	}
+	if child < 0 {
+		t.Fatal("no object with a user-made prototype in the payload")
+	}
+	p.Objects.Proto[row[parent]] = code(tagObject, uint64(child))
+	bad, err := format.Encode(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := DecodePayload(bad, LoadOptions{})
+	if w != nil || !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "prototype chain is a cycle") {
+		t.Fatalf("got world %v, error %v; want a refusal naming the cycle", w != nil, err)
+	}
+}

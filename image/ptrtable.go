@@ -2,7 +2,8 @@ package image
 
 import "unsafe"
 
-// ptrTable maps object pointers to their numbers during a save. It is an
+// ptrTable maps object pointers to numbers (during a save, to their
+// numbers in the image; in a load's graph check, to their states). It is an
 // open-addressing hash table with linear probing: the walk looks every
 // reference up, and this is about twice as fast as a Go map for it.
 type ptrTable struct {
@@ -61,6 +62,21 @@ func (t *ptrTable) grow() {
 	for i, k := range old {
 		if k != nil {
 			t.put(k, oldVals[i])
+		}
+	}
+}
+
+// set stores v for p, replacing the number stored before, if any.
+func (t *ptrTable) set(p unsafe.Pointer, v uint32) {
+	for i := hashPtr(p) & t.mask; ; i = (i + 1) & t.mask {
+		k := t.keys[i]
+		if k == p {
+			t.vals[i] = v
+			return
+		}
+		if k == nil {
+			t.put(p, v)
+			return
 		}
 	}
 }
