@@ -2,6 +2,7 @@ package image
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -11,18 +12,35 @@ import (
 // file there: it writes a temporary file in the same directory, syncs it,
 // gives it the old file's mode (or perm), renames it over path and syncs the
 // directory. On any error the temporary file is removed and path is untouched.
+//
+// The temporary file is named ".NAME.tmp-RANDOM" beside NAME. Saves into
+// one directory take turns (an exclusive lock on the directory, on systems
+// that have flock), so two saves to one path both succeed, one after the
+// other, and temporary files of NAME that a killed save left behind are
+// removed by the next save to NAME. When path is a symbolic link, the file
+// it points to is replaced and the link stays a link.
 func WriteFileAtomic(path string, perm os.FileMode, write func(io.Writer) error) (err error) {
+	path, err = followLink(path)
+	if err != nil {
+		return err
+	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
 	}
+	unlock, err := lockDir(dir)
+	if err != nil {
+		return fmt.Errorf("lock %s: %w", dir, err)
+	}
+	defer unlock()
+	removeStaleTemps(dir, base)
 	if fi, err := os.Stat(path); err == nil {
 		if !fi.Mode().IsRegular() {
 			return &os.PathError{Op: "write", Path: path, Err: errors.New("not a regular file")}
 		}
 		perm = fi.Mode().Perm()
 	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	f, err := os.CreateTemp(dir, tempPrefix(base)+"*")
 	if err != nil {
 		return err
 	}
@@ -53,4 +71,53 @@ func WriteFileAtomic(path string, perm os.FileMode, write func(io.Writer) error)
 		d.Close()
 	}
 	return nil
+}
+
+func tempPrefix(base string) string { return "." + base + ".tmp-" }
+
+// removeStaleTemps removes the temporary files of base in dir. The caller
+// holds the directory's lock, so no save is writing them.
+func removeStaleTemps(dir, base string) {
+	stale, _ := filepath.Glob(filepath.Join(dir, globEscape(tempPrefix(base))+"*"))
+	for _, f := range stale {
+		if fi, err := os.Lstat(f); err == nil && fi.Mode().IsRegular() {
+			os.Remove(f)
+		}
+	}
+}
+
+// globEscape quotes the characters filepath.Match treats specially.
+func globEscape(s string) string {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '*', '?', '[', '\\':
+			out = append(out, '\\')
+		}
+		out = append(out, s[i])
+	}
+	return string(out)
+}
+
+// followLink returns the file path names when path is a symbolic link
+// (following a chain of them; a link to a file not made yet names that
+// file), or path itself.
+func followLink(path string) (string, error) {
+	for hops := 0; ; hops++ {
+		fi, err := os.Lstat(path)
+		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			return path, nil
+		}
+		if hops == 40 {
+			return "", &os.PathError{Op: "write", Path: path, Err: errors.New("too many levels of symbolic links")}
+		}
+		to, err := os.Readlink(path)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(to) {
+			to = filepath.Join(filepath.Dir(path), to)
+		}
+		path = to
+	}
 }

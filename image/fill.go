@@ -294,6 +294,15 @@ func (l *loader) fillFunction(i int, o *goja.Object, k heap.Kind, ext []uint64) 
 	f := heap.JSFuncOf(o)
 	script, index := c.next(), c.next()
 	f.Prg = l.program(script, index)
+	var info heap.ProgramInfo
+	if f.Prg != nil {
+		// A function of one kind never runs the program of another: goja
+		// compiles each kind's prologue differently.
+		info = l.progs[script-1][index]
+		if !makers[k][info.Maker] {
+			l.failf("function %d: a %s with the program of %q", i, k, info.Maker)
+		}
+	}
 	srcMode, srcStr := c.next(), c.next()
 	f.Stash = l.stashRef(c.next())
 	f.Strict = c.next() != 0
@@ -311,6 +320,9 @@ func (l *loader) fillFunction(i int, o *goja.Object, k heap.Kind, ext []uint64) 
 		cl.PrivateMethods = l.methodArray(c.next())
 		cl.InitFields = l.program(c.next(), c.next())
 		cl.Derived = c.next() != 0
+		if f.Prg != nil && (cl.Derived != (info.Maker == "newDerivedClass.ctor") || cl.InitFields != info.InitFields) {
+			l.failf("function %d: a class whose derivation or field initialisers differ from its program's", i)
+		}
 		n := c.count(len(ext))
 		cl.ComputedKeys = nil
 		if n > 0 {
@@ -332,6 +344,21 @@ func (l *loader) fillFunction(i int, o *goja.Object, k heap.Kind, ext []uint64) 
 			l.failf("function %d has no source", i)
 		}
 	}
+}
+
+// makers lists, for each kind of function, the instructions that make
+// functions of that kind (see heap.ProgramInfo.Maker).
+var makers = map[heap.Kind]map[string]bool{
+	heap.KindFunction:          {"newFunc": true},
+	heap.KindGeneratorFunction: {"newGeneratorFunc": true},
+	heap.KindAsyncFunction:     {"newAsyncFunc": true},
+	heap.KindClass:             {"newClass.ctor": true, "newDerivedClass.ctor": true},
+	heap.KindMethod: {"newMethod": true, "newClass.initFields": true, "newDerivedClass.initFields": true,
+		"newStaticFieldInit": true},
+	heap.KindGeneratorMethod: {"newGeneratorMethod": true},
+	heap.KindAsyncMethod:     {"newAsyncMethod": true},
+	heap.KindArrow:           {"newArrowFunc": true},
+	heap.KindAsyncArrow:      {"newAsyncArrowFunc": true},
 }
 
 func (l *loader) sourceOf(p *goja.Program) string {

@@ -36,6 +36,13 @@ type ProgramInfo struct {
 	// Source is the text of the function (or class) the program belongs to,
 	// as the creating instruction holds it: a function object's own text.
 	Source string
+	// Maker names the instruction that makes functions of this program,
+	// and its field when it has two ("newFunc", "newClass.ctor",
+	// "newClass.initFields"); empty for a script's own program.
+	Maker string
+	// InitFields is, for a class constructor's program, the program of the
+	// class's field initialisers that the same instruction holds (or nil).
+	InitFields *goja.Program
 }
 
 // Programs lists p and every program nested in it, in a pre-order walk that
@@ -43,22 +50,24 @@ type ProgramInfo struct {
 // identified across runtimes by its script and its index in this list.
 func Programs(p *goja.Program) []ProgramInfo {
 	var out []ProgramInfo
-	walkPrograms(reflect.ValueOf(p), "", &out)
+	walkPrograms(reflect.ValueOf(p), ProgramInfo{}, &out)
 	return out
 }
 
-func walkPrograms(p reflect.Value, source string, out *[]ProgramInfo) {
+func walkPrograms(p reflect.Value, info ProgramInfo, out *[]ProgramInfo) {
 	if p.IsNil() {
 		return
 	}
-	*out = append(*out, ProgramInfo{Program: p.Interface().(*goja.Program), Source: source})
+	info.Program = p.Interface().(*goja.Program)
+	*out = append(*out, info)
 	code := field(p, "code")
 	for pc := 0; pc < code.Len(); pc++ {
 		ins := code.Index(pc).Elem()
 		if ins.Kind() != reflect.Ptr || ins.IsNil() {
 			continue
 		}
-		fields, ok := programInstructions[ins.Elem().Type().Name()]
+		maker := ins.Elem().Type().Name()
+		fields, ok := programInstructions[maker]
 		if !ok {
 			continue
 		}
@@ -67,7 +76,14 @@ func walkPrograms(p reflect.Value, source string, out *[]ProgramInfo) {
 			src = field(ins, "source").String()
 		}
 		for _, name := range fields {
-			walkPrograms(field(ins, name), src, out)
+			sub := ProgramInfo{Source: src, Maker: maker}
+			if len(fields) > 1 {
+				sub.Maker += "." + name
+			}
+			if name == "ctor" {
+				sub.InitFields, _ = field(ins, "initFields").Interface().(*goja.Program)
+			}
+			walkPrograms(field(ins, name), sub, out)
 		}
 	}
 }
