@@ -658,6 +658,11 @@ func (l *loader) fillStash(i int, rec []uint64) {
 			st.ExtraArgs[j] = l.value(c.next())
 		}
 	}
+	if st.Obj != nil && (len(st.Values) > 0 || len(st.ExtraArgs) > 0) {
+		// A with statement's scope is its object: goja refuses (by
+		// panicking) to reach a slot of it by index.
+		l.failf("stash %d: the scope of a with statement has %d slots", i, len(st.Values)+len(st.ExtraArgs))
+	}
 	if c.next() == 1 {
 		n := c.count(len(rec))
 		st.Names = make(map[unistring.String]uint32, n)
