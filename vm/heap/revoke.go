@@ -18,7 +18,10 @@ var revokeLayout struct {
 	proxyWord int
 }
 
-const revokeMaxWords = 4
+// revokeMaxWords is the number of words goja's revoke closure captures
+// (the proxy alone). No more may be read: under -race, checkptr refuses a
+// pointer conversion that reaches past the closure's allocation.
+const revokeMaxWords = 1
 
 // checkRevokeLayout finds the revoke closure's layout on a sample.
 func checkRevokeLayout(rt *goja.Runtime) error {
