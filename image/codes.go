@@ -114,6 +114,7 @@ const (
 	okGenerator         = format.KindGenerator
 	okResolver          = format.KindResolver
 	okRevoke            = format.KindRevoke
+	okIterator          = format.KindIterator
 	numObjKinds         = format.NumKinds
 )
 

@@ -21,7 +21,9 @@ const (
 )
 
 // generator returns a generator's record:
-// state, then for a suspended one: frame (see frame), returning.
+// state, then for a suspended one: frame (see frame), returning, and if it
+// is inside a loop over an iterator or a yield*: iterstack, delegate (see
+// iterators.go).
 func (s *saver) generator(o *goja.Object) []uint64 {
 	g := heap.GeneratorOf(o)
 	rec := []uint64{uint64(g.State)}
@@ -32,23 +34,27 @@ func (s *saver) generator(o *goja.Object) []uint64 {
 	default:
 		s.fail("generator that is running (cannot be saved)")
 	}
-	if g.Delegated != nil {
-		s.fail("generator suspended inside yield* (goja keeps the delegate's state in Go; cannot be saved yet)")
-	}
 	rec = s.frame(rec, &g.Gen.Ctx)
 	ret := codeNone
 	if g.Gen.Returning != nil {
 		ret = s.value(g.Gen.Returning, lInternal, 0)
 	}
-	return append(rec, ret)
+	rec = append(rec, ret)
+	// Iterators come last, and only when there are any, so that records
+	// without them read as they always did.
+	if len(g.Gen.Ctx.IterStack) == 0 && g.Delegated == nil {
+		return rec
+	}
+	rec = s.iterStack(rec, g.Gen.Ctx.IterStack)
+	if g.Delegated == nil {
+		return append(rec, 0)
+	}
+	return s.iterRecord(append(rec, 1), g.Delegated)
 }
 
 // frame appends a suspended frame: program, scope, private environment,
 // new.target, result, pc, sb, args, stack values, try frames.
 func (s *saver) frame(rec []uint64, c *heap.ExecCtx) []uint64 {
-	if len(c.IterStack) > 0 {
-		s.fail("computation suspended inside for-of or for-in (goja keeps the iterator in Go; cannot be saved yet)")
-	}
 	if len(c.RefStack) > 0 {
 		s.fail("computation suspended inside a with statement or a compound assignment (cannot be saved yet)")
 	}
@@ -103,6 +109,13 @@ func (l *loader) fillGenerator(i int, o *goja.Object, ext []uint64) {
 	}
 	l.fillFrame(c, &g.Gen.Ctx)
 	g.Gen.Returning = l.value(c.next())
+	g.Delegated = nil
+	if c.i < len(c.s) {
+		g.Gen.Ctx.IterStack = l.fillIterStack(c)
+		if c.next() == 1 {
+			g.Delegated = l.iterRecord(c)
+		}
+	}
 	g.State = uint8(state)
 }
 

@@ -679,11 +679,15 @@ func (in *inspector) edges(n int, visit func(to int, l iLabel)) {
 		c.next()
 		for r, nr := 0, c.count(); r < nr; r++ {
 			switch c.next() {
-			case reactionAsync:
+			case reactionAsync, reactionAsyncIter:
+				iters := c.s[c.i-1] == reactionAsyncIter
 				val(c.next(), iLabel{lReaction, uint64(r)})
 				val(c.next(), iLabel{lReaction, uint64(r)})
 				in.frame(c, val, stash)
 				val(c.next(), iLabel{lReaction, uint64(r)})
+				if iters {
+					in.iterStack(c, val)
+				}
 			case reactionThen:
 				val(c.next(), iLabel{lReaction, uint64(r)})
 				val(c.next(), iLabel{lReaction, uint64(r)})
@@ -696,7 +700,16 @@ func (in *inspector) edges(n int, visit func(to int, l iLabel)) {
 		if c.next() != genCompleted {
 			in.frame(c, val, stash)
 			val(c.next(), iLabel{kind: lFrame})
+			if c.i < len(c.s) {
+				in.iterStack(c, val)
+				if c.next() == 1 {
+					val(c.next(), iLabel{kind: lFrame})
+					val(c.next(), iLabel{kind: lFrame})
+				}
+			}
 		}
+	case k == okIterator:
+		in.iterator(c, val)
 	case k.IsFunction():
 		c.next()
 		c.next()

@@ -176,6 +176,7 @@ func (l *loader) load() error {
 		l.fillStash(i, rec)
 	}
 	l.fillObjects()
+	l.fillIterators()
 	l.fillMapped()
 	l.fillTemplates()
 	l.checkClosures()
@@ -459,6 +460,8 @@ func (l *loader) createObjects() {
 			o, err = l.ff.New(heap.KindArguments)
 		case okGenerator:
 			o, err = l.ff.New(heap.KindGenerator)
+		case okIterator:
+			o, err = l.newIterator(i, ext)
 		case okPromise:
 			o, err = l.newPromise(i)
 		case okDate:

@@ -105,6 +105,9 @@ func rethrow(rt *goja.Runtime, err error) {
 const (
 	reactionAsync = 1 // async function object, result promise, frame, returning
 	reactionThen  = 2 // onFulfilled, onRejected, derived promise (or none)
+	// reactionAsyncIter is reactionAsync inside loops over iterators:
+	// the frame's iterator stack follows (see iterators.go).
+	reactionAsyncIter = 3
 )
 
 // promise returns a promise's record: state, result, handled, then its
@@ -127,9 +130,16 @@ func (s *saver) promise(o *goja.Object) []uint64 {
 			if ar.PromiseCap == nil || ar.PromiseCap.Promise == nil {
 				s.fail("async function without a result promise (cannot be saved)")
 			}
-			rec = append(rec, reactionAsync, s.value(ar.F, lInternal, uint64(i)), s.value(ar.PromiseCap.Promise, lInternal, uint64(i)))
+			kind := uint64(reactionAsync)
+			if len(ar.Gen.Ctx.IterStack) > 0 {
+				kind = reactionAsyncIter
+			}
+			rec = append(rec, kind, s.value(ar.F, lInternal, uint64(i)), s.value(ar.PromiseCap.Promise, lInternal, uint64(i)))
 			rec = s.frame(rec, &ar.Gen.Ctx)
 			rec = append(rec, s.optValue(ar.Gen.Returning))
+			if kind == reactionAsyncIter {
+				rec = s.iterStack(rec, ar.Gen.Ctx.IterStack)
+			}
 		default:
 			var info thenInfo
 			ok := t != nil
@@ -237,8 +247,8 @@ func (l *loader) fillPromise(i int, o *goja.Object, ext []uint64) {
 	var fulfill, reject []*heap.PromiseReaction
 	for r := 0; r < n; r++ {
 		switch c.next() {
-		case reactionAsync:
-			fr, rr := l.asyncReactions(c)
+		case reactionAsync, reactionAsyncIter:
+			fr, rr := l.asyncReactions(c, c.s[c.i-1] == reactionAsyncIter)
 			fulfill, reject = append(fulfill, fr), append(reject, rr)
 		case reactionThen:
 			onF, onR := l.value(c.next()), l.value(c.next())
@@ -284,7 +294,7 @@ func (l *loader) jobCallback(f goja.Callable) func(goja.FunctionCall) goja.Value
 // asyncReactions rebuilds an async function suspended at await: a
 // placeholder async function is suspended on a fresh promise, and its
 // runner is given the saved frame, function and result promise.
-func (l *loader) asyncReactions(c *cursor) (fr, rr *heap.PromiseReaction) {
+func (l *loader) asyncReactions(c *cursor, iters bool) (fr, rr *heap.PromiseReaction) {
 	fn := l.object(c.next())
 	resultCode := c.next()
 	parts := l.partsOf(resultCode)
@@ -308,6 +318,9 @@ func (l *loader) asyncReactions(c *cursor) (fr, rr *heap.PromiseReaction) {
 	ar := fr.AsyncRunner
 	l.fillFrame(c, &ar.Gen.Ctx)
 	ar.Gen.Returning = l.value(c.next())
+	if iters {
+		ar.Gen.Ctx.IterStack = l.fillIterStack(c)
+	}
 	ar.F = fn
 	capability := heap.NewPromiseCapability()
 	capability.Promise, capability.ResolveObj, capability.RejectObj = l.object(resultCode), parts.resolve, parts.reject

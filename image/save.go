@@ -175,6 +175,9 @@ type saver struct {
 	track                     bool // record how each node was reached, to name paths in errors
 	nStashes                  uint32
 	regexpSource, regexpFlags goja.Callable
+	iterMaps                  []pendingIterMap                  // Map and Set iterators, to be given their collection
+	mapOwners                 map[*heap.OrderedMap]*goja.Object // the Map or Set object of each ordered map met
+	orphanMaps                map[*goja.Object]bool             // Maps and Sets made for iterators that alone hold them
 }
 
 func newSaver(v *vm.VM, b *baseline, track bool) *saver {
@@ -236,7 +239,7 @@ func (s *saver) walk() (err error) {
 		}
 	}()
 	s.roots()
-	for s.head < len(s.list) || len(s.squeue) > 0 || s.weakEntries() || s.resolveMapped() {
+	for s.head < len(s.list) || len(s.squeue) > 0 || s.weakEntries() || s.resolveMapped() || s.resolveIterMaps() {
 		for s.head < len(s.list) {
 			o := s.list[s.head]
 			s.cur = node{idx: uint32(s.head)}
@@ -250,6 +253,7 @@ func (s *saver) walk() (err error) {
 			s.stash(st)
 		}
 	}
+	s.patchIterMaps()
 	return nil
 }
 
@@ -419,11 +423,11 @@ var objKinds = map[heap.Kind]objKind{
 	heap.KindPrimitive: okPrimitive, heap.KindStringObject: okStringObject,
 	heap.KindBound: okBound, heap.KindProxy: okProxy, heap.KindWeakMap: okWeakMap, heap.KindWeakSet: okWeakSet,
 	heap.KindPromise: okPromise, heap.KindArguments: okArguments, heap.KindGenerator: okGenerator,
+	heap.KindIterator: okIterator,
 }
 
 // notYet explains kinds that a later version will save.
 var notYet = map[heap.Kind]string{
-	heap.KindIterator:  "iterator object (not supported yet)",
 	heap.KindHost:      "Go value exposed to JavaScript (needs a native plugin)",
 	heap.KindNative:    "native function that is not a built-in (needs a native plugin)",
 	heap.KindTemplated: "built-in object that is not part of a fresh world",
@@ -487,6 +491,9 @@ func (s *saver) object(o *goja.Object) {
 		ob.Extra = append(ob.Extra, []uint64{uint64(heap.ArgumentsOf(o).Length)})
 	case heap.KindGenerator:
 		ob.Extra = append(ob.Extra, s.generator(o))
+	case heap.KindIterator:
+		extra := len(ob.Extra)
+		ob.Extra = append(ob.Extra, s.iterator(o, extra))
 	case heap.KindArray:
 		a := heap.ArrayOf(o)
 		ob.ArrLen = append(ob.ArrLen, uint64(a.Length), uint64(len(a.Values)), b2u(a.LengthProp.Writable))
@@ -505,6 +512,7 @@ func (s *saver) object(o *goja.Object) {
 		}
 	case heap.KindMap, heap.KindSet:
 		m := heap.MapOf(o)
+		s.noteMapOwner(o, m.M)
 		ext := []uint64{uint64(m.M.Size)}
 		n := uint64(0)
 		_ = m.M.ForEachEntry(func(key, val goja.Value) error {

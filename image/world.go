@@ -25,6 +25,7 @@ func NewWorld(opts vm.Options) (*vm.VM, error) {
 	if err != nil {
 		return nil, err
 	}
+	heap.ReserveTryStack(v.Runtime(), 256)
 	if err := v.Try("record built-ins", func() error {
 		if err := hookBind(v); err != nil {
 			return err

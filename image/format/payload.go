@@ -140,6 +140,7 @@ const (
 	KindGenerator // extra = see saver.generator
 	KindResolver  // extra = promise, reject (0/1), already used (0/1)
 	KindRevoke    // Proxy.revocable's revoke function: extra = the proxy
+	KindIterator  // extra = see image/iterators.go
 	NumKinds
 )
 
@@ -260,7 +261,7 @@ var kindNames = [NumKinds]string{
 	KindDataView: "dataView", KindPrimitive: "primitive", KindStringObject: "stringObject",
 	KindSparseArray: "sparseArray", KindNative: "native", KindBound: "bound", KindProxy: "proxy",
 	KindWeakMap: "weakMap", KindWeakSet: "weakSet", KindPromise: "promise", KindArguments: "arguments",
-	KindGenerator: "generator", KindResolver: "resolver", KindRevoke: "revoke",
+	KindGenerator: "generator", KindResolver: "resolver", KindRevoke: "revoke", KindIterator: "iterator",
 }
 
 // String names the kind, for people.

@@ -36,6 +36,7 @@ type FunctionFactory struct {
 	rt   *goja.Runtime
 	make goja.Callable
 	args [12]goja.Value
+	iter goja.Callable // makes built-in iterators (see NewIterator)
 }
 
 // NewFunctionFactory prepares a factory for rt.

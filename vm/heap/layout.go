@@ -295,6 +295,10 @@ func checkLayout() layoutState {
 		st.err = fmt.Errorf("goja layout changed: %v", err)
 		return st
 	}
+	if err := checkIterLayout(&st, rt); err != nil {
+		st.err = fmt.Errorf("goja layout changed: iterators: %v", err)
+		return st
+	}
 	if err := checkMapped(&st, arr.Get("28").(*goja.Object)); err != nil {
 		st.err = fmt.Errorf("goja layout changed: %v", err)
 		return st

@@ -300,7 +300,7 @@ type ArgumentsObject struct {
 type GeneratorObject struct {
 	Base
 	Gen       Generator
-	Delegated unsafe.Pointer // *iteratorRecord
+	Delegated *IteratorRecord
 	State     uint8
 }
 
@@ -346,7 +346,7 @@ type TryFrame struct {
 type IterStackItem struct {
 	Val  goja.Value
 	F    unsafe.Pointer // iterNextFunc
-	Iter unsafe.Pointer // *iteratorRecord
+	Iter *IteratorRecord
 }
 
 // PromiseReaction mirrors goja's promiseReaction: what runs when a promise settles.

@@ -1,14 +1,6 @@
 var app = { handlers: [1, 2, (function () { var p = new Promise(() => {}); p.then((function () { var e; Promise.resolve.call(function (x) { e = x; x(function () {}, function () {}) }, 0); return e })()); return p })()] };
 // save fails: globalThis.app.handlers[2]: promise handler is a native function that is not a built-in
 ---
-function* g() { yield* [1, 2, 3] }
-let it = g(); it.next();
-// save fails: it: generator suspended inside yield*
----
-function* overArray() { for (const x of [1, 2, 3]) yield x }
-let it2 = overArray(); it2.next();
-// save fails: it2: computation suspended inside for-of or for-in
----
 // A promise capability's executor, made by goja for a constructor that is not Promise.
 var rev = { executor: (function () { var e; Promise.resolve.call(function (x) { e = x; x(function () {}, function () {}) }, 0); return e })() };
 // save fails: globalThis.rev.executor: native function that is not a built-in

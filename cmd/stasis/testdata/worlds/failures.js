@@ -4,7 +4,7 @@ var pending = new Promise(() => {});
 pending.then((function () { var e; Promise.resolve.call(function (x) { e = x; x(function () {}, function () {}) }, 0); return e })());
 // save fails: globalThis.pending: promise handler is a native function that is not a built-in
 ---
-function* inner() { yield 1; yield 2 }
+function* inner() { var o = { n: 1 }; with (o) { n += yield 1 } }
 function* outer() { yield* inner() }
 var app = { gens: [outer()] };
 app.gens[0].next();

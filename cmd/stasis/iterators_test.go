@@ -1,0 +1,54 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// nodeRunner runs classic scripts the way `stasis run` does: in one global
+// scope, in order, each script's microtasks before the next script.
+const nodeRunner = `const vm = require("vm"), fs = require("fs");
+const [setup, probe] = process.argv.slice(2);
+vm.runInThisContext(fs.readFileSync(setup, "utf8"), { filename: setup });
+setImmediate(() => vm.runInThisContext(fs.readFileSync(probe, "utf8"), { filename: probe }));
+`
+
+// TestIteratorWorldsMatchNode runs the iterator cases in node and in
+// stasis (never saved) and compares what they print. TestWorldsInFreshProcesses
+// checks the same cases saved and resumed in a new process against the
+// never-saved run, so a resumed world prints what node prints.
+func TestIteratorWorldsMatchNode(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("node is needed to compare with: ", err)
+		}
+		t.Skip("node is not installed")
+	}
+	cases := parseWorldCases(t, "testdata/worlds/iterators.js")
+	cases = append(cases, parseWorldCases(t, "../../image/testdata/roundtrip/iterators.js")...)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			writeTree(t, dir, map[string]string{"setup.js": c.setup, "probe.js": c.probe, "runner.js": nodeRunner})
+			cmd := exec.Command(node, "runner.js", "setup.js", "probe.js")
+			cmd.Dir = dir
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			want, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("node: %v\n%s", err, stderr.String())
+			}
+			got := runBinary(t, dir, "run", "setup.js", "probe.js")
+			if strings.TrimSpace(got) == "" {
+				t.Fatal("the case printed nothing")
+			}
+			if got != string(want) {
+				t.Errorf("stasis differs from node\n--- node\n%s--- stasis\n%s", want, got)
+			}
+		})
+	}
+}
