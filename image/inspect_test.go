@@ -43,7 +43,7 @@ func TestSummarize(t *testing.T) {
 		stasis.setMain(function start(...args) {});
 	`)
 	s := inspectWorld(t, v)
-	if s.Format != "1.0" || s.StasisVersion != vm.Version || !s.Compatible {
+	if s.Format != "1.1" || s.StasisVersion != vm.Version || !s.Compatible {
 		t.Errorf("versions: %+v", s)
 	}
 	if s.Sizes.File <= 48 || s.Sizes.Unpacked <= 0 || s.Sizes.Stored <= 0 {

@@ -26,7 +26,7 @@ func TestInspect(t *testing.T) {
 		t.Fatalf("inspect: status %d, stderr %q", status, stderr)
 	}
 	for _, s := range []string{
-		"image      app.img\n", "format     1.0, written by Stasis 0.1.0", "this build can load it",
+		"image      app.img\n", "format     1.1, written by Stasis 0.1.0", "this build can load it",
 		"built from app.js, data.js", "bytes on disk", "unpacked",
 		"objects    ", "  array ", "  arrayBuffer ",
 		"10,000  arrayBuffer  bytes.buffer  (10,000 bytes)", "globalThis.db.users  (300 elements)",
@@ -72,7 +72,7 @@ func TestInspect(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &sum); err != nil {
 		t.Fatalf("inspect --json: %v\n%s", err, stdout)
 	}
-	if sum.Format != "1.0" || !sum.Compatible || sum.StasisVersion != "0.1.0" || sum.Created == "" {
+	if sum.Format != "1.1" || !sum.Compatible || sum.StasisVersion != "0.1.0" || sum.Created == "" {
 		t.Errorf("versions: %+v", sum)
 	}
 	if sum.Sizes["file"] <= 0 || sum.Sizes["payloadUnpacked"] <= 0 || sum.Sizes["payloadStored"] <= 0 || sum.Sizes["bundle"] != 0 {

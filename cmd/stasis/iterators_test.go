@@ -8,11 +8,30 @@ import (
 )
 
 // nodeRunner runs classic scripts the way `stasis run` does: in one global
-// scope, in order, each script's microtasks before the next script.
+// scope, in order, each script's microtasks before the next script, and no
+// timer before the last script has run (node would fire a timer that is due
+// before it gets to the probe on a busy machine): timers made until then
+// are held and started, in order, once the probe has run.
 const nodeRunner = `const vm = require("vm"), fs = require("fs");
 const [setup, probe] = process.argv.slice(2);
+const start = { setTimeout, setInterval, setImmediate }, stop = { clearTimeout, clearInterval, clearImmediate };
+let held = [];
+for (const name in start) globalThis[name] = (...args) => {
+  if (!held) return start[name](...args);
+  const h = { name, args, cleared: false, real: null };
+  held.push(h);
+  return h;
+};
+for (const name in stop) globalThis[name] = (h) => {
+  if (h && h.args) { h.cleared = true; if (h.real) stop[name](h.real) } else stop[name](h);
+};
 vm.runInThisContext(fs.readFileSync(setup, "utf8"), { filename: setup });
-setImmediate(() => vm.runInThisContext(fs.readFileSync(probe, "utf8"), { filename: probe }));
+start.setImmediate(() => {
+  vm.runInThisContext(fs.readFileSync(probe, "utf8"), { filename: probe });
+  const now = held;
+  held = null;
+  for (const h of now) if (!h.cleared) h.real = start[h.name](...h.args);
+});
 `
 
 // TestIteratorWorldsMatchNode runs the iterator cases in node and in

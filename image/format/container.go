@@ -55,7 +55,7 @@ import (
 // The format version this build writes and reads.
 const (
 	Major = 1
-	Minor = 0
+	Minor = 1
 )
 
 const (
