@@ -116,6 +116,7 @@ func (l *loader) fillGenerator(i int, o *goja.Object, ext []uint64) {
 			g.Delegated = l.iterRecord(c)
 		}
 	}
+	l.checkIterLens(c, &g.Gen.Ctx)
 	g.State = uint8(state)
 }
 
@@ -164,8 +165,8 @@ func (l *loader) fillFrame(c *cursor, x *heap.ExecCtx) {
 	for j := range x.TryStack {
 		tf := &x.TryStack[j]
 		tf.CallStackLen, tf.IterLen, tf.RefLen = uint32(c.next()), uint32(c.next()), uint32(c.next())
-		if tf.IterLen != 0 || tf.RefLen != 0 {
-			l.failf("%s: a try frame inside a loop over an iterator (not saved)", c.name)
+		if tf.RefLen != 0 {
+			l.failf("%s: a try frame inside a with statement or an assignment (not saved)", c.name)
 		}
 		tf.Sp = i32("stack pointer")
 		if tf.Sp < 0 || int(tf.Sp) > len(x.Stack) {

@@ -346,6 +346,16 @@ func (l *loader) fillIterStack(c *cursor) []heap.IterStackItem {
 	return items
 }
 
+// checkIterLens refuses a frame whose try frames count more loops than its
+// iterator stack holds (goja would slice the stack past its end on a throw).
+func (l *loader) checkIterLens(c *cursor, x *heap.ExecCtx) {
+	for _, tf := range x.TryStack {
+		if int(tf.IterLen) > len(x.IterStack) {
+			l.failf("%s: a try frame inside %d loops over iterators, of %d saved", c.name, tf.IterLen, len(x.IterStack))
+		}
+	}
+}
+
 // iterRecord rebuilds an iterator record.
 func (l *loader) iterRecord(c *cursor) *heap.IteratorRecord {
 	iter, next := l.object(c.next()), l.object(c.next())

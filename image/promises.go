@@ -321,6 +321,7 @@ func (l *loader) asyncReactions(c *cursor, iters bool) (fr, rr *heap.PromiseReac
 	if iters {
 		ar.Gen.Ctx.IterStack = l.fillIterStack(c)
 	}
+	l.checkIterLens(c, &ar.Gen.Ctx)
 	ar.F = fn
 	capability := heap.NewPromiseCapability()
 	capability.Promise, capability.ResolveObj, capability.RejectObj = l.object(resultCode), parts.resolve, parts.reject
