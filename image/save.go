@@ -78,6 +78,15 @@ func createdTime(t time.Time) time.Time {
 
 // EncodePayload walks the world and returns the image payload (uncompressed CBOR).
 func EncodePayload(v *vm.VM) (out []byte, err error) {
+	p, err := walkPayload(v)
+	if err != nil {
+		return nil, err
+	}
+	return format.Encode(p)
+}
+
+// walkPayload walks the world into the payload of an image of it.
+func walkPayload(v *vm.VM) (*format.Payload, error) {
 	b, err := baselineOf(v)
 	if err != nil {
 		return nil, err
@@ -97,7 +106,7 @@ func EncodePayload(v *vm.VM) (out []byte, err error) {
 		}
 		return nil, err
 	}
-	return format.Encode(&s.p)
+	return &s.p, nil
 }
 
 // node identifies an object (stash false) or a stash (stash true) in the walk.

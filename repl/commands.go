@@ -29,18 +29,19 @@ func init() {
 	// Assigned in init because .help refers to the table.
 	commands = map[string]command{
 		"break": {".break", "Abandon the input being typed over several lines", (*session).breakInput},
-		"clear": {".clear", "Start again in a fresh world", (*session).clear},
+		"clear": {".clear", "Alias for .break", (*session).breakInput},
 		"editor": {".editor", "Type or paste several lines, then run them all (Ctrl+D runs, Ctrl+C cancels)",
 			(*session).editor},
 		"exit": {".exit", "Leave the REPL", func(*session, string) error { return errExit }},
 		"help": {".help", "Show the REPL commands", (*session).help},
 		"inspect": {".inspect", "Summarise the world: globals, objects, timers, the image it came from",
 			(*session).inspectWorld},
-		"load": {".load FILE", "Run a JavaScript file in the world", (*session).load},
+		"load":      {".load FILE", "Run a JavaScript file in the world", (*session).load},
+		"new-world": {".new-world", "Throw this world away and start again in a fresh one (asks first)", (*session).newWorld},
 		"load-image": {".load-image FILE", "Replace the world with the one in image FILE (its resume hooks run)",
 			(*session).loadImage},
 		"save": {".save FILE", "Write the inputs of this session to FILE", (*session).save},
-		"save-image": {".save-image [FILE]", "Run the stasis.onSave hooks and save the world to FILE (default: the image it came from)",
+		"save-image": {".save-image [FILE]", "Run the stasis.onSave hooks and save the world to FILE (default: the image it came from or was last saved to)",
 			(*session).saveImage},
 	}
 }
@@ -100,14 +101,26 @@ func (s *session) breakInput(string) error {
 	return nil
 }
 
-func (s *session) clear(string) error {
+// newWorld throws the world away for a fresh one; a person at a terminal
+// is asked first, and told when the world has changed since it was saved.
+func (s *session) newWorld(string) error {
+	if s.interactive {
+		question := "Throw this world away and start again in a fresh one?"
+		if changed, _ := s.changed(); changed {
+			question = "The world has changed since it was last saved or loaded. " + question
+		}
+		if !s.confirm(question) {
+			fmt.Fprintln(s.out, "Kept the world")
+			return nil
+		}
+	}
 	v, err := image.NewWorld(s.opts.World)
 	if err != nil {
 		return err
 	}
 	s.setWorld(v)
 	s.image = ""
-	fmt.Fprintln(s.out, "Cleared: a fresh world")
+	fmt.Fprintln(s.out, "A fresh world")
 	return nil
 }
 
@@ -182,6 +195,10 @@ func (s *session) saveImage(path string) error {
 	}); err != nil {
 		return err
 	}
+	// Saved elsewhere, the world now belongs to that image, as "save as"
+	// does: a later .save-image without FILE saves there.
+	s.image = path
+	s.markSaved()
 	fmt.Fprintf(s.out, "Saved %s\n", path)
 	return nil
 }

@@ -15,7 +15,8 @@ import (
 // goroutine of its own (see events.go); the other methods on the REPL's.
 type lineReader interface {
 	// ReadLine returns the next line without its line ending. It returns
-	// io.EOF at the end of input and errAborted when the user pressed Ctrl-C.
+	// io.EOF at the end of input, and errAborted, with the text that was
+	// on the line, when the user pressed Ctrl-C.
 	ReadLine(prompt string) (string, error)
 	// AddHistory records a line the user entered, for recall.
 	AddHistory(line string)
@@ -47,11 +48,17 @@ func HistoryFile() string {
 // plainly otherwise.
 func newLineReader(in io.Reader, out io.Writer, s *session) lineReader {
 	if in == os.Stdin && isTerminal(os.Stdin) && out == os.Stdout && isTerminal(os.Stdout) {
-		st := liner.NewLiner()
+		var st *liner.State
+		k, err := newKeys()
+		if err == nil {
+			k.withStdin(func() { st = liner.NewLiner() })
+		} else {
+			st = liner.NewLiner()
+		}
 		st.SetCtrlCAborts(true)
 		st.SetTabCompletionStyle(liner.TabPrints)
 		st.SetWordCompleter(s.completer)
-		l := &linerReader{st: st, scr: s.scr, history: s.opts.History}
+		l := &linerReader{st: st, keys: k, scr: s.scr, history: s.opts.History}
 		if l.history != "" {
 			if f, err := os.Open(l.history); err == nil {
 				_, _ = st.ReadHistory(f)
@@ -93,6 +100,7 @@ func (p *plainReader) Close() error      { return nil }
 // linerReader edits lines on a terminal.
 type linerReader struct {
 	st      *liner.State
+	keys    *keys // nil when liner reads the terminal itself
 	scr     *screen
 	history string // file to save the history to, or ""
 }
@@ -104,6 +112,8 @@ func (l *linerReader) ReadLine(prompt string) (string, error) {
 	switch {
 	case errors.Is(err, liner.ErrPromptAborted):
 		return "", errAborted
+	case err == nil && l.keys != nil && l.keys.interrupted():
+		return line, errAborted
 	case errors.Is(err, io.EOF):
 		fmt.Println() // end the prompt's line, so that what follows starts on its own
 	}
@@ -120,5 +130,9 @@ func (l *linerReader) Close() error {
 			f.Close()
 		}
 	}
-	return l.st.Close()
+	err := l.st.Close()
+	if l.keys != nil {
+		l.keys.Close()
+	}
+	return err
 }

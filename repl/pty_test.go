@@ -28,6 +28,7 @@ func TestMain(m *testing.M) {
 			World:   worldOptions(),
 			Colors:  os.Getenv("STASIS_REPL_TEST_COLORS") == "1",
 			History: HistoryFile(),
+			Image:   os.Getenv("STASIS_REPL_TEST_IMAGE"),
 		})
 		if err != nil {
 			os.Stderr.WriteString(err.Error() + "\n")
@@ -173,6 +174,8 @@ func TestTerminal(t *testing.T) {
 	tm.expect("> ")
 	tm.rawMode()
 	tm.send("\x03")
+	tm.expect("Save it before leaving?")
+	tm.send("\r")
 	tm.exited()
 
 	got, err := os.ReadFile(history)
@@ -212,6 +215,8 @@ func TestTerminalTimersAndColors(t *testing.T) {
 	tm.send("clearInterval(h)\r")
 	tm.expect("undefined")
 	tm.send("\x04")
+	tm.expect("Save it before leaving?")
+	tm.send("\r")
 	tm.exited()
 }
 
@@ -234,5 +239,136 @@ func TestTerminalAwait(t *testing.T) {
 	tm.send("x + 1\r")
 	tm.expect("\r\n8\r\n> ")
 	tm.send("\x04")
+	tm.expect("Save it before leaving?")
+	tm.send("\r")
+	tm.exited()
+}
+
+func TestTerminalCtrlC(t *testing.T) {
+	tm := startTerminal(t, "STASIS_REPL_HISTORY=")
+	tm.expect("> ")
+	tm.send("let kept = 'world'\r")
+	tm.expect("undefined\r\n> ")
+
+	// On a line with text, Ctrl-C clears it and explains nothing, as in
+	// Node: the text stays on the screen and a fresh prompt follows.
+	tm.rawMode()
+	tm.send("abc")
+	tm.expect("abc")
+	tm.send("\x03")
+	tm.expect("\r\n> ")
+	tm.send("kept\r")
+	tm.expect("'world'\r\n> ")
+
+	// At an empty prompt it explains; typing in between disarms it, so a
+	// Ctrl-C that clears text after the explanation never leaves.
+	tm.rawMode()
+	tm.send("\x03")
+	tm.expect("(To exit, press Ctrl+C again or Ctrl+D or type .exit)\r\n> ")
+	tm.send("a")
+	tm.expect("a")
+	tm.send("\x03")
+	tm.expect("\r\n> ")
+	tm.rawMode()
+	tm.send("\x03")
+	tm.expect("(To exit, press Ctrl+C again or Ctrl+D or type .exit)\r\n> ")
+	tm.send("kept.length\r")
+	tm.expect("5\r\n> ")
+
+	// Ctrl-C abandons an unfinished input.
+	tm.send("[1,\r")
+	tm.expect("... ")
+	tm.send("\x03")
+	tm.expect("\r\n> ")
+	tm.send("2 + 2\r")
+	tm.expect("4\r\n> ")
+
+	// Two in a row at an empty prompt leave.
+	tm.rawMode()
+	tm.send("\x03")
+	tm.expect("(To exit, press Ctrl+C again or Ctrl+D or type .exit)\r\n> ")
+	tm.rawMode()
+	tm.send("\x03")
+	tm.expect("Save it before leaving?")
+	tm.send("\r")
+	tm.exited()
+}
+
+func TestTerminalLeaving(t *testing.T) {
+	// A world that did not change leaves at once.
+	tm := startTerminal(t, "STASIS_REPL_HISTORY=")
+	tm.expect("> ")
+	tm.send("1 + 1\r")
+	tm.expect("2\r\n> ")
+	tm.send("\x04")
+	tm.exited()
+	if strings.Contains(tm.out.String(), "changed") {
+		t.Errorf("asked about an unchanged world: %q", tm.out.String())
+	}
+
+	// A changed world that was never saved: the answer is a file name.
+	path := filepath.Join(t.TempDir(), "left.img")
+	tm = startTerminal(t, "STASIS_REPL_HISTORY=")
+	tm.expect("> ")
+	tm.send("var saved = 41\r")
+	tm.expect("undefined\r\n> ")
+	tm.send("\x04")
+	tm.expect("This world has changed and was never saved.\r\n")
+	tm.expect("Save it before leaving? [a file name = save there, Enter = leave without saving, Ctrl+C = stay] ")
+	tm.send(path + "\r")
+	tm.expect("Saved " + path + "\r\n")
+	tm.exited()
+
+	// Resumed and only read from: no question.
+	tm = startTerminal(t, "STASIS_REPL_HISTORY=", "STASIS_REPL_TEST_IMAGE="+path)
+	tm.expect("Resumed " + path)
+	tm.send("saved + 1\r")
+	tm.expect("42\r\n> ")
+	tm.send(".exit\r")
+	tm.exited()
+
+	// Changed: Ctrl-C at the question stays; y saves back to the image.
+	tm = startTerminal(t, "STASIS_REPL_HISTORY=", "STASIS_REPL_TEST_IMAGE="+path)
+	tm.expect("> ")
+	tm.send("saved++\r")
+	tm.expect("41\r\n> ")
+	tm.send(".exit\r")
+	tm.expect("The world has changed since it was last saved to or loaded from " + path + ".\r\n")
+	tm.expect("Save it there before leaving? ")
+	tm.rawMode()
+	tm.send("\x03")
+	tm.expect("> ")
+	tm.send("saved\r")
+	tm.expect("42\r\n> ")
+	tm.send("\x04")
+	tm.expect("Save it there before leaving? ")
+	tm.send("y\r")
+	tm.expect("Saved " + path + "\r\n")
+	tm.exited()
+
+	stdout, _ := runREPL(t, "saved\n", Options{Image: path})
+	if stdout != "42\n" {
+		t.Errorf("the saved world holds %q", stdout)
+	}
+}
+
+func TestTerminalNewWorld(t *testing.T) {
+	tm := startTerminal(t, "STASIS_REPL_HISTORY=")
+	tm.expect("> ")
+	tm.send("var a = 1\r")
+	tm.expect("undefined\r\n> ")
+	tm.send(".new-world\r")
+	tm.expect("The world has changed since it was last saved or loaded. Throw this world away and start again in a fresh one? [y/N] ")
+	tm.send("\r")
+	tm.expect("Kept the world\r\n> ")
+	tm.send("a\r")
+	tm.expect("1\r\n> ")
+	tm.send(".new-world\r")
+	tm.expect("[y/N] ")
+	tm.send("y\r")
+	tm.expect("A fresh world\r\n> ")
+	tm.send("typeof a\r")
+	tm.expect("'undefined'\r\n> ")
+	tm.send("\x04") // a fresh world, unchanged: no question
 	tm.exited()
 }

@@ -12,8 +12,14 @@
 //     unfinished (an open bracket, a trailing operator, an unterminated
 //     template) continues on a "... " prompt; input that starts with "{"
 //     is read as an object literal when it parses as one, as in Node.
+//   - keys_unix.go: Ctrl-C at the prompt, read before liner sees it, so
+//     that a Ctrl-C that clears typed text is told from one at an empty prompt.
 //   - events.go: waiting for input while the world's event loop runs, so
-//     that timers keep firing at the prompt; Ctrl-C interrupting running code.
+//     that timers keep firing at the prompt; Ctrl-C interrupting running
+//     code; waiting for the promise of an input that awaits.
+//   - await.go: top-level await, by rewriting the input as Node does.
+//   - leave.go: whether the world changed since it was saved or loaded, and
+//     the offer to save it when a person leaves.
 //   - screen.go: output that arrives while the prompt is shown (a timer's
 //     console.log) is printed above it and the prompt is drawn again.
 //   - complete.go: Tab completion of global names and properties.
@@ -126,6 +132,11 @@ type session struct {
 	aborts   int      // Ctrl-C presses in a row at an empty prompt
 	runState          // running code can be interrupted (events.go)
 
+	// The fingerprint of the world when it was last saved or loaded
+	// (leave.go); savedKnown is false when there is none.
+	saved      [32]byte
+	savedKnown bool
+
 	// The values the REPL last gave `_` and `_error`; underscore is false
 	// once the user assigned `_` themselves, as in Node.
 	last, lastError goja.Value
@@ -171,11 +182,16 @@ func (s *session) setWorld(v *vm.VM) {
 	} else {
 		s.underscore = false
 	}
+	s.markSaved()
 	// stasis.saveImage saves as .save-image does, without `_` and `_error`.
 	v.SetSaveImage(func(path string) error {
-		return s.withoutREPLGlobals(func() error {
+		err := s.withoutREPLGlobals(func() error {
 			return image.Checkpoint(path, s.v, image.SaveOptions{})
 		})
+		if err == nil {
+			s.markSaved()
+		}
+		return err
 	})
 }
 
@@ -189,12 +205,20 @@ func (s *session) loop() error {
 		line, err := s.read(prompt)
 		switch {
 		case errors.Is(err, errAborted):
-			if s.abort() {
+			if s.abort(line) && s.leave() {
 				return nil
 			}
 			continue
-		case errors.Is(err, errWorldExited), errors.Is(err, io.EOF):
+		case errors.Is(err, errWorldExited):
 			return nil
+		case errors.Is(err, io.EOF):
+			if s.leave() {
+				return nil
+			}
+			if !s.interactive {
+				return nil
+			}
+			continue
 		case err != nil:
 			return fmt.Errorf("repl: reading input: %w", err)
 		}
@@ -203,7 +227,7 @@ func (s *session) loop() error {
 			s.in.AddHistory(line)
 		}
 		if c, ok := s.commandOf(line); ok {
-			if s.command(c, line) == errExit {
+			if s.command(c, line) == errExit && s.leave() {
 				return nil
 			}
 		} else {
@@ -215,12 +239,12 @@ func (s *session) loop() error {
 	}
 }
 
-// abort handles Ctrl-C at the prompt: it abandons an unfinished input;
-// otherwise the first press explains how to leave and the second leaves.
-// (liner does not say whether the line had text; a press that clears typed
-// text counts as the first.)
-func (s *session) abort() (exit bool) {
-	if len(s.pending) > 0 {
+// abort handles Ctrl-C at the prompt, as Node does: on a line with text,
+// or in an unfinished input, it clears them and never leaves; at an empty
+// prompt the first press explains how to leave and a second one in a row
+// leaves. Anything typed in between disarms it.
+func (s *session) abort(text string) (exit bool) {
+	if len(s.pending) > 0 || text != "" {
 		s.pending = nil
 		s.aborts = 0
 		return false
