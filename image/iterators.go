@@ -216,7 +216,8 @@ func (s *saver) nextMethod(r *heap.IteratorRecord) uint64 {
 
 // forInHas tells whether a key a for-in loop is yet to visit is still
 // there, as goja checks before it visits one: Reflect.has, as the world's
-// pristine built-in.
+// pristine built-in. A Proxy is not asked (its has trap would run where a
+// loop that was never saved runs none): its keys were read at the save.
 func forInHas(b *baseline) func(o *goja.Object, key goja.Value) bool {
 	has, ok := goja.AssertFunction(b.byName["globalThis.Reflect.has"])
 	if !ok {
@@ -224,6 +225,9 @@ func forInHas(b *baseline) func(o *goja.Object, key goja.Value) bool {
 	}
 	rt := b.rt
 	return func(o *goja.Object, key goja.Value) bool {
+		if heap.KindOf(o) == heap.KindProxy {
+			return true
+		}
 		v, err := has(goja.Undefined(), o, key)
 		if err != nil {
 			rethrow(rt, err)

@@ -57,9 +57,11 @@ var gk = keys(o); gk.next(); gk.next();
 var gd = keys({ x: 1, y: 2, z: 3 }); gd.next();
 var gn = keys(null);
 var ga = keys([10, 20, 30]); ga.next();
+var gs = keys("xyz"); gs.next();
+var gp = keys(new Proxy({ p: 1, q: 2, r: 3 }, { has(t, k) { console.log("has trap", k); return k in t } })); gp.next();
 // save
 delete o.c; o.added = 7;
-console.log([...gk], [...gn], [...ga]);
+console.log([...gk], [...gn], [...ga], [...gs], [...gp]);
 console.log(gd.next().value, gd.next().value, gd.next().done);
 ---
 // yield* into arrays and generators; return() and throw() while inside.
