@@ -55,14 +55,16 @@ func (s *saver) generator(o *goja.Object) []uint64 {
 // frame appends a suspended frame: program, scope, private environment,
 // new.target, result, pc, sb, args, stack values, try frames.
 func (s *saver) frame(rec []uint64, c *heap.ExecCtx) []uint64 {
+	defer s.suspendedIn(c)
+	fi := s.enterFrame(c)
 	if len(c.RefStack) > 0 {
 		s.fail("computation suspended inside a with statement or a compound assignment (cannot be saved yet)")
 	}
 	rec = append(rec, s.program(c.Prg)...)
-	rec = append(rec, s.stashRef(c.Stash), s.privEnv(c.PrivEnv), s.optValue(c.NewTarget), s.optValue(c.Result),
+	rec = append(rec, s.frameScope(c.Stash, fi), s.privEnv(c.PrivEnv), s.optValue(c.NewTarget), s.optValue(c.Result),
 		zigzag(int64(c.Pc)), zigzag(int64(c.Sb)), zigzag(int64(c.Args)), uint64(len(c.Stack)))
 	for i, v := range c.Stack {
-		rec = append(rec, s.optValue2(v, uint64(i)))
+		rec = append(rec, s.optValue2(v, fi<<32|uint64(i)))
 	}
 	rec = append(rec, uint64(len(c.TryStack)))
 	for _, tf := range c.TryStack {
@@ -90,7 +92,7 @@ func (s *saver) optValue2(v goja.Value, i uint64) uint64 {
 	if cls := s.cls.Class(v); cls == heap.ValueUnknown || cls == heap.ValueRecord {
 		s.fail("suspended frame holds an internal value of Go type %T (cannot be saved yet)", v)
 	}
-	return s.value(v, lStashSlot, i)
+	return s.value(v, lFrameSlot, i)
 }
 
 // fillGenerator gives a placeholder generator the saved one's frame.

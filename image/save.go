@@ -140,6 +140,8 @@ const (
 	lRootGlobal        // n: string index of the binding name
 	lRootHook          // n: 0 onSave, 1 onResume (index in the bits above), 2 main, 3 the saving stasis.saveImage promise
 	lRootPlugin        // n: plugin index
+	lFrameSlot         // n: frame number << 32 | stack slot, in a suspended frame
+	lFrameScope        // n: frame number: the scope a suspended frame runs in
 )
 
 type progRef struct{ script, index int }
@@ -148,6 +150,9 @@ type saver struct {
 	evalChecked map[evalCheckKey]string         // eval units checked by checkEvalFunction
 	argArrows   map[int]*argumentsArrows        // by script: arrows reading an enclosing function's arguments
 	tmplSites   map[unsafe.Pointer]templateSite // tagged template call sites, by the identity they give
+	failures    []*unsupported                  // distinct reasons this save fails, in walk order
+	stopped     bool                            // the walk ended early: enough reasons, or a broken state after one
+	frameNames  []string                        // suspended frames met, described, when tracking
 
 	v     *vm.VM
 	rt    *goja.Runtime
@@ -232,38 +237,29 @@ func (s *saver) fail(reason string, args ...any) {
 	panic(&unsupported{at: s.cur, reason: fmt.Sprintf(reason, args...)})
 }
 
-// walk saves everything reachable from the roots.
-func (s *saver) walk() (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			u, ok := r.(*unsupported)
-			if !ok {
-				panic(r)
-			}
-			if !s.track {
-				err = u
-				return
-			}
-			err = fmt.Errorf("%s: %s", s.path(u.at), u.reason)
-		}
-	}()
-	s.roots()
-	for s.head < len(s.list) || len(s.squeue) > 0 || s.weakEntries() || s.resolveMapped() || s.resolveIterMaps() {
-		for s.head < len(s.list) {
+// walk saves everything reachable from the roots. What cannot be saved
+// does not end the walk: it goes on to find other reasons, so that one
+// failed save names up to maxReasons distinct ones (see failures.go).
+func (s *saver) walk() error {
+	s.guarded(s.roots)
+	for !s.stopped && s.more() {
+		for !s.stopped && s.head < len(s.list) {
 			o := s.list[s.head]
 			s.cur = node{idx: uint32(s.head)}
 			s.head++
-			s.object(o)
+			s.guardedObject(o)
 		}
-		for len(s.squeue) > 0 {
+		for !s.stopped && len(s.squeue) > 0 {
 			st := s.squeue[0]
 			s.squeue = s.squeue[1:]
 			s.cur = node{stash: true, idx: s.stashes[st]}
-			s.stash(st)
+			s.guardedStash(st)
 		}
 	}
-	s.patchIterMaps()
-	return nil
+	if len(s.failures) == 0 {
+		s.guarded(s.patchIterMaps)
+	}
+	return s.failure()
 }
 
 // str returns the index of a Go string in the strings section.
@@ -1008,6 +1004,10 @@ func (s *saver) label(e edge) string {
 			return "stasis.saveImage()"
 		}
 		return "stasis.main"
+	case lFrameSlot:
+		return ".<suspended " + s.frameName(e.n>>32) + ">[" + strconv.FormatUint(e.n&(1<<32-1), 10) + "]"
+	case lFrameScope:
+		return ".<suspended " + s.frameName(e.n) + ">.<scope>"
 	case lRootPlugin:
 		if int(e.n) < len(s.plugins) {
 			return "<plugin " + s.plugins[e.n].Name() + ">"

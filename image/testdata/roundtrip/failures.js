@@ -26,3 +26,29 @@ var nestedArrow = holder.f("x").nested;
 ---
 var viaEval = { strings: (0, eval)("(function (s) { return s })`e${1}`") };
 // save fails: globalThis.viaEval.strings: tagged template object made by eval code
+---
+// One save names every distinct reason (up to a few), each at its first path.
+var execs = { one: (function () { var e; Promise.resolve.call(function (x) { e = x; x(function () {}, function () {}) }, 0); return e })() };
+execs.two = (function () { var e; Promise.resolve.call(function (x) { e = x; x(function () {}, function () {}) }, 0); return e })();
+var viaEval = (0, eval)("(function (s) { return s })`e${1}`");
+var app = { made: [(0, eval)("let local = 5; () => local")] };
+// save fails: 3 things cannot be saved: globalThis.viaEval: tagged template object made by eval code (its call site cannot be found again; cannot be saved); globalThis.execs.one: native function that is not a built-in (needs a native plugin); globalThis.app.made[0]: function made by eval code that declares let, const or class at its top level
+---
+// A path through a suspended async function names it and where it waits.
+var gate = {};
+async function runJobs(jobs) {
+  const exec = (function () { var e; Promise.resolve.call(function (x) { e = x; x(function () {}, function () {}) }, 0); return e })();
+  for (let i = 0; i < jobs; i++) {
+    await new Promise((r) => { gate.open = r });
+  }
+  return typeof exec;
+}
+var running = runJobs(2);
+// save fails: globalThis.gate.open.<internal>.<suspended runJobs (setup.js:7)>[3]: native function that is not a built-in
+---
+// A reason raised in a suspended frame names it too.
+function* cleanup() {
+  try { throw new Error("boom") } finally { yield "cleaning" }
+}
+var stepped = cleanup(); stepped.next();
+// save fails: globalThis.stepped: computation suspended in a finally block with an exception pending (cannot be saved yet) in cleanup (setup.js:4)
