@@ -209,6 +209,8 @@ func CallableOwner(f func(goja.FunctionCall) goja.Value) *goja.Object {
 // function goja calls that way.
 func Callable(o *goja.Object) (func(goja.FunctionCall) goja.Value, bool) {
 	switch k := KindOf(o); {
+	case k == KindNative && GoTypeName(o) != "*goja.nativeFuncObject":
+		return nil, false // a lazily built intrinsic exports itself otherwise
 	case k.IsJSFunction() && k != KindClass, k == KindNative, k == KindBound:
 		f, ok := o.Export().(func(goja.FunctionCall) goja.Value)
 		return f, ok && f != nil
