@@ -250,6 +250,14 @@ func newBaseline(rt *goja.Runtime) (*baseline, error) {
 	if args, ok := b.byName["globalThis.stasis.args"]; ok {
 		b.live[args] = true
 	}
+	// A built-in Go value (a library's Go object reachable from a global,
+	// such as goja_nodejs's Buffer internals) shows Go's fields and methods
+	// as properties, made when first read: they are not the world's changes.
+	for _, o := range b.objects {
+		if heap.KindOf(o) == heap.KindHost {
+			b.live[o] = true
+		}
+	}
 	return b, nil
 }
 

@@ -19,8 +19,8 @@ func makeEvents(v *vm.VM) *goja.Object {
 		eventsOf(v, c.This)
 		return nil
 	}).(*goja.Object)
-	_ = ctor.DefineDataProperty("name", rt.ToValue("EventEmitter"), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
-	_ = ctor.DefineDataProperty("length", rt.ToValue(0), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
+	_ = ctor.DefineDataProperty("name", rt.ToValue("EventEmitter"), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	_ = ctor.DefineDataProperty("length", rt.ToValue(0), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 	proto := ctor.Get("prototype").(*goja.Object)
 
 	this := func(c goja.FunctionCall) *goja.Object {

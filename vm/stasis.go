@@ -60,7 +60,7 @@ func (v *VM) DefineFunction(o *goja.Object, name string, length int, f func(goja
 // NewFunction makes a native function with the given name and length.
 func (v *VM) NewFunction(name string, length int, f func(goja.FunctionCall) goja.Value) *goja.Object {
 	fn := v.rt.ToValue(f).ToObject(v.rt)
-	_ = fn.DefineDataProperty("name", v.rt.ToValue(name), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
-	_ = fn.DefineDataProperty("length", v.rt.ToValue(length), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
+	_ = fn.DefineDataProperty("name", v.rt.ToValue(name), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	_ = fn.DefineDataProperty("length", v.rt.ToValue(length), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 	return fn
 }

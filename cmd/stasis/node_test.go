@@ -99,6 +99,7 @@ func TestNodeScripts(t *testing.T) {
 		{"exit-later.js", nil},
 		{"throws.js", nil},
 		{"emitter.js", nil},
+		{"buffers.js", nil},
 	} {
 		t.Run(c.file+strings.Join(c.args, ","), func(t *testing.T) {
 			t.Parallel()
