@@ -110,11 +110,7 @@ func (l *loader) fillObjects() {
 			if len(ext) < 1 {
 				l.failf("object %d: record too short", i)
 			}
-			// goja makes an array of this length when the object is
-			// exported; it was the number of arguments of a call.
-			if ext[0] > uint64(l.lim.Objects) {
-				l.failf("object %d: arguments object of length %d", i, ext[0])
-			}
+			// format.Decode bounded the length by the object limit.
 			heap.ArgumentsOf(o).Length = int(ext[0])
 		case okPromise:
 			l.fillPromise(i, o, ext)

@@ -10,7 +10,7 @@ import "fmt"
 // ArrayBuffers. What a record means for the engine (a frame's program
 // counter, a scope's slots) is checked by the loader, which knows the
 // programs; docs/FORMAT.md lists both.
-func check(p *Payload) (err error) {
+func check(p *Payload, lim Limits) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			f, ok := r.(checkFailure)
@@ -20,14 +20,17 @@ func check(p *Payload) (err error) {
 			err = Corruptf("%s", string(f))
 		}
 	}()
-	c := &checker{p: p}
+	c := &checker{p: p, lim: lim}
 	c.run()
 	return nil
 }
 
 type checkFailure string
 
-type checker struct{ p *Payload }
+type checker struct {
+	p   *Payload
+	lim Limits
+}
 
 func (c *checker) failf(format string, args ...any) {
 	panic(checkFailure(fmt.Sprintf(format, args...)))
@@ -222,6 +225,16 @@ func (c *checker) objects(shapeSlots []int) {
 		if k.HasExtra() {
 			ext := ob.Extra[e]
 			e++
+			if k == KindArguments {
+				// goja makes an array of this length when the object is
+				// exported; it was the number of arguments of a call.
+				if len(ext) < 1 {
+					c.failf("%s: record too short", where)
+				}
+				if ext[0] > uint64(c.lim.Objects) {
+					c.failf("%s: arguments object of length %d", where, ext[0])
+				}
+			}
 			if k == KindArrayBuffer {
 				if len(ext) < 2 || ext[0] >= uint64(len(usedBuffer)) {
 					c.failf("%s: buffer missing", where)

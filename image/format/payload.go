@@ -348,7 +348,7 @@ func Decode(data []byte, lim Limits) (*Payload, error) {
 	if err := decMode.Unmarshal(data, &p); err != nil {
 		return nil, Corruptf("payload: %v", err)
 	}
-	if err := check(&p); err != nil {
+	if err := check(&p, lim); err != nil {
 		return nil, err
 	}
 	return &p, nil

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bytes"
+	"encoding/binary"
+	"hash/crc32"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stasisvm/stasis/image/format"
+)
+
+// Crafted images (issue 13) are refused by every command that reads an
+// image, with one line on stderr and status 1, and nothing runs.
+func TestCraftedImagesRefused(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"w.js": "var args = (function () { return arguments })(1, 2);\n" +
+			"stasis.onResume(function () { console.log('a hook ran') });\n",
+	})
+	if status, _, stderr := stasis(t, dir, "", "save-image", "-o", "w.img", "w.js"); status != 0 {
+		t.Fatalf("save-image: %s", stderr)
+	}
+	img, err := os.ReadFile(filepath.Join(dir, "w.img"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A header that claims a payload of 16 GiB.
+	huge := append([]byte(nil), img...)
+	binary.LittleEndian.PutUint64(huge[32:], 16<<30)
+	binary.LittleEndian.PutUint32(huge[44:], crc32.Checksum(huge[:44], crc32.MakeTable(crc32.Castagnoli)))
+	// An arguments object of length 2^40, with valid checksums.
+	meta, data, err := format.Read(bytes.NewReader(img), format.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := format.Decode(data, format.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := 0
+	for _, k := range p.Objects.Kinds {
+		if format.Kind(k) == format.KindArguments {
+			p.Objects.Extra[e][0] = 1 << 40
+		}
+		if format.Kind(k).HasExtra() {
+			e++
+		}
+	}
+	data, err = format.Encode(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var args bytes.Buffer
+	if err := format.Write(&args, meta, data); err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, dir, map[string]string{"huge.img": string(huge), "args.img": args.String()})
+	for _, c := range []struct{ img, want string }{
+		{"huge.img", "image is over a load limit: payload of 17179869184 bytes unpacked is over the limit of 536870912"},
+		{"args.img", "image is corrupt: object 1: arguments object of length 1099511627776"},
+	} {
+		for _, cmd := range [][]string{{"load-image", c.img}, {"inspect", c.img}, {"repl", c.img}} {
+			status, stdout, stderr := stasis(t, dir, "", cmd...)
+			if status != 1 || !strings.Contains(stderr, c.want) || strings.Count(stderr, "\n") != 1 || stdout != "" {
+				t.Errorf("%s: status %d, stdout %q, stderr %q; want 1 and one line saying %q", strings.Join(cmd, " "), status, stdout, stderr, c.want)
+			}
+		}
+	}
+}
