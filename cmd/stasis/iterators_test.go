@@ -71,3 +71,43 @@ func TestIteratorWorldsMatchNode(t *testing.T) {
 		})
 	}
 }
+
+// TestLoopSavesItself: an async loop over an array, inside a for-in loop,
+// saves the world from its body with stasis.saveImage. The saving world
+// goes on (with the for-in loop's keys drained into an equivalent
+// iterator), and every process that loads the image goes on the same way
+// from the same item and key.
+func TestLoopSavesItself(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"loop.js": `
+		const stores = { alpha: ["a1", "a2"], beta: ["b1", "b2", "b3"], gamma: ["c1"] };
+		async function main() {
+			for (const name in stores) {
+				for (const [i, item] of stores[name].entries()) {
+					console.log(name, i, item);
+					if (item === "b2") {
+						const { resumed } = await stasis.saveImage("loop.img");
+						console.log(resumed ? "resumed" : "saved");
+						delete stores.gamma;
+						stores.delta = ["d1"];
+					}
+				}
+			}
+			console.log("done", Object.keys(stores).join());
+		}
+		main();
+	`})
+	original := runBinary(t, dir, "run", "loop.js")
+	before, after, ok := strings.Cut(original, "saved\n")
+	if !ok || before != "alpha 0 a1\nalpha 1 a2\nbeta 0 b1\nbeta 1 b2\n" || after != "beta 2 b3\ndone alpha,beta,delta\n" {
+		t.Fatalf("the original run printed:\n%s", original)
+	}
+	if err := os.Remove(dir + "/loop.js"); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		if got := runBinary(t, dir, "load-image", "loop.img"); got != "resumed\n"+after {
+			t.Errorf("load %d printed:\n%swant:\nresumed\n%s", i+1, got, after)
+		}
+	}
+}
