@@ -127,3 +127,10 @@ var fo = follow(); fo.next();
 src.next = function () { return { value: "second", done: false } };
 // save
 console.log([...fo], src.next().value);
+---
+// An iterator is the only holder of its Map, which is reached again through its own entries.
+var it = (function () { var m = new Map(); m.set("self", { m }); m.set("b", 2); return m.values() })();
+var first = it.next().value;
+// save
+first.m.set("added", 3);
+console.log([...it], first.m.size);
