@@ -79,6 +79,9 @@ func (p *Buffers) Install(v *vm.VM) error {
 	_ = g.DefineDataProperty("TextEncoder", enc, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 	_ = g.DefineDataProperty("TextDecoder", dec, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 
+	if err := installStructuredClone(v); err != nil {
+		return err
+	}
 	mod := rt.NewObject()
 	_ = mod.Set("Buffer", ctor)
 	_ = mod.Set("atob", atob)

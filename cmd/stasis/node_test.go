@@ -100,6 +100,8 @@ func TestNodeScripts(t *testing.T) {
 		{"throws.js", nil},
 		{"emitter.js", nil},
 		{"buffers.js", nil},
+		{"os.js", nil},
+		{"clone.js", nil},
 	} {
 		t.Run(c.file+strings.Join(c.args, ","), func(t *testing.T) {
 			t.Parallel()
