@@ -1,6 +1,9 @@
 package format
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+)
 
 // check verifies the structure of a decoded payload, before a loader builds
 // anything from it: that every column is exactly as long as its objects
@@ -26,6 +29,20 @@ func check(p *Payload, lim Limits) (err error) {
 }
 
 type checkFailure string
+
+// place names where in the payload a check is, made into text only when
+// the check fails.
+type place struct {
+	name string
+	n    int // -1: none
+}
+
+func (p place) String() string {
+	if p.n < 0 {
+		return p.name
+	}
+	return p.name + " " + strconv.Itoa(p.n)
+}
 
 type checker struct {
 	p   *Payload
@@ -59,7 +76,7 @@ func (k *column) end() {
 }
 
 // value checks a value code against the sections it refers to.
-func (c *checker) value(v uint64, where string) {
+func (c *checker) value(v uint64, where place) {
 	n := v >> 3
 	var limit int
 	switch v & 7 {
@@ -83,7 +100,7 @@ func (c *checker) value(v uint64, where string) {
 	}
 }
 
-func (c *checker) str(i uint64, where string) {
+func (c *checker) str(i uint64, where place) {
 	if i >= uint64(len(c.p.Strings)) {
 		c.failf("%s: string %d out of range", where, i)
 	}
@@ -92,14 +109,14 @@ func (c *checker) str(i uint64, where string) {
 func (c *checker) run() {
 	p := c.p
 	for i := range p.Lone {
-		c.str(i, "lone surrogates")
+		c.str(i, place{"lone surrogates", -1})
 	}
 	for i, sym := range p.Symbols {
 		if sym[0] > 3 {
 			c.failf("symbol %d: unknown kind %d", i, sym[0])
 		}
 		if sym[0] != 3 {
-			c.str(sym[1], fmt.Sprintf("symbol %d", i))
+			c.str(sym[1], place{"symbol", i})
 		}
 	}
 	slots := make([]int, len(p.Shapes))
@@ -108,7 +125,7 @@ func (c *checker) run() {
 			c.failf("shape %d is malformed", i)
 		}
 		for j := 0; j < len(sh); j += 2 {
-			c.str(sh[j], fmt.Sprintf("shape %d", i))
+			c.str(sh[j], place{"shape", i})
 			a := sh[j+1]
 			if a >= 1<<7 {
 				c.failf("shape %d: unknown attributes %#x", i, a)
@@ -145,7 +162,7 @@ func (c *checker) run() {
 		if p.Natives[i] >= uint64(len(p.Objects.Kinds)) || p.Natives[i+1] >= uint64(len(p.Plugins)) {
 			c.failf("natives: record %d out of range", i/3)
 		}
-		c.value(p.Natives[i+2], "natives")
+		c.value(p.Natives[i+2], place{"natives", -1})
 	}
 	if len(p.Mapped)%5 != 0 {
 		c.failf("mapped arguments: malformed")
@@ -154,7 +171,7 @@ func (c *checker) run() {
 		if p.Mapped[i] >= uint64(len(p.Objects.Kinds)) || Kind(p.Objects.Kinds[p.Mapped[i]]) != KindArguments {
 			c.failf("mapped arguments: element %d is not on an arguments object", i/5)
 		}
-		c.str(p.Mapped[i+1], "mapped arguments")
+		c.str(p.Mapped[i+1], place{"mapped arguments", -1})
 		if p.Mapped[i+2] < 2 || p.Mapped[i+2]-2 >= uint64(len(p.Stashes)) {
 			c.failf("mapped arguments: element %d refers to a missing scope", i/5)
 		}
@@ -171,7 +188,7 @@ func (c *checker) run() {
 		}
 	}
 	for _, pl := range p.Plugins {
-		c.value(pl.State, "plugin "+pl.Name)
+		c.value(pl.State, place{"plugin " + pl.Name, -1})
 	}
 	c.roots()
 }
@@ -210,7 +227,7 @@ func (c *checker) objects(shapeSlots []int) {
 		c.failf("objects: %d array lengths for %d arrays", len(ob.ArrLen), arrays)
 	}
 	for _, s := range ob.Intrinsic {
-		c.str(s, "intrinsic names")
+		c.str(s, place{"intrinsic names", -1})
 	}
 	slots := &column{c: c, name: "slots", s: ob.Slots}
 	syms := &column{c: c, name: "symbol properties", s: ob.SymProps}
@@ -221,7 +238,7 @@ func (c *checker) objects(shapeSlots []int) {
 	j, e := 0, 0
 	for i, kb := range ob.Kinds {
 		k := Kind(kb)
-		where := fmt.Sprintf("object %d", i)
+		where := place{"object", i}
 		if k.HasExtra() {
 			ext := ob.Extra[e]
 			e++
@@ -317,15 +334,15 @@ func (c *checker) objects(shapeSlots []int) {
 	arrs.end()
 	priv.end()
 	for i, m := range c.p.MethodArrays {
-		k := &column{c: c, name: fmt.Sprintf("method table %d", i), s: m}
+		k := &column{c: c, name: "method table", s: m}
 		for k.i < len(m) {
-			c.elem(k, k.name)
+			c.elem(k, place{"method table", i})
 		}
 	}
 }
 
 // elem checks one element: a value, or a property record.
-func (c *checker) elem(k *column, where string) {
+func (c *checker) elem(k *column, where place) {
 	v := k.next()
 	if v != CodeElemProperty {
 		c.value(v, where)
@@ -355,18 +372,18 @@ func (c *checker) roots() {
 		c.failf("global bindings are malformed")
 	}
 	for g := 0; g < len(r.Globals); g += 3 {
-		c.str(r.Globals[g], "global bindings")
-		c.value(r.Globals[g+2], "global bindings")
+		c.str(r.Globals[g], place{"global bindings", -1})
+		c.value(r.Globals[g+2], place{"global bindings", -1})
 	}
 	for _, h := range r.OnSave {
-		c.value(h, "onSave hooks")
+		c.value(h, place{"onSave hooks", -1})
 	}
 	for _, h := range r.OnResume {
-		c.value(h, "onResume hooks")
+		c.value(h, place{"onResume hooks", -1})
 	}
-	c.value(r.Main, "main")
-	c.value(r.Saving, "saving")
+	c.value(r.Main, place{"main", -1})
+	c.value(r.Saving, place{"saving", -1})
 	if r.Saving != CodeNone {
-		c.str(r.SavePath, "saving")
+		c.str(r.SavePath, place{"saving", -1})
 	}
 }
