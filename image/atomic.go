@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -19,7 +20,12 @@ import (
 // other, and temporary files of NAME that a killed save left behind are
 // removed by the next save to NAME. When path is a symbolic link, the file
 // it points to is replaced and the link stays a link.
+//
+// An error about the file names path as the caller gave it, never the
+// temporary file or the directory's lock: "write nodir/app.img: directory
+// nodir does not exist".
 func WriteFileAtomic(path string, perm os.FileMode, write func(io.Writer) error) (err error) {
+	given := path
 	path, err = followLink(path)
 	if err != nil {
 		return err
@@ -28,9 +34,12 @@ func WriteFileAtomic(path string, perm os.FileMode, write func(io.Writer) error)
 	if dir == "" {
 		dir = "."
 	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return &os.PathError{Op: "write", Path: given, Err: missingDir(filepath.Clean(dir))}
+	}
 	unlock, err := lockDir(dir)
 	if err != nil {
-		return fmt.Errorf("lock %s: %w", dir, err)
+		return &os.PathError{Op: "write", Path: given, Err: fmt.Errorf("lock the directory: %w", cause(err))}
 	}
 	defer unlock()
 	removeStaleTemps(dir, base)
@@ -42,7 +51,7 @@ func WriteFileAtomic(path string, perm os.FileMode, write func(io.Writer) error)
 	}
 	f, err := os.CreateTemp(dir, tempPrefix(base)+"*")
 	if err != nil {
-		return err
+		return &os.PathError{Op: "write", Path: given, Err: cause(err)}
 	}
 	tmp := f.Name()
 	defer func() {
@@ -74,6 +83,23 @@ func WriteFileAtomic(path string, perm os.FileMode, write func(io.Writer) error)
 }
 
 func tempPrefix(base string) string { return "." + base + ".tmp-" }
+
+// missingDir is the directory of a file to write, which does not exist
+// (or is not a directory).
+type missingDir string
+
+func (d missingDir) Error() string { return "directory " + string(d) + " does not exist" }
+
+func (d missingDir) Is(target error) bool { return target == fs.ErrNotExist }
+
+// cause is what went wrong with a file, without the file's name.
+func cause(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
 
 // removeStaleTemps removes the temporary files of base in dir. The caller
 // holds the directory's lock, so no save is writing them.

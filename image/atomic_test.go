@@ -3,6 +3,7 @@ package image
 import (
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -154,5 +155,15 @@ func TestWriteFileAtomicSerialisesSaves(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(path); string(b) != "second" {
 		t.Errorf("the file holds %q, want the second save", b)
+	}
+}
+
+func TestWriteFileAtomicMissingDirectory(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "nodir", "a.img")
+	err := WriteFileAtomic(path, 0o644, func(w io.Writer) error { _, err := io.WriteString(w, "x"); return err })
+	// The error names the file asked for, not a temporary file or a lock.
+	want := "write " + path + ": directory " + filepath.Dir(path) + " does not exist"
+	if err == nil || err.Error() != want || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("got %v, want %q", err, want)
 	}
 }

@@ -33,13 +33,24 @@ func Load(r io.Reader, opts LoadOptions) (*vm.VM, *Meta, error) {
 	return v, meta, err
 }
 
-// LoadFile loads the image at path (see Load).
+// LoadFile loads the image at path (see Load), or the image of the bundle
+// at path (an executable made by WriteBundle): every command that takes an
+// image takes a bundle.
 func LoadFile(path string, opts LoadOptions) (*vm.VM, *Meta, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		sec, bundle, err := BundledImage(f, fi.Size())
+		if err != nil {
+			return nil, nil, err
+		}
+		if bundle {
+			return Load(sec, opts)
+		}
+	}
 	return Load(f, opts)
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"sort"
 	"strings"
@@ -193,6 +194,10 @@ func (s *session) saveImage(path string) error {
 	if err := s.withoutREPLGlobals(func() error {
 		return image.SaveFile(path, s.v, image.SaveOptions{})
 	}); err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) && pe.Path == path {
+			return image.FileError(path, err) // "nodir/a.img: directory nodir does not exist"
+		}
 		return err
 	}
 	// Saved elsewhere, the world now belongs to that image, as "save as"

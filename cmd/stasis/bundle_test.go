@@ -87,8 +87,27 @@ func TestBundle(t *testing.T) {
 		t.Errorf("bundle throw: status %d, stdout %q, stderr %q", status, stdout, stderr)
 	}
 
-	// inspect works on the bundle as on the image.
+	// load-image, save-image -i and repl take the bundle as they take the image.
 	t.Chdir(empty)
+	var loaded, loadedErr bytes.Buffer
+	run([]string{"load-image", "app", "--", "x"}, strings.NewReader(""), &loaded, &loadedErr)
+	if want := "resumed\nhello from the image " + `["x"] ["x"]` + "\n"; loaded.String() != want || loadedErr.String() != "" {
+		t.Errorf("load-image app printed %q (stderr %q), want %q", loaded.String(), loadedErr.String(), want)
+	}
+	if err := os.WriteFile(filepath.Join(empty, "more.js"), []byte("var more = greeting + '!';\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	loaded.Reset()
+	if status := run([]string{"save-image", "-i", "app", "-o", "more.img", "more.js"}, strings.NewReader(""), &loaded, &loadedErr); status != 0 {
+		t.Fatalf("save-image -i app: status %d: %s", status, loadedErr.String())
+	}
+	loaded.Reset()
+	run([]string{"repl", "more.img"}, strings.NewReader("more\n"), &loaded, &loadedErr)
+	if !strings.HasSuffix(loaded.String(), "'hello from the image!'\n") {
+		t.Errorf("repl more.img printed %q (stderr %q)", loaded.String(), loadedErr.String())
+	}
+
+	// inspect works on the bundle as on the image.
 	for _, args := range [][]string{{"inspect", "app"}, {"inspect", filepath.Join(dir, "app.img")}} {
 		var out, errOut bytes.Buffer
 		if status := run(args, strings.NewReader(""), &out, &errOut); status != 0 {

@@ -54,7 +54,7 @@ func (c *runCmd) Run(e *env) error {
 
 type saveImageCmd struct {
 	Out     string     `short:"o" required:"" placeholder:"OUT" help:"Image file to write (replaced atomically)."`
-	Base    string     `short:"i" placeholder:"BASE" help:"Start from this image (its resume hooks and main run first) instead of a fresh world."`
+	Base    string     `short:"i" placeholder:"BASE" help:"Start from this image (or bundle) instead of a fresh world: its resume hooks run, its main does not."`
 	Grants  grantFlags `embed:""`
 	Scripts []string   `arg:"" name:"script" help:"Scripts to run before saving, in order."`
 }
@@ -62,7 +62,11 @@ type saveImageCmd struct {
 func (c *saveImageCmd) Help() string {
 	return "Starts from a fresh world (or resumes BASE), runs the scripts' top-level code\n" +
 		"and microtasks, runs the stasis.onSave hooks, then saves the world to OUT.\n" +
-		"Pending timers are not run: they are saved and fire after a later load.\n\n" + scriptsHelp
+		"Pending timers are not run: they are saved and fire after a later load.\n\n" +
+		"With -i BASE, BASE's stasis.onResume hooks run but its main function does not:\n" +
+		"BASE is built on, not run, so an app image whose main exits can still be\n" +
+		"extended. Its main stays the main of OUT (unless a script sets another) and\n" +
+		"runs when OUT is loaded.\n\n" + scriptsHelp
 }
 
 func (c *saveImageCmd) Run(e *env) error {
@@ -72,7 +76,9 @@ func (c *saveImageCmd) Run(e *env) error {
 	var v *vm.VM
 	var err error
 	if c.Base != "" {
-		v, err = resumeImage(c.Base, e, true)
+		// BASE is built on, not run: its main is what a load of the new
+		// image runs (an app whose main exits must stay extendable).
+		v, err = resumeImage(c.Base, e, false)
 	} else {
 		v, err = newWorld(e)
 	}
@@ -95,12 +101,15 @@ func (c *saveImageCmd) Run(e *env) error {
 	if code, exited := v.ExitCode(); exited {
 		return fmt.Errorf("the world called stasis.exit(%d) before it could be saved", code)
 	}
-	return image.Checkpoint(c.Out, v, image.SaveOptions{})
+	if err := image.Checkpoint(c.Out, v, image.SaveOptions{}); err != nil {
+		return fileError(c.Out, err)
+	}
+	return nil
 }
 
 type loadImageCmd struct {
 	Grants  grantFlags `embed:""`
-	Image   string     `arg:"" help:"Image file to resume."`
+	Image   string     `arg:"" help:"Image file (or bundle) to resume."`
 	Scripts []string   `arg:"" optional:"" name:"script" help:"Scripts to run after resuming, in order."`
 }
 

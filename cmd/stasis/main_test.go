@@ -37,6 +37,8 @@ var scripts = map[string]string{
 	"throw.js":      "function f() { throw new Error('boom'); }\nf();\n",
 	"syntax.js":     "var = ;\n",
 	"unsaveable.js": "function outer() { return () => arguments.length }\nvar broken = outer(1, 2);\n",
+	"exiting.js":    "var version = 1;\nstasis.setMain(function () { console.log('app', version); stasis.exit(0); });\n",
+	"bump.js":       "version++;\n",
 	"app.js": "var saved = 'from the image';\n" +
 		"stasis.onResume(function () { console.log('resumed'); });\n" +
 		"stasis.setMain(function (a, b) { console.log('main', a, b, saved); });\n",
@@ -83,6 +85,8 @@ func TestCLI(t *testing.T) {
 			stderr: []string{"load-image: missing.img: no such file or directory\n"}, stderrLine: true},
 		{name: "load-image broken", args: []string{"load-image", "broken.img"}, status: 1,
 			stderr: []string{"load-image: broken.img: "}, stderrLine: true},
+		{name: "save-image into a missing directory", args: []string{"save-image", "-o", "nodir/a.img", "a.js"}, status: 1,
+			stdout: []string{"a"}, stderr: []string{"save-image: nodir/a.img: directory nodir does not exist\n"}, stderrLine: true},
 		{name: "save-image refused", args: []string{"save-image", "-o", "u.img", "unsaveable.js"}, status: 1,
 			stderr: []string{"save-image: globalThis.broken: ", "arguments"}, stderrLine: true},
 		{name: "save-image JS error", args: []string{"save-image", "-o", "t.img", "throw.js"}, status: 1,
@@ -144,14 +148,19 @@ func TestSaveAndLoadImage(t *testing.T) {
 		t.Errorf("load-image printed %q, want %q", stdout, want)
 	}
 
-	// A base image: its hooks and main run, then the new script, and the result is saved.
+	// A base image: its hooks run (not its main), then the new script, and the result is saved.
 	writeFiles(t, dir, map[string]string{"more.js": "saved += ' and more';\n"})
 	status, stdout, stderr = stasis(t, dir, "", "save-image", "-i", "app.img", "-o", "more.img", "more.js", "--", "1", "2")
 	if status != 0 {
 		t.Fatalf("save-image -i: status %d: %s", status, stderr)
 	}
-	if want := "resumed\nmain 1 2 from the image\n"; stdout != want {
+	if want := "resumed\n"; stdout != want {
 		t.Errorf("save-image -i printed %q, want %q", stdout, want)
+	}
+	// The base's main is the new image's, and runs when it is loaded.
+	status, stdout, stderr = stasis(t, dir, "", "load-image", "more.img", "--", "3", "4")
+	if want := "resumed\nmain 3 4 from the image and more\n"; status != 0 || stdout != want {
+		t.Errorf("load-image more.img: status %d, stdout %q, want %q; stderr %q", status, stdout, want, stderr)
 	}
 	status, stdout, stderr = stasis(t, dir, "1 + 1\nsaved\n", "repl", "more.img")
 	if status != 0 {
@@ -163,6 +172,18 @@ func TestSaveAndLoadImage(t *testing.T) {
 	// Resume hooks run, main does not.
 	if want := "resumed\n2\n'from the image and more'\n"; stdout != want {
 		t.Errorf("repl more.img printed %q, want %q", stdout, want)
+	}
+
+	// An app image whose main exits is extended with -i: its main does not
+	// run (nor exit) while the new image is built, and runs when it loads.
+	if status, stdout, stderr := stasis(t, dir, "", "save-image", "-o", "exiting.img", "exiting.js"); status != 0 || stdout != "" {
+		t.Fatalf("save-image exiting.js: status %d, stdout %q, stderr %q", status, stdout, stderr)
+	}
+	if status, stdout, stderr := stasis(t, dir, "", "save-image", "-i", "exiting.img", "-o", "bumped.img", "bump.js"); status != 0 || stdout != "" {
+		t.Fatalf("save-image -i exiting.img: status %d, stdout %q, stderr %q", status, stdout, stderr)
+	}
+	if status, stdout, stderr := stasis(t, dir, "", "load-image", "bumped.img"); status != 0 || stdout != "app 2\n" {
+		t.Errorf("load-image bumped.img: status %d, stdout %q, stderr %q", status, stdout, stderr)
 	}
 
 	// A failing main is a JS error with its context.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 	"time"
@@ -120,6 +121,17 @@ func resumeImage(path string, e *env, withMain bool) (*vm.VM, error) {
 		err = image.RunResumeHooks(v)
 	}
 	return v, err
+}
+
+// fileError names path once in an error about writing it ("nodir/a.img:
+// directory nodir does not exist"); other errors of a save (a value that
+// cannot be saved) are left as they are.
+func fileError(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == path {
+		return image.FileError(path, err)
+	}
+	return err
 }
 
 // describe renders err for stderr: one line, except that an uncaught
