@@ -1,6 +1,7 @@
 package image
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/dop251/goja"
@@ -74,7 +75,10 @@ func Checkpoint(path string, v *vm.VM, opts SaveOptions) error {
 	return SaveFile(path, v, opts)
 }
 
-// AttachSaver makes stasis.saveImage(path) in v save with Checkpoint.
+// AttachSaver makes stasis.saveImage(location) in v save with
+// CheckpointLocation (a file path, or a world in a database).
 func AttachSaver(v *vm.VM) {
-	v.SetSaveImage(func(path string) error { return Checkpoint(path, v, SaveOptions{}) })
+	v.SetSaveImage(func(path string) error {
+		return CheckpointLocation(context.Background(), path, v, SaveOptions{})
+	})
 }

@@ -1,6 +1,7 @@
 package repl
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -192,7 +193,7 @@ func (s *session) saveImage(path string) error {
 		return err
 	}
 	if err := s.withoutREPLGlobals(func() error {
-		return image.SaveFile(path, s.v, image.SaveOptions{})
+		return image.SaveLocation(context.Background(), path, s.v, image.SaveOptions{})
 	}); err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) && pe.Path == path {

@@ -32,6 +32,7 @@
 package repl
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -158,7 +159,7 @@ func (s *session) firstWorld() (*vm.VM, error) {
 
 // resume loads the image at path and runs its resume hooks (not its main).
 func (s *session) resume(path string) (*vm.VM, error) {
-	v, _, err := image.LoadFile(path, image.LoadOptions{VM: s.opts.World})
+	v, _, err := image.LoadLocation(context.Background(), path, image.LoadOptions{VM: s.opts.World})
 	if err != nil {
 		return nil, image.FileError(path, err)
 	}
@@ -186,7 +187,7 @@ func (s *session) setWorld(v *vm.VM) {
 	// stasis.saveImage saves as .save-image does, without `_` and `_error`.
 	v.SetSaveImage(func(path string) error {
 		err := s.withoutREPLGlobals(func() error {
-			return image.Checkpoint(path, s.v, image.SaveOptions{})
+			return image.CheckpointLocation(context.Background(), path, s.v, image.SaveOptions{})
 		})
 		if err == nil {
 			s.markSaved()

@@ -166,6 +166,7 @@ type Loop struct {
 	exited     bool
 	frozen     time.Time // what Now reads while freezes > 0
 	freezes    int
+	cp         *checkpointState // durable worlds (checkpoint.go)
 }
 
 type loopKey struct{}
@@ -448,13 +449,24 @@ func (l *Loop) Run(ctx context.Context) error {
 		if !l.alive() {
 			return nil
 		}
+		cpDue, took, err := l.checkpointDeadline()
+		if err != nil {
+			return err
+		}
+		if took {
+			continue
+		}
+		next := l.nextDue()
+		if !cpDue.IsZero() && (next.IsZero() || cpDue.Before(next)) {
+			next = cpDue
+		}
 		if vc, ok := l.clock.(*VirtualClock); ok && !l.hostBusy() {
-			if due := l.nextDue(); !due.IsZero() {
-				vc.jump(due)
+			if !next.IsZero() {
+				vc.jump(next)
 				continue
 			}
 		}
-		l.clock.Wait(ctx, l.nextDue(), l.wake)
+		l.clock.Wait(ctx, next, l.wake)
 	}
 	return nil
 }
@@ -573,13 +585,20 @@ func (l *Loop) requeue(fns []func() error) {
 	l.mu.Unlock()
 }
 
-// task runs one task, recovering goja panics, then the safe point after it.
+// task runs one task, recovering goja panics, then the safe point after it
+// (where a durable world may checkpoint).
 func (l *Loop) task(fn func() error) error {
+	if err := l.beforeTask(); err != nil {
+		return err
+	}
 	if err := l.v.Try("task", fn); err != nil {
 		return err
 	}
 	if err := l.v.CheckRejections(); err != nil {
 		return err
 	}
-	return l.SafePoint()
+	if err := l.SafePoint(); err != nil {
+		return err
+	}
+	return l.afterTask()
 }

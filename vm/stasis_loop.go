@@ -7,7 +7,7 @@ import (
 )
 
 // The members of the `stasis` object that work through the event loop:
-// stasis.saveImage(path) and stasis.exit(code).
+// stasis.saveImage(path), stasis.checkpoint() and stasis.exit(code).
 
 type saveImageKey struct{}
 type savingKey struct{}
@@ -48,7 +48,7 @@ func (v *VM) ExitCode() (int, bool) {
 	return 0, false
 }
 
-// SetupLoop defines stasis.saveImage and stasis.exit. It is a Setup
+// SetupLoop defines stasis.saveImage, stasis.checkpoint and stasis.exit. It is a Setup
 // function (vm.Options.Setup) and must run before the world's built-ins are
 // recorded; running it twice does nothing more.
 func SetupLoop(v *VM) error {
@@ -89,6 +89,7 @@ func SetupLoop(v *VM) error {
 		})
 		return pobj
 	})
+	v.defineCheckpoint(o)
 	v.DefineFunction(o, "exit", 1, func(c goja.FunctionCall) goja.Value {
 		code := 0
 		if a := c.Argument(0); !goja.IsUndefined(a) {

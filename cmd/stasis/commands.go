@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"time"
 
 	"github.com/alecthomas/kong"
 	"github.com/stasisvm/stasis/image"
@@ -33,17 +35,29 @@ Words after -- are given to the world as stasis.args (and, when an image is
 resumed, to its main function), as in: stasis run app.js -- --port 8080`
 
 type runCmd struct {
-	Grants  grantFlags `embed:""`
-	Scripts []string   `arg:"" name:"script" help:"Scripts to run, in order."`
+	Grants     grantFlags    `embed:""`
+	Checkpoint string        `placeholder:"LOCATION" help:"Make the run durable: resume the world LOCATION holds, or run the scripts fresh; checkpoint it there as it runs; remove it when the run completes. LOCATION is an image file, sqlite:FILE#NAME or postgres://...#NAME."`
+	Every      time.Duration `default:"1s" placeholder:"DURATION" help:"With --checkpoint: the least time between two checkpoints (they are taken only when something ran)."`
+	Scripts    []string      `arg:"" name:"script" help:"Scripts to run, in order."`
 }
 
 func (c *runCmd) Help() string {
-	return scriptsHelp
+	return scriptsHelp + `
+
+With --checkpoint LOCATION the run survives its process: the world is
+checkpointed at safe points, and the same command after a crash resumes the
+last checkpoint (its onResume hooks run; the scripts do not run again). Work
+after the last checkpoint runs again (at least once); work before it never
+does. One process at a time runs a world: a second one exits with status 1,
+naming the holder's host and pid.`
 }
 
 func (c *runCmd) Run(e *env) error {
 	if err := e.grant(c.Grants); err != nil {
 		return err
+	}
+	if c.Checkpoint != "" {
+		return c.runDurable(e)
 	}
 	v, err := newWorld(e)
 	if err != nil {
@@ -53,8 +67,8 @@ func (c *runCmd) Run(e *env) error {
 }
 
 type saveImageCmd struct {
-	Out     string     `short:"o" required:"" placeholder:"OUT" help:"Image file to write (replaced atomically)."`
-	Base    string     `short:"i" placeholder:"BASE" help:"Start from this image (or bundle) instead of a fresh world: its resume hooks run, its main does not."`
+	Out     string     `short:"o" required:"" placeholder:"OUT" help:"Image file to write (replaced atomically), or a location: sqlite:FILE#NAME, postgres://...#NAME."`
+	Base    string     `short:"i" placeholder:"BASE" help:"Start from this image, bundle or location instead of a fresh world: its resume hooks run, its main does not."`
 	Grants  grantFlags `embed:""`
 	Scripts []string   `arg:"" name:"script" help:"Scripts to run before saving, in order."`
 }
@@ -101,7 +115,7 @@ func (c *saveImageCmd) Run(e *env) error {
 	if code, exited := v.ExitCode(); exited {
 		return fmt.Errorf("the world called stasis.exit(%d) before it could be saved", code)
 	}
-	if err := image.Checkpoint(c.Out, v, image.SaveOptions{}); err != nil {
+	if err := image.CheckpointLocation(context.Background(), c.Out, v, image.SaveOptions{}); err != nil {
 		return fileError(c.Out, err)
 	}
 	return nil
@@ -109,7 +123,7 @@ func (c *saveImageCmd) Run(e *env) error {
 
 type loadImageCmd struct {
 	Grants  grantFlags `embed:""`
-	Image   string     `arg:"" help:"Image file (or bundle) to resume."`
+	Image   string     `arg:"" help:"Image file, bundle or location (sqlite:FILE#NAME, postgres://...#NAME) to resume."`
 	Scripts []string   `arg:"" optional:"" name:"script" help:"Scripts to run after resuming, in order."`
 }
 
@@ -140,7 +154,7 @@ func (c *bareCmd) Run(e *env) error { return (&replCmd{}).Run(e) }
 
 type replCmd struct {
 	Grants grantFlags `embed:""`
-	Image  string     `arg:"" optional:"" help:"Image file to resume (its resume hooks run, not its main function)."`
+	Image  string     `arg:"" optional:"" help:"Image file or location to resume (its resume hooks run, not its main function)."`
 }
 
 func (c *replCmd) Help() string {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,10 +11,11 @@ import (
 	"strings"
 
 	"github.com/stasisvm/stasis/image"
+	"github.com/stasisvm/stasis/image/store"
 )
 
 type inspectCmd struct {
-	Image string `arg:"" help:"Image file or bundle to describe."`
+	Image string `arg:"" help:"Image file, bundle or location (sqlite:FILE#NAME, postgres://...#NAME) to describe."`
 	JSON  bool   `name:"json" help:"Print the summary as JSON (the fields of image.Summary)."`
 	Hooks bool   `help:"Also print the code of the onResume hooks, main and the onSave hooks: what the image runs when it is loaded."`
 }
@@ -28,6 +31,17 @@ func (c *inspectCmd) Help() string {
 }
 
 func (c *inspectCmd) Run(e *env) error {
+	if !store.IsFile(c.Image) {
+		data, err := image.ReadLocation(context.Background(), c.Image)
+		if err != nil {
+			return err
+		}
+		s, err := image.Inspect(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.Image, err)
+		}
+		return c.print(e, s)
+	}
 	f, err := os.Open(c.Image)
 	if err != nil {
 		return image.FileError(c.Image, err)
@@ -53,6 +67,10 @@ func (c *inspectCmd) Run(e *env) error {
 	if bundle {
 		s.Sizes.Bundle = fi.Size()
 	}
+	return c.print(e, s)
+}
+
+func (c *inspectCmd) print(e *env, s *image.Summary) error {
 	if c.JSON {
 		b, err := json.MarshalIndent(s, "", "  ")
 		if err != nil {
