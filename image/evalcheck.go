@@ -76,8 +76,8 @@ func (s *saver) checkEvalFunction(p *goja.Program, st *heap.Stash) {
 		return
 	}
 	inside := false
-	for x := st; x != nil && x != s.global; x = x.Outer {
-		if x.FuncType != 0 {
+	for x := st; x != nil && x != s.global; x = *x.Outer() {
+		if *x.FuncType() != 0 {
 			inside = true
 			break
 		}

@@ -98,7 +98,7 @@ func (s *saver) enterFrame(c *heap.ExecCtx) uint64 {
 	if !s.track {
 		return 0
 	}
-	s.frameNames = append(s.frameNames, heap.FrameName(c.Prg, c.Pc))
+	s.frameNames = append(s.frameNames, heap.FrameName(*c.Prg(), *c.Pc()))
 	return uint64(len(s.frameNames) - 1)
 }
 
@@ -127,8 +127,8 @@ func (s *saver) suspendedIn(c *heap.ExecCtx) {
 	if r == nil {
 		return
 	}
-	if u, ok := r.(*unsupported); ok && c.Prg != nil {
-		u.reason += " in " + heap.FrameName(c.Prg, c.Pc)
+	if u, ok := r.(*unsupported); ok && *c.Prg() != nil {
+		u.reason += " in " + heap.FrameName(*c.Prg(), *c.Pc())
 	}
 	panic(r)
 }

@@ -43,43 +43,44 @@ func (l *loader) fillObjects() {
 			if uint64(n) > length || length > 1<<32-1 {
 				l.failf("object %d: array of length %d with %d elements", i, length, n)
 			}
-			a.Values = make([]goja.Value, n)
-			a.ObjCount, a.PropValueCount = 0, 0
-			for e := range a.Values {
+			*a.Values() = make([]goja.Value, n)
+			*a.ObjCount(), *a.PropValueCount() = 0, 0
+			for e := range *a.Values() {
 				v := l.elem(elems)
-				a.Values[e] = v
+				(*a.Values())[e] = v
 				if v != nil {
-					a.ObjCount++
+					*a.ObjCount()++
 					if heap.AsProperty(v) != nil {
-						a.PropValueCount++
+						*a.PropValueCount()++
 					}
 				}
 			}
-			a.Length = uint32(length)
-			a.LengthProp.Value = l.rt.ToValue(length)
-			a.LengthProp.Writable = writable != 0
+			*a.Length() = uint32(length)
+			*a.LengthProp().Value() = l.rt.ToValue(length)
+			*a.LengthProp().Writable() = writable != 0
 		case okSparseArray:
 			a := heap.SparseArrayOf(o)
 			length, n, writable := arrs.next(), arrs.count(len(ob.Elems)), arrs.next()
 			if length > 1<<32-1 {
 				l.failf("object %d: array length %d", i, length)
 			}
-			a.Items = make([]heap.SparseItem, n)
-			a.PropValueCount = 0
-			for e := range a.Items {
+			items := a.Items()
+			items.Make(n)
+			*a.PropValueCount() = 0
+			for e := 0; e < n; e++ {
 				idx := elems.next()
-				if idx >= length || e > 0 && uint32(idx) <= a.Items[e-1].Idx {
+				if idx >= length || e > 0 && uint32(idx) <= *items.At(e - 1).Idx() {
 					l.failf("object %d: sparse index %d out of order", i, idx)
 				}
 				v := l.elem(elems)
-				a.Items[e] = heap.SparseItem{Idx: uint32(idx), Value: v}
+				*items.At(e).Idx(), *items.At(e).Value() = uint32(idx), v
 				if heap.AsProperty(v) != nil {
-					a.PropValueCount++
+					*a.PropValueCount()++
 				}
 			}
-			a.Length = uint32(length)
-			a.LengthProp.Value = l.rt.ToValue(length)
-			a.LengthProp.Writable = writable != 0
+			*a.Length() = uint32(length)
+			*a.LengthProp().Value() = l.rt.ToValue(length)
+			*a.LengthProp().Writable() = writable != 0
 		case okMap, okSet:
 			c := &cursor{l: l, name: fmt.Sprintf("object %d", i), s: ext}
 			n := c.count(len(ext))
@@ -111,30 +112,32 @@ func (l *loader) fillObjects() {
 				l.failf("object %d: record too short", i)
 			}
 			// format.Decode bounded the length by the object limit.
-			heap.ArgumentsOf(o).Length = int(ext[0])
+			*heap.ArgumentsOf(o).Length() = int(ext[0])
 		case okPromise:
 			l.fillPromise(i, o, ext)
 		case okDate:
 			if len(ext) < 1 {
 				l.failf("object %d: record too short", i)
 			}
-			heap.DateOf(o).Msec = unzigzag(ext[0])
+			*heap.DateOf(o).Msec() = unzigzag(ext[0])
 		case okError:
 			c := &cursor{l: l, name: fmt.Sprintf("object %d", i), s: ext}
 			e := heap.ErrorOf(o)
-			e.StackPropAdded = c.next() != 0
+			*e.StackPropAdded() = c.next() != 0
 			n := c.count(len(ext))
-			e.Stack = make([]heap.StackFrame, n)
-			for f := range e.Stack {
+			stack := e.Stack()
+			stack.Make(n)
+			for f := 0; f < n; f++ {
 				script, index := c.next(), c.next()
-				e.Stack[f] = heap.StackFrame{Prg: l.program(script, index), FuncName: l.key(c.next()), Pc: int(c.next())}
+				fr := stack.At(f)
+				*fr.Prg(), *fr.FuncName(), *fr.Pc() = l.program(script, index), l.key(c.next()), int(c.next())
 			}
 		default:
 			if fk, ok := funcKinds[k]; ok {
 				l.fillFunction(i, o, fk, ext)
 			}
 		}
-		heap.BaseOf(o).Extensible = flags&flagNotExtensible == 0
+		*heap.BaseOf(o).Extensible() = flags&flagNotExtensible == 0
 		j++
 	}
 }
@@ -149,18 +152,18 @@ func (l *loader) elem(c *cursor) goja.Value {
 	pv, p := heap.NewValueProperty()
 	l.setAttrs(p, attrs)
 	if attrs&attrAccessor != 0 {
-		p.GetterFunc, p.SetterFunc = l.object(c.next()), l.object(c.next())
+		*p.GetterFunc(), *p.SetterFunc() = l.object(c.next()), l.object(c.next())
 	} else {
-		p.Value = l.value(c.next())
+		*p.Value() = l.value(c.next())
 	}
 	return pv
 }
 
 func (l *loader) setAttrs(p *heap.ValueProperty, attrs byte) {
-	p.Writable = attrs&attrWritable != 0
-	p.Enumerable = attrs&attrEnumerable != 0
-	p.Configurable = attrs&attrConfigurable != 0
-	p.Accessor = attrs&attrAccessor != 0
+	*p.Writable() = attrs&attrWritable != 0
+	*p.Enumerable() = attrs&attrEnumerable != 0
+	*p.Configurable() = attrs&attrConfigurable != 0
+	*p.Accessor() = attrs&attrAccessor != 0
 }
 
 // fillProperties replaces o's string-keyed properties with those of a shape.
@@ -175,14 +178,14 @@ func (l *loader) fillProperties(o *goja.Object, k objKind, proto goja.Value, sha
 	b := heap.BaseOf(o)
 	switch p := proto.(type) {
 	case *goja.Object:
-		b.Prototype = p
+		*b.Prototype() = p
 	case nil:
 		l.failf("missing prototype")
 	default:
 		if !goja.IsNull(proto) {
 			l.failf("prototype is not an object")
 		}
-		b.Prototype = nil
+		*b.Prototype() = nil
 	}
 	n := len(shape) / 2
 	keep := k == okArray || k == okSparseArray || k == okStringObject
@@ -192,7 +195,7 @@ func (l *loader) fillProperties(o *goja.Object, k objKind, proto goja.Value, sha
 	// The object's own map is emptied and refilled, not replaced: a fresh
 	// object's map was allocated already, and a second one per object was
 	// most of the bytes a load of many small objects allocated.
-	values := b.Values
+	values := *b.Values()
 	length := values["length"]
 	if values == nil {
 		values = make(map[unistring.String]goja.Value, n)
@@ -225,23 +228,23 @@ func (l *loader) fillProperties(o *goja.Object, k objKind, proto goja.Value, sha
 				l.failf("property %q cannot be an interior record here", key.String())
 			}
 			l.setAttrs(ip, attrs)
-			ip.Value = l.value(slots.next())
+			*ip.Value() = l.value(slots.next())
 			values[key] = heap.PropertyValue(ip)
 		default:
 			pv, p := heap.NewValueProperty()
 			l.setAttrs(p, attrs)
 			if attrs&attrAccessor != 0 {
-				p.GetterFunc, p.SetterFunc = l.object(slots.next()), l.object(slots.next())
+				*p.GetterFunc(), *p.SetterFunc() = l.object(slots.next()), l.object(slots.next())
 			} else {
-				p.Value = l.value(slots.next())
+				*p.Value() = l.value(slots.next())
 			}
 			values[key] = pv
 		}
 		names = append(names, key)
 	}
-	b.Values = values
-	b.PropNames = names
-	b.LastSortedPropLen, b.IdxPropCount = 0, 0
+	*b.Values() = values
+	*b.PropNames() = names
+	*b.LastSortedPropLen(), *b.IdxPropCount() = 0, 0
 }
 
 // fillSymbols defines o's symbol-keyed properties through goja, in order.
@@ -289,9 +292,9 @@ func (l *loader) fillFunction(i int, o *goja.Object, k heap.Kind, ext []uint64) 
 	c := &cursor{l: l, name: fmt.Sprintf("function %d", i), s: ext}
 	f := heap.JSFuncOf(o)
 	script, index := c.next(), c.next()
-	f.Prg = l.program(script, index)
+	*f.Prg() = l.program(script, index)
 	var info heap.ProgramInfo
-	if f.Prg != nil {
+	if *f.Prg() != nil {
 		// A function of one kind never runs the program of another: goja
 		// compiles each kind's prologue differently.
 		info = l.progs[script-1][index]
@@ -300,42 +303,42 @@ func (l *loader) fillFunction(i int, o *goja.Object, k heap.Kind, ext []uint64) 
 		}
 	}
 	srcMode, srcStr := c.next(), c.next()
-	f.Stash = l.stashRef(c.next())
-	f.Strict = c.next() != 0
-	f.PrivEnv = l.privEnv(c.next())
+	*f.Stash() = l.stashRef(c.next())
+	*f.Strict() = c.next() != 0
+	*f.PrivEnv() = l.privEnv(c.next())
 	switch k {
 	case heap.KindMethod, heap.KindGeneratorMethod, heap.KindAsyncMethod:
-		heap.MethodOf(o).HomeObject = l.object(c.next())
+		*heap.MethodOf(o).HomeObject() = l.object(c.next())
 	case heap.KindArrow, heap.KindAsyncArrow:
 		a := heap.ArrowOf(o)
-		a.FuncObj = l.object(c.next())
-		a.NewTarget = l.value(c.next())
+		*a.FuncObj() = l.object(c.next())
+		*a.NewTarget() = l.value(c.next())
 	case heap.KindClass:
 		cl := heap.ClassOf(o)
-		cl.PrivateEnvType = l.brand(c.next())
-		cl.PrivateMethods = l.methodArray(c.next())
-		cl.InitFields = l.program(c.next(), c.next())
-		cl.Derived = c.next() != 0
-		if f.Prg != nil && (cl.Derived != (info.Maker == "newDerivedClass.ctor") || cl.InitFields != info.InitFields) {
+		*cl.PrivateEnvType() = l.brand(c.next())
+		*cl.PrivateMethods() = l.methodArray(c.next())
+		*cl.InitFields() = l.program(c.next(), c.next())
+		*cl.Derived() = c.next() != 0
+		if *f.Prg() != nil && (*cl.Derived() != (info.Maker == "newDerivedClass.ctor") || *cl.InitFields() != info.InitFields) {
 			l.failf("function %d: a class whose derivation or field initialisers differ from its program's", i)
 		}
 		n := c.count(len(ext))
-		cl.ComputedKeys = nil
+		*cl.ComputedKeys() = nil
 		if n > 0 {
-			cl.ComputedKeys = make([]goja.Value, n)
-			for j := range cl.ComputedKeys {
-				cl.ComputedKeys[j] = l.value(c.next())
+			*cl.ComputedKeys() = make([]goja.Value, n)
+			for j := range *cl.ComputedKeys() {
+				(*cl.ComputedKeys())[j] = l.value(c.next())
 			}
 		}
 	}
 	if srcMode == 1 {
-		f.Src = l.str(srcStr)
+		*f.Src() = l.str(srcStr)
 	} else {
 		switch {
 		case script != 0:
-			f.Src = l.programSource(script, index)
-		case k == heap.KindClass && heap.ClassOf(o).InitFields != nil:
-			f.Src = l.sourceOf(heap.ClassOf(o).InitFields)
+			*f.Src() = l.programSource(script, index)
+		case k == heap.KindClass && *heap.ClassOf(o).InitFields() != nil:
+			*f.Src() = l.sourceOf(*heap.ClassOf(o).InitFields())
 		default:
 			l.failf("function %d has no source", i)
 		}
@@ -450,7 +453,7 @@ func (l *loader) createPrivate() {
 	}
 	for i, rec := range p.PrivEnvs {
 		e := l.privEnvs[i]
-		e.InstanceType, e.StaticType, e.Outer = l.brand(rec[0]), l.brand(rec[1]), l.privEnv(rec[2])
+		*e.InstanceType(), *e.StaticType(), *e.Outer() = l.brand(rec[0]), l.brand(rec[1]), l.privEnv(rec[2])
 	}
 	l.methodArrays = make([][]goja.Value, len(p.MethodArrays))
 	for i, rec := range p.MethodArrays {
@@ -502,13 +505,13 @@ func (l *loader) fillPrivate(o *goja.Object, c *cursor) {
 		b := c.next()
 		brands[e] = l.brand(b + 1)
 		el := heap.NewPrivateElements()
-		el.Methods = l.methodArray(c.next())
+		*el.Methods() = l.methodArray(c.next())
 		nf := c.count(len(c.s))
 		// goja indexes an instance's fields and methods by the numbers its
 		// class's brand declares: none may be missing.
-		if want := l.p.Brands[b]; uint64(nf) != want[0] || uint64(len(el.Methods)) != want[1] {
+		if want := l.p.Brands[b]; uint64(nf) != want[0] || uint64(len(*el.Methods())) != want[1] {
 			l.failf("private elements of %d fields and %d methods for a class that declares %d and %d",
-				nf, len(el.Methods), want[0], want[1])
+				nf, len(*el.Methods()), want[0], want[1])
 		}
 		for _, prev := range brands[:e] {
 			if prev == brands[e] {
@@ -516,9 +519,9 @@ func (l *loader) fillPrivate(o *goja.Object, c *cursor) {
 			}
 		}
 		if nf > 0 {
-			el.Fields = make([]goja.Value, nf)
-			for f := range el.Fields {
-				el.Fields[f] = l.value(c.next())
+			*el.Fields() = make([]goja.Value, nf)
+			for f := range *el.Fields() {
+				(*el.Fields())[f] = l.value(c.next())
 			}
 		}
 		elems[e] = el
@@ -560,14 +563,14 @@ func (l *loader) fillMapped() {
 		}
 		key := l.key(m[i+1])
 		st := l.stashRef(m[i+2])
-		if st == nil || st == l.global || m[i+3] >= uint64(len(st.Values)) {
+		if st == nil || st == l.global || m[i+3] >= uint64(len(*st.Values())) {
 			l.failf("mapped element refers to a missing slot")
 		}
 		attrs := byte(m[i+4])
 		b := heap.BaseOf(o)
-		if _, ok := b.Values[key]; ok {
+		if _, ok := (*b.Values())[key]; ok {
 			l.failf("mapped element %q repeats a property", key.String())
 		}
-		b.Values[key] = heap.NewMappedProperty(&st.Values[m[i+3]], attrs&attrWritable != 0, attrs&attrEnumerable != 0, attrs&attrConfigurable != 0)
+		(*b.Values())[key] = heap.NewMappedProperty(&(*st.Values())[m[i+3]], attrs&attrWritable != 0, attrs&attrEnumerable != 0, attrs&attrConfigurable != 0)
 	}
 }

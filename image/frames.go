@@ -26,30 +26,30 @@ const (
 // iterators.go).
 func (s *saver) generator(o *goja.Object) []uint64 {
 	g := heap.GeneratorOf(o)
-	rec := []uint64{uint64(g.State)}
-	switch g.State {
+	rec := []uint64{uint64(*g.State())}
+	switch *g.State() {
 	case genCompleted:
 		return rec
 	case genSuspendedStart, genSuspendedYield, genSuspendedYieldRes:
 	default:
 		s.fail("generator that is running (cannot be saved)")
 	}
-	rec = s.frame(rec, &g.Gen.Ctx)
+	rec = s.frame(rec, g.Gen().Ctx())
 	ret := codeNone
-	if g.Gen.Returning != nil {
-		ret = s.value(g.Gen.Returning, lInternal, 0)
+	if r := g.Gen().Returning(); r != nil {
+		ret = s.value(r, lInternal, 0)
 	}
 	rec = append(rec, ret)
 	// Iterators come last, and only when there are any, so that records
 	// without them read as they always did.
-	if len(g.Gen.Ctx.IterStack) == 0 && g.Delegated == nil {
+	if g.Gen().Ctx().IterStack().Len() == 0 && *g.Delegated() == nil {
 		return rec
 	}
-	rec = s.iterStack(rec, g.Gen.Ctx.IterStack)
-	if g.Delegated == nil {
+	rec = s.iterStack(rec, g.Gen().Ctx().IterStack())
+	if *g.Delegated() == nil {
 		return append(rec, 0)
 	}
-	return s.iterRecord(append(rec, 1), g.Delegated)
+	return s.iterRecord(append(rec, 1), *g.Delegated())
 }
 
 // frame appends a suspended frame: program, scope, private environment,
@@ -57,23 +57,25 @@ func (s *saver) generator(o *goja.Object) []uint64 {
 func (s *saver) frame(rec []uint64, c *heap.ExecCtx) []uint64 {
 	defer s.suspendedIn(c)
 	fi := s.enterFrame(c)
-	if len(c.RefStack) > 0 {
+	if c.RefStack().Len() > 0 {
 		s.fail("computation suspended inside a with statement or a compound assignment (cannot be saved yet)")
 	}
-	rec = append(rec, s.program(c.Prg)...)
-	rec = append(rec, s.frameScope(c.Stash, fi), s.privEnv(c.PrivEnv), s.optValue(c.NewTarget), s.optValue(c.Result),
-		zigzag(int64(c.Pc)), zigzag(int64(c.Sb)), zigzag(int64(c.Args)), uint64(len(c.Stack)))
-	for i, v := range c.Stack {
+	rec = append(rec, s.program(*c.Prg())...)
+	rec = append(rec, s.frameScope(*c.Stash(), fi), s.privEnv(*c.PrivEnv()), s.optValue(*c.NewTarget()), s.optValue(*c.Result()),
+		zigzag(int64(*c.Pc())), zigzag(int64(*c.Sb())), zigzag(int64(*c.Args())), uint64(len(*c.Stack())))
+	for i, v := range *c.Stack() {
 		rec = append(rec, s.optValue2(v, fi<<32|uint64(i)))
 	}
-	rec = append(rec, uint64(len(c.TryStack)))
-	for _, tf := range c.TryStack {
-		if tf.Exception != nil {
+	tries := c.TryStack()
+	rec = append(rec, uint64(tries.Len()))
+	for t := 0; t < tries.Len(); t++ {
+		tf := tries.At(t)
+		if *tf.Exception() != nil {
 			s.fail("computation suspended in a finally block with an exception pending (cannot be saved yet)")
 		}
-		rec = append(rec, uint64(tf.CallStackLen), uint64(tf.IterLen), uint64(tf.RefLen), zigzag(int64(tf.Sp)),
-			s.stashRef(tf.Stash), s.privEnv(tf.PrivEnv), zigzag(int64(tf.CatchPos)), zigzag(int64(tf.FinallyPos)),
-			zigzag(int64(tf.FinallyRet)))
+		rec = append(rec, uint64(*tf.CallStackLen()), uint64(*tf.IterLen()), uint64(*tf.RefLen()), zigzag(int64(*tf.Sp())),
+			s.stashRef(*tf.Stash()), s.privEnv(*tf.PrivEnv()), zigzag(int64(*tf.CatchPos())), zigzag(int64(*tf.FinallyPos())),
+			zigzag(int64(*tf.FinallyRet())))
 	}
 	return rec
 }
@@ -102,52 +104,54 @@ func (l *loader) fillGenerator(i int, o *goja.Object, ext []uint64) {
 	state := c.next()
 	switch state {
 	case genCompleted:
-		g.State = uint8(state)
-		g.Gen.Ctx = heap.ExecCtx{}
+		*g.State() = uint8(state)
+		g.Gen().Ctx().Reset()
 		return
 	case genSuspendedStart, genSuspendedYield, genSuspendedYieldRes:
 	default:
 		l.failf("generator %d: state %d", i, state)
 	}
-	l.fillFrame(c, &g.Gen.Ctx)
-	g.Gen.Returning = l.value(c.next())
-	g.Delegated = nil
+	l.fillFrame(c, g.Gen().Ctx())
+	if !g.Gen().SetReturning(l.value(c.next())) {
+		l.failf("generator %d: returning through a finally block, which this goja cannot resume", i)
+	}
+	*g.Delegated() = nil
 	if c.i < len(c.s) {
-		g.Gen.Ctx.IterStack = l.fillIterStack(c)
+		l.fillIterStack(c, g.Gen().Ctx().IterStack())
 		if c.next() == 1 {
-			g.Delegated = l.iterRecord(c)
+			*g.Delegated() = l.iterRecord(c)
 		}
 	}
-	l.checkIterLens(c, &g.Gen.Ctx)
-	g.State = uint8(state)
+	l.checkIterLens(c, g.Gen().Ctx())
+	*g.State() = uint8(state)
 }
 
 func (l *loader) fillFrame(c *cursor, x *heap.ExecCtx) {
 	script, index := c.next(), c.next()
-	x.Prg = l.program(script, index)
-	if x.Prg == nil {
+	*x.Prg() = l.program(script, index)
+	if *x.Prg() == nil {
 		l.failf("%s: frame without a program", c.name)
 	}
-	x.Stash = l.stashRef(c.next())
-	x.PrivEnv = l.privEnv(c.next())
-	x.NewTarget = l.value(c.next())
-	x.Result = l.value(c.next())
-	x.Pc, x.Sb, x.Args = int(unzigzag(c.next())), int(unzigzag(c.next())), int(unzigzag(c.next()))
+	*x.Stash() = l.stashRef(c.next())
+	*x.PrivEnv() = l.privEnv(c.next())
+	*x.NewTarget() = l.value(c.next())
+	*x.Result() = l.value(c.next())
+	*x.Pc(), *x.Sb(), *x.Args() = int(unzigzag(c.next())), int(unzigzag(c.next())), int(unzigzag(c.next()))
 	// goja continues a suspended frame right after the yield or await that
 	// suspended it, with the frame's stack (this, the arguments, then
 	// temporaries) on top of the caller's; Sb is recomputed on resume.
-	if !heap.ResumesAt(x.Prg, x.Pc) {
-		l.failf("%s: a frame cannot continue at %d in a program of %d instructions", c.name, x.Pc, heap.CodeLen(x.Prg))
+	if !heap.ResumesAt(*x.Prg(), *x.Pc()) {
+		l.failf("%s: a frame cannot continue at %d in a program of %d instructions", c.name, *x.Pc(), heap.CodeLen(*x.Prg()))
 	}
 	n := c.count(len(c.s))
-	if n < 1 || x.Args < 0 || x.Args >= n {
-		l.failf("%s: a frame of %d arguments on a stack of %d values", c.name, x.Args, n)
+	if n < 1 || *x.Args() < 0 || *x.Args() >= n {
+		l.failf("%s: a frame of %d arguments on a stack of %d values", c.name, *x.Args(), n)
 	}
-	x.Stack = make([]goja.Value, n)
-	for j := range x.Stack {
-		x.Stack[j] = l.value(c.next())
+	*x.Stack() = make([]goja.Value, n)
+	for j := range *x.Stack() {
+		(*x.Stack())[j] = l.value(c.next())
 	}
-	code := heap.CodeLen(x.Prg)
+	code := heap.CodeLen(*x.Prg())
 	i32 := func(what string) int32 {
 		v := unzigzag(c.next())
 		if v < math.MinInt32 || v > math.MaxInt32 {
@@ -163,22 +167,24 @@ func (l *loader) fillFrame(c *cursor, x *heap.ExecCtx) {
 		return p
 	}
 	n = c.count(len(c.s))
-	x.TryStack = make([]heap.TryFrame, n)
-	for j := range x.TryStack {
-		tf := &x.TryStack[j]
-		tf.CallStackLen, tf.IterLen, tf.RefLen = uint32(c.next()), uint32(c.next()), uint32(c.next())
-		if tf.RefLen != 0 {
+	tries := x.TryStack()
+	tries.Make(n)
+	for j := 0; j < n; j++ {
+		tf := tries.At(j)
+		*tf.CallStackLen(), *tf.IterLen(), *tf.RefLen() = uint32(c.next()), uint32(c.next()), uint32(c.next())
+		if *tf.RefLen() != 0 {
 			l.failf("%s: a try frame inside a with statement or an assignment (not saved)", c.name)
 		}
-		tf.Sp = i32("stack pointer")
-		if tf.Sp < 0 || int(tf.Sp) > len(x.Stack) {
-			l.failf("%s: a try frame's stack pointer %d is outside its stack of %d values", c.name, tf.Sp, len(x.Stack))
+		*tf.Sp() = i32("stack pointer")
+		if *tf.Sp() < 0 || int(*tf.Sp()) > len(*x.Stack()) {
+			l.failf("%s: a try frame's stack pointer %d is outside its stack of %d values", c.name, *tf.Sp(), len(*x.Stack()))
 		}
-		tf.Stash = l.stashRef(c.next())
-		tf.PrivEnv = l.privEnv(c.next())
-		tf.CatchPos = pos("catch position")
-		tf.FinallyPos = pos("finally position")
-		tf.FinallyRet = pos("finally return")
+		*tf.Stash() = l.stashRef(c.next())
+		*tf.PrivEnv() = l.privEnv(c.next())
+		*tf.CatchPos() = pos("catch position")
+		*tf.FinallyPos() = pos("finally position")
+		*tf.FinallyRet() = pos("finally return")
 	}
-	x.IterStack, x.RefStack = nil, nil
+	x.IterStack().Make(0)
+	x.RefStack().Make(0)
 }

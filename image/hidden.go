@@ -34,7 +34,7 @@ func (s *saver) brand(t *heap.PrivateEnvType) uint64 {
 	}
 	i := uint64(len(s.p.Brands))
 	s.h.brands[t] = i
-	s.p.Brands = append(s.p.Brands, [2]uint64{uint64(t.NumFields), uint64(t.NumMethods)})
+	s.p.Brands = append(s.p.Brands, [2]uint64{uint64(*t.NumFields()), uint64(*t.NumMethods())})
 	return i + 1
 }
 
@@ -48,13 +48,13 @@ func (s *saver) privEnv(e *heap.PrivateEnv) uint64 {
 	if i, ok := s.h.privEnvs[e]; ok {
 		return i + 1
 	}
-	if e.Names != nil {
+	if *e.Names() != nil {
 		s.fail("class body that uses direct eval with private names (cannot be restored)")
 	}
 	i := uint64(len(s.p.PrivEnvs))
 	s.h.privEnvs[e] = i
 	s.p.PrivEnvs = append(s.p.PrivEnvs, [3]uint64{})
-	rec := [3]uint64{s.brand(e.InstanceType), s.brand(e.StaticType), s.privEnv(e.Outer)}
+	rec := [3]uint64{s.brand(*e.InstanceType()), s.brand(*e.StaticType()), s.privEnv(*e.Outer())}
 	s.p.PrivEnvs[i] = rec
 	return i + 1
 }
@@ -83,7 +83,7 @@ func (s *saver) methodArray(m []goja.Value) uint64 {
 
 // privateElements writes o's private elements, if any; it reports whether it wrote some.
 func (s *saver) privateElements(o *goja.Object) bool {
-	if heap.BaseOf(o).PrivateElements == nil {
+	if *heap.BaseOf(o).PrivateElements() == nil {
 		return false
 	}
 	pe := heap.PrivateElementsOf(o)
@@ -102,8 +102,8 @@ func (s *saver) privateElements(o *goja.Object) bool {
 	ob := &s.p.Objects
 	ob.Private = append(ob.Private, uint64(len(entries)))
 	for _, e := range entries {
-		ob.Private = append(ob.Private, e.brand-1, s.methodArray(e.el.Methods), uint64(len(e.el.Fields)))
-		for j, f := range e.el.Fields {
+		ob.Private = append(ob.Private, e.brand-1, s.methodArray(*e.el.Methods()), uint64(len(*e.el.Fields())))
+		for j, f := range *e.el.Fields() {
 			ob.Private = append(ob.Private, s.value(f, lInternal, uint64(j)))
 		}
 	}
@@ -130,7 +130,7 @@ func (s *saver) bound(o *goja.Object) []uint64 {
 func (s *saver) proxy(o *goja.Object) []uint64 {
 	p := heap.ProxyOf(o)
 	revoked := p.Revoked()
-	callable := p.Call != nil
+	callable := *p.Call() != nil
 	if revoked {
 		return []uint64{codeUndefined, codeUndefined, 1, b2u(callable)}
 	}
@@ -152,33 +152,24 @@ func (s *saver) weak(o *goja.Object) []uint64 {
 // It reports whether it wrote any.
 func (s *saver) weakEntries() bool {
 	wrote := false
+	reached := func(key *goja.Object) bool { _, ok := s.objs.get(unsafe.Pointer(key)); return ok }
+	order := func(key *goja.Object) uint32 { idx, _ := s.objs.get(unsafe.Pointer(key)); return idx }
 	for i, o := range s.h.weaks {
-		w := heap.WeakOf(o)
 		isMap := heap.KindOf(o) == heap.KindWeakMap
-		w.M.Lock()
-		type kv struct {
-			idx uint32
-			val goja.Value
-		}
-		var found []kv
-		for k, v := range w.M.M {
-			key := k.Value()
-			if key == nil {
-				continue
-			}
-			if idx, ok := s.objs.get(unsafe.Pointer(key)); ok && !s.h.weakDone[i][idx] {
-				found = append(found, kv{idx, v})
+		var found []heap.WeakEntry
+		for _, e := range heap.WeakEntries(o, s.list, reached, order) {
+			if !s.h.weakDone[i][order(e.Key)] {
+				found = append(found, e)
 			}
 		}
-		w.M.Unlock()
-		sort.Slice(found, func(a, b int) bool { return found[a].idx < found[b].idx })
 		for _, e := range found {
-			s.h.weakDone[i][e.idx] = true
+			eidx := order(e.Key)
+			s.h.weakDone[i][eidx] = true
 			idx, _ := s.objs.get(unsafe.Pointer(o))
 			s.cur = node{idx: idx}
-			s.p.Weak[i] = append(s.p.Weak[i], code(tagObject, uint64(e.idx)))
+			s.p.Weak[i] = append(s.p.Weak[i], code(tagObject, uint64(eidx)))
 			if isMap {
-				s.p.Weak[i] = append(s.p.Weak[i], s.value(e.val, lMapValue, uint64(e.idx)))
+				s.p.Weak[i] = append(s.p.Weak[i], s.value(e.Value, lMapValue, uint64(eidx)))
 			}
 			wrote = true
 		}
@@ -248,8 +239,8 @@ func (s *saver) resolveMapped() bool {
 	}
 	slots := map[*goja.Value][2]uint64{}
 	for st, i := range s.stashes {
-		for j := range st.Values {
-			slots[&st.Values[j]] = [2]uint64{uint64(i) + 2, uint64(j)}
+		for j := range *st.Values() {
+			slots[&(*st.Values())[j]] = [2]uint64{uint64(i) + 2, uint64(j)}
 		}
 	}
 	before := len(s.list)

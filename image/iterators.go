@@ -45,17 +45,17 @@ func (s *saver) iterator(o *goja.Object, extra int) []uint64 {
 	case heap.IterArray:
 		a := heap.ArrayIterOf(o)
 		obj := codeNone
-		if a.Obj != nil {
-			obj = s.value(a.Obj, lInternal, 0)
+		if *a.Obj() != nil {
+			obj = s.value(*a.Obj(), lInternal, 0)
 		}
-		return []uint64{uint64(k), obj, zigzag(a.NextIdx), uint64(a.Kind)}
+		return []uint64{uint64(k), obj, zigzag(*a.NextIdx()), uint64(*a.Kind())}
 	case heap.IterMap, heap.IterSet:
 		m := heap.MapIterOf(o)
-		if m.Iter == nil || m.Iter.M == nil {
+		if *m.Iter() == nil || *(*m.Iter()).M() == nil {
 			return []uint64{uint64(k), 0}
 		}
-		s.iterMaps = append(s.iterMaps, pendingIterMap{extra: extra, pos: 2, m: m.Iter.M, set: k == heap.IterSet, at: s.cur})
-		return []uint64{uint64(k), 1, codeNone, uint64(heap.MapPosition(m.Iter)), uint64(m.Kind)}
+		s.iterMaps = append(s.iterMaps, pendingIterMap{extra: extra, pos: 2, m: *(*m.Iter()).M(), set: k == heap.IterSet, at: s.cur})
+		return []uint64{uint64(k), 1, codeNone, uint64(heap.MapPosition(*m.Iter())), uint64(*m.Kind())}
 	case heap.IterString:
 		if heap.StringIterDone(o) {
 			return []uint64{uint64(k), codeNone}
@@ -68,10 +68,10 @@ func (s *saver) iterator(o *goja.Object, extra int) []uint64 {
 	case heap.IterRegExpString:
 		r := heap.RegExpStringIterOf(o)
 		str := codeNone
-		if r.S != nil {
-			str = s.value(r.S, lInternal, 0)
+		if *r.S() != nil {
+			str = s.value(*r.S(), lInternal, 0)
 		}
-		return []uint64{uint64(k), s.objOrUndef(r.Matcher, lInternal, 0), str, b2u(r.Global), b2u(r.FullUnicode), b2u(r.Done)}
+		return []uint64{uint64(k), s.objOrUndef(*r.Matcher(), lInternal, 0), str, b2u(*r.Global()), b2u(*r.FullUnicode()), b2u(*r.Done())}
 	}
 	s.fail("iterator of an unknown kind (%s)", heap.GoTypeName(o))
 	return nil
@@ -114,7 +114,7 @@ func (s *saver) resolveIterMaps() bool {
 		if err != nil {
 			s.fail("cannot make a %s for an iterator: %v", name, err)
 		}
-		heap.MapOf(o).M = p.m
+		*heap.MapOf(o).M() = p.m
 		if s.orphanMaps == nil {
 			s.orphanMaps = map[*goja.Object]bool{}
 		}
@@ -140,16 +140,16 @@ func (s *saver) patchIterMaps() {
 }
 
 // iterStack appends a suspended frame's iterator stack.
-func (s *saver) iterStack(rec []uint64, items []heap.IterStackItem) []uint64 {
-	rec = append(rec, uint64(len(items)))
-	for i := range items {
-		it := &items[i]
-		rec = append(rec, s.optValue(it.Val))
+func (s *saver) iterStack(rec []uint64, items heap.Slice[heap.IterStackItem]) []uint64 {
+	rec = append(rec, uint64(items.Len()))
+	for i := 0; i < items.Len(); i++ {
+		it := items.At(i)
+		rec = append(rec, s.optValue(*it.Val()))
 		switch {
-		case it.Iter != nil:
+		case *it.Iter() != nil:
 			rec = append(rec, iterForOf)
-			rec = s.iterRecord(rec, it.Iter)
-		case it.F != nil:
+			rec = s.iterRecord(rec, *it.Iter())
+		case *it.F() != nil:
 			o, keys, err := heap.ForInKeys(it, forInHas(s.b))
 			if err != nil {
 				s.fail("computation suspended inside for-in: %v", err)
@@ -171,23 +171,23 @@ func (s *saver) iterStack(rec []uint64, items []heap.IterStackItem) []uint64 {
 
 // iterRecord appends an iterator record: the iterator and its next method.
 func (s *saver) iterRecord(rec []uint64, r *heap.IteratorRecord) []uint64 {
-	if r.Iterator == nil {
+	if *r.Iterator() == nil {
 		return append(rec, codeNone, codeNone)
 	}
-	return append(rec, s.value(r.Iterator, lInternal, 0), s.nextMethod(r))
+	return append(rec, s.value(*r.Iterator(), lInternal, 0), s.nextMethod(r))
 }
 
 // nextMethod finds the function object whose call a record caches as next:
 // a JavaScript function is named by its callable itself; a native one is
 // looked for on the iterator's prototype chain, then among the built-ins.
 func (s *saver) nextMethod(r *heap.IteratorRecord) uint64 {
-	if r.Next == nil {
+	if *r.Next() == nil {
 		return codeNone
 	}
-	if o := heap.CallableOwner(r.Next); o != nil {
+	if o := heap.CallableOwner(*r.Next()); o != nil {
 		return s.value(o, lInternal, 0)
 	}
-	p := r.Iterator
+	p := *r.Iterator()
 	for depth := 0; p != nil && depth < 1000; depth++ {
 		switch s.kinds.Kind(p) {
 		case heap.KindProxy, heap.KindHost, heap.KindOther, heap.KindTemplated:
@@ -195,18 +195,18 @@ func (s *saver) nextMethod(r *heap.IteratorRecord) uint64 {
 			continue
 		}
 		b := heap.BaseOf(p)
-		if v := b.Values["next"]; v != nil {
+		if v := (*b.Values())["next"]; v != nil {
 			if pr := heap.AsProperty(v); pr != nil {
-				v = pr.Value
+				v = *pr.Value()
 			}
-			if fo, ok := v.(*goja.Object); ok && heap.IsCallable(fo, r.Next) {
+			if fo, ok := v.(*goja.Object); ok && heap.IsCallable(fo, *r.Next()) {
 				return s.value(fo, lInternal, 0)
 			}
 		}
-		p = b.Prototype
+		p = *b.Prototype()
 	}
 	for _, o := range s.b.objects {
-		if heap.IsCallable(o, r.Next) {
+		if heap.IsCallable(o, *r.Next()) {
 			return s.value(o, lInternal, 0)
 		}
 	}
@@ -269,16 +269,16 @@ func (l *loader) fillIterators() {
 		switch k := heap.IterKind(c.next()); k {
 		case heap.IterArray:
 			a := heap.ArrayIterOf(o)
-			a.Obj = l.object(c.next())
-			a.NextIdx = unzigzag(c.next())
-			a.Kind = int(c.next())
-			if a.Kind > 2 || a.NextIdx < 0 {
-				l.failf("iterator %d: kind %d, index %d", i, a.Kind, a.NextIdx)
+			*a.Obj() = l.object(c.next())
+			*a.NextIdx() = unzigzag(c.next())
+			*a.Kind() = int(c.next())
+			if *a.Kind() > 2 || *a.NextIdx() < 0 {
+				l.failf("iterator %d: kind %d, index %d", i, *a.Kind(), *a.NextIdx())
 			}
 		case heap.IterMap, heap.IterSet:
 			m := heap.MapIterOf(o)
 			if c.next() == 0 {
-				m.Iter = nil
+				*m.Iter() = nil
 				continue
 			}
 			coll := l.object(c.next())
@@ -289,14 +289,14 @@ func (l *loader) fillIterators() {
 			if coll == nil || heap.KindOf(coll) != want {
 				l.failf("iterator %d: over something that is not a %s", i, want)
 			}
-			it, ok := heap.NewMapIter(heap.MapOf(coll).M, c.count(1<<31))
+			it, ok := heap.NewMapIter(*heap.MapOf(coll).M(), c.count(1<<31))
 			if !ok {
 				l.failf("iterator %d: position past the end of its %s", i, want)
 			}
-			m.Iter = it
-			m.Kind = int(c.next())
-			if m.Kind > 2 {
-				l.failf("iterator %d: kind %d", i, m.Kind)
+			*m.Iter() = it
+			*m.Kind() = int(c.next())
+			if *m.Kind() > 2 {
+				l.failf("iterator %d: kind %d", i, *m.Kind())
 			}
 		case heap.IterString:
 			if c.next() == codeNone {
@@ -304,8 +304,8 @@ func (l *loader) fillIterators() {
 			}
 		case heap.IterRegExpString:
 			r := heap.RegExpStringIterOf(o)
-			r.Matcher = l.object(c.next())
-			if r.Matcher == nil {
+			*r.Matcher() = l.object(c.next())
+			if *r.Matcher() == nil {
 				l.failf("iterator %d: no matcher", i)
 			}
 			sv := l.value(c.next())
@@ -313,26 +313,23 @@ func (l *loader) fillIterators() {
 			if !ok {
 				l.failf("iterator %d: matched string is not a string", i)
 			}
-			r.S = str
-			r.Global, r.FullUnicode, r.Done = c.next() != 0, c.next() != 0, c.next() != 0
+			*r.S() = str
+			*r.Global(), *r.FullUnicode(), *r.Done() = c.next() != 0, c.next() != 0, c.next() != 0
 		}
 	}
 }
 
-// fillIterStack rebuilds a suspended frame's iterator stack.
-func (l *loader) fillIterStack(c *cursor) []heap.IterStackItem {
+// fillIterStack rebuilds a suspended frame's iterator stack into items.
+func (l *loader) fillIterStack(c *cursor, items heap.Slice[heap.IterStackItem]) {
 	n := c.count(len(c.s))
-	if n == 0 {
-		return nil
-	}
-	items := make([]heap.IterStackItem, n)
-	for i := range items {
-		it := &items[i]
-		it.Val = l.value(c.next())
+	items.Make(n)
+	for i := 0; i < n; i++ {
+		it := items.At(i)
+		*it.Val() = l.value(c.next())
 		switch c.next() {
 		case iterNone:
 		case iterForOf:
-			it.Iter = l.iterRecord(c)
+			*it.Iter() = l.iterRecord(c)
 		case iterForIn:
 			o := l.object(c.next())
 			keys := make([]goja.Value, c.count(len(c.s)))
@@ -342,20 +339,20 @@ func (l *loader) fillIterStack(c *cursor) []heap.IterStackItem {
 					l.failf("%s: for-in key missing", c.name)
 				}
 			}
-			it.F = heap.NewForIn(o, keys, forInHas(l.b), nil)
+			*it.F() = heap.NewForIn(o, keys, forInHas(l.b), nil)
 		default:
 			l.failf("%s: unknown iterator stack item", c.name)
 		}
 	}
-	return items
 }
 
 // checkIterLens refuses a frame whose try frames count more loops than its
 // iterator stack holds (goja would slice the stack past its end on a throw).
 func (l *loader) checkIterLens(c *cursor, x *heap.ExecCtx) {
-	for _, tf := range x.TryStack {
-		if int(tf.IterLen) > len(x.IterStack) {
-			l.failf("%s: a try frame inside %d loops over iterators, of %d saved", c.name, tf.IterLen, len(x.IterStack))
+	tries, iters := x.TryStack(), x.IterStack().Len()
+	for i := 0; i < tries.Len(); i++ {
+		if tf := tries.At(i); int(*tf.IterLen()) > iters {
+			l.failf("%s: a try frame inside %d loops over iterators, of %d saved", c.name, *tf.IterLen(), iters)
 		}
 	}
 }

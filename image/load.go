@@ -64,7 +64,7 @@ func CheckCompatible(m *Meta) error {
 	}
 	if m.Layout != heap.Fingerprint() {
 		return fmt.Errorf("%w: it was made with goja %s (heap layout %s) by Stasis %s; this build has goja %s (heap layout %s): rebuild the image from its scripts",
-			ErrIncompatible, m.GojaVersion, m.Layout, m.StasisVersion, heap.GojaVersion, heap.Fingerprint())
+			ErrIncompatible, m.GojaVersion, m.Layout, m.StasisVersion, heap.GojaVersion(), heap.Fingerprint())
 	}
 	return nil
 }
@@ -208,7 +208,7 @@ func (l *loader) resumeSaving() {
 		return
 	}
 	parts := l.partsOf(r.Saving)
-	if heap.PromiseOf(l.object(r.Saving)).State != goja.PromiseStatePending {
+	if *heap.PromiseOf(l.object(r.Saving)).State() != goja.PromiseStatePending {
 		l.failf("the saving stasis.saveImage promise is already settled")
 	}
 	path := l.str(r.SavePath)
@@ -487,7 +487,7 @@ func (l *loader) createObjects() {
 			}
 			// format.Decode made sure that no other ArrayBuffer has these bytes.
 			o = rt.ToValue(rt.NewArrayBuffer(l.p.Buffers[ext[0]])).(*goja.Object)
-			heap.ArrayBufferOf(o).Detached = ext[1] != 0
+			*heap.ArrayBufferOf(o).Detached() = ext[1] != 0
 		case okPrimitive, okStringObject:
 			need(1)
 			pv := l.value(ext[0])
@@ -656,38 +656,38 @@ func (l *loader) stashRef(c uint64) *heap.Stash {
 func (l *loader) fillStash(i int, rec []uint64) {
 	c := &cursor{l: l, name: fmt.Sprintf("stash %d", i), s: rec}
 	st := l.stashes[i]
-	st.Outer = l.stashRef(c.next())
-	st.FuncType = uint8(c.next())
+	*st.Outer() = l.stashRef(c.next())
+	*st.FuncType() = uint8(c.next())
 	if oc := c.next(); oc != codeNone {
-		st.Obj = l.object(oc)
+		*st.Obj() = l.object(oc)
 	}
 	n := c.count(len(rec))
-	st.Values = make([]goja.Value, n)
-	for j := range st.Values {
-		st.Values[j] = l.value(c.next())
+	*st.Values() = make([]goja.Value, n)
+	for j := range *st.Values() {
+		(*st.Values())[j] = l.value(c.next())
 	}
 	if n := c.count(len(rec)); n > 0 {
-		st.ExtraArgs = make([]goja.Value, n)
-		for j := range st.ExtraArgs {
-			st.ExtraArgs[j] = l.value(c.next())
+		*st.ExtraArgs() = make([]goja.Value, n)
+		for j := range *st.ExtraArgs() {
+			(*st.ExtraArgs())[j] = l.value(c.next())
 		}
 	}
-	if st.Obj != nil && (len(st.Values) > 0 || len(st.ExtraArgs) > 0) {
+	if *st.Obj() != nil && (len(*st.Values()) > 0 || len(*st.ExtraArgs()) > 0) {
 		// A with statement's scope is its object: goja refuses (by
 		// panicking) to reach a slot of it by index.
-		l.failf("stash %d: the scope of a with statement has %d slots", i, len(st.Values)+len(st.ExtraArgs))
+		l.failf("stash %d: the scope of a with statement has %d slots", i, len(*st.Values())+len(*st.ExtraArgs()))
 	}
 	if c.next() == 1 {
 		n := c.count(len(rec))
-		st.Names = make(map[unistring.String]uint32, n)
+		*st.Names() = make(map[unistring.String]uint32, n)
 		for j := 0; j < n; j++ {
 			k := l.key(c.next())
 			slot := c.next()
 			// The top three bits are goja's flags (const, var, deletable).
-			if idx := slot &^ (7 << 29); slot > math.MaxUint32 || idx >= uint64(len(st.Values)) {
-				l.failf("stash %d: variable %q has slot %d of %d", i, k.String(), idx, len(st.Values))
+			if idx := slot &^ (7 << 29); slot > math.MaxUint32 || idx >= uint64(len(*st.Values())) {
+				l.failf("stash %d: variable %q has slot %d of %d", i, k.String(), idx, len(*st.Values()))
 			}
-			st.Names[k] = uint32(slot)
+			(*st.Names())[k] = uint32(slot)
 		}
 	}
 }
@@ -714,7 +714,7 @@ func (l *loader) checkView(i int, buf, offset, size uint64) {
 	if o == nil || heap.KindOf(o) != heap.KindArrayBuffer {
 		l.failf("object %d: a view on something that is not an ArrayBuffer", i)
 	}
-	n := uint64(len(heap.ArrayBufferOf(o).Data))
+	n := uint64(len(*heap.ArrayBufferOf(o).Data()))
 	if offset > n || size > n-offset {
 		l.failf("object %d: a view of %d bytes at %d on a buffer of %d", i, size, offset, n)
 	}
@@ -737,9 +737,9 @@ func (l *loader) checkGraph() {
 	// prototype: the chain goes on through the target.
 	next := func(p *goja.Object) *goja.Object {
 		if kinds.Kind(p) == heap.KindProxy {
-			return heap.ProxyOf(p).Target
+			return *heap.ProxyOf(p).Target()
 		}
-		return heap.BaseOf(p).Prototype
+		return *heap.BaseOf(p).Prototype()
 	}
 	for _, o := range l.objs {
 		path = path[:0]
@@ -762,18 +762,18 @@ func (l *loader) checkGraph() {
 	seen := map[*heap.Stash]bool{}
 	for _, st := range l.stashes {
 		n := 0
-		for s := st; s != nil && !seen[s]; s = s.Outer {
+		for s := st; s != nil && !seen[s]; s = *s.Outer() {
 			if n++; n > len(l.stashes)+1 {
 				l.failf("a chain of scopes is a cycle")
 			}
 		}
-		for s := st; s != nil && !seen[s]; s = s.Outer {
+		for s := st; s != nil && !seen[s]; s = *s.Outer() {
 			seen[s] = true
 		}
 	}
 	for _, e := range l.privEnvs {
 		n := 0
-		for p := e; p != nil; p = p.Outer {
+		for p := e; p != nil; p = *p.Outer() {
 			if n++; n > len(l.privEnvs)+1 {
 				l.failf("a chain of private environments is a cycle")
 			}
@@ -793,18 +793,18 @@ func (l *loader) checkClosures() {
 			continue
 		}
 		f := heap.JSFuncOf(l.objs[i])
-		if f.Prg == nil {
+		if *f.Prg() == nil {
 			continue
 		}
-		n, seen := need[f.Prg]
+		n, seen := need[*f.Prg()]
 		if !seen {
 			var ok bool
-			if n, ok = heap.ClosureSlots(f.Prg); !ok {
+			if n, ok = heap.ClosureSlots(*f.Prg()); !ok {
 				n = nil
 			}
-			need[f.Prg] = n
+			need[*f.Prg()] = n
 		}
-		st := f.Stash
+		st := *f.Stash()
 		for level, slots := range n {
 			if st == nil {
 				l.failf("function %d: its code uses %d scopes, it has %d", i, len(n), level)
@@ -812,10 +812,10 @@ func (l *loader) checkClosures() {
 			if st == l.global {
 				break // the global scope grows as scripts declare bindings
 			}
-			if slots > uint32(len(st.Values)) {
-				l.failf("function %d: its code uses slot %d of a scope of %d", i, slots-1, len(st.Values))
+			if slots > uint32(len(*st.Values())) {
+				l.failf("function %d: its code uses slot %d of a scope of %d", i, slots-1, len(*st.Values()))
 			}
-			st = st.Outer
+			st = *st.Outer()
 		}
 	}
 }

@@ -701,18 +701,18 @@ func (s *saver) stashNames(k uint32) (scopeNames, bool) {
 		return scopeNames{}, false
 	}
 	fn := heap.JSFuncOf(o)
-	ref, ok := s.progs[fn.Prg]
+	ref, ok := s.progs[*fn.Prg()]
 	if !ok || ref.script >= len(s.p.Scripts) {
 		return scopeNames{}, false
 	}
-	chain := s.namer.chain(ref.script, s.p.Scripts[ref.script].Source, heap.ProgramPosition(fn.Prg))
-	st := fn.Stash
+	chain := s.namer.chain(ref.script, s.p.Scripts[ref.script].Source, heap.ProgramPosition(*fn.Prg()))
+	st := *fn.Stash()
 	for i := 0; i <= hops; i++ {
-		if i >= len(chain) || st == nil || len(chain[i].slots) != len(st.Values) {
+		if i >= len(chain) || st == nil || len(chain[i].slots) != len(*st.Values()) {
 			return scopeNames{}, false
 		}
 		if i < hops {
-			st = st.Outer
+			st = *st.Outer()
 		}
 	}
 	if st != s.sList[k] {

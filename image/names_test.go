@@ -54,19 +54,19 @@ func TestScopeNames(t *testing.T) {
 			fo := v.Runtime().Get("f").(*goja.Object)
 			fn := heap.JSFuncOf(fo)
 			var n scopeNamer
-			chain := n.chain(0, tt.src, heap.ProgramPosition(fn.Prg))
+			chain := n.chain(0, tt.src, heap.ProgramPosition(*fn.Prg()))
 			var got []string
-			st := fn.Stash
+			st := *fn.Stash()
 			for _, sc := range chain {
-				if st == nil || st == heap.GlobalStash(v.Runtime()) || len(sc.slots) != len(st.Values) {
+				if st == nil || st == heap.GlobalStash(v.Runtime()) || len(sc.slots) != len(*st.Values()) {
 					break
 				}
 				parts := []string{sc.fn + ":"}
 				for i, name := range sc.slots {
-					parts = append(parts, name+"="+show(st.Values[i]))
+					parts = append(parts, name+"="+show((*st.Values())[i]))
 				}
 				got = append(got, strings.Join(parts, " "))
-				st = st.Outer
+				st = *st.Outer()
 			}
 			if g := strings.Join(got, " | "); g != tt.want {
 				t.Errorf("names: %q, want %q (chain %v)", g, tt.want, chain)

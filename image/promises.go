@@ -80,14 +80,14 @@ func hookThen(v *vm.VM) error {
 		before := 0
 		if o, ok := call.This.(*goja.Object); ok && heap.KindOf(o) == heap.KindPromise {
 			p = heap.PromiseOf(o)
-			before = len(p.FulfillReactions)
+			before = len(*p.FulfillReactions())
 		}
 		res, err := orig(call.This, call.Arguments...)
 		if err != nil {
 			rethrow(rt, err)
 		}
-		if p != nil && len(p.FulfillReactions) == before+1 {
-			t.add(p.FulfillReactions[before], thenInfo{call.Argument(0), call.Argument(1)})
+		if p != nil && len(*p.FulfillReactions()) == before+1 {
+			t.add((*p.FulfillReactions())[before], thenInfo{call.Argument(0), call.Argument(1)})
 		}
 		return res
 	})
@@ -115,30 +115,30 @@ const (
 func (s *saver) promise(o *goja.Object) []uint64 {
 	p := heap.PromiseOf(o)
 	res := codeNone
-	if p.Result != nil {
-		res = s.value(p.Result, lInternal, 0)
+	if *p.Result() != nil {
+		res = s.value(*p.Result(), lInternal, 0)
 	}
-	rec := []uint64{uint64(p.State), res, b2u(p.Handled), uint64(len(p.FulfillReactions))}
-	if len(p.FulfillReactions) != len(p.RejectReactions) {
+	rec := []uint64{uint64(*p.State()), res, b2u(*p.Handled()), uint64(len(*p.FulfillReactions()))}
+	if len(*p.FulfillReactions()) != len(*p.RejectReactions()) {
 		s.fail("promise with unpaired reactions (cannot be saved)")
 	}
 	t := thenTableOf(s.v)
-	for i, fr := range p.FulfillReactions {
+	for i, fr := range *p.FulfillReactions() {
 		switch {
-		case fr.AsyncRunner != nil:
-			ar := fr.AsyncRunner
-			if ar.PromiseCap == nil || ar.PromiseCap.Promise == nil {
+		case *fr.AsyncRunner() != nil:
+			ar := *fr.AsyncRunner()
+			if *ar.PromiseCap() == nil || *(*ar.PromiseCap()).Promise() == nil {
 				s.fail("async function without a result promise (cannot be saved)")
 			}
 			kind := uint64(reactionAsync)
-			if len(ar.Gen.Ctx.IterStack) > 0 {
+			if ar.Gen().Ctx().IterStack().Len() > 0 {
 				kind = reactionAsyncIter
 			}
-			rec = append(rec, kind, s.value(ar.F, lInternal, uint64(i)), s.value(ar.PromiseCap.Promise, lInternal, uint64(i)))
-			rec = s.frame(rec, &ar.Gen.Ctx)
-			rec = append(rec, s.optValue(ar.Gen.Returning))
+			rec = append(rec, kind, s.value(*ar.F(), lInternal, uint64(i)), s.value(*(*ar.PromiseCap()).Promise(), lInternal, uint64(i)))
+			rec = s.frame(rec, ar.Gen().Ctx())
+			rec = append(rec, s.optValue(ar.Gen().Returning()))
 			if kind == reactionAsyncIter {
-				rec = s.iterStack(rec, ar.Gen.Ctx.IterStack)
+				rec = s.iterStack(rec, ar.Gen().Ctx().IterStack())
 			}
 		default:
 			var info thenInfo
@@ -160,11 +160,11 @@ func (s *saver) promise(o *goja.Object) []uint64 {
 				}
 			}
 			derived := codeNone
-			if fr.Capability != nil && fr.Capability.Promise != nil {
-				if heap.KindOf(fr.Capability.Promise) != heap.KindPromise {
+			if *fr.Capability() != nil && *(*fr.Capability()).Promise() != nil {
+				if heap.KindOf(*(*fr.Capability()).Promise()) != heap.KindPromise {
 					s.fail("then() on a promise subclass (cannot be saved yet)")
 				}
-				derived = s.value(fr.Capability.Promise, lInternal, uint64(i))
+				derived = s.value(*(*fr.Capability()).Promise(), lInternal, uint64(i))
 			}
 			rec = append(rec, reactionThen, s.value(info.onFulfilled, lInternal, uint64(i)), s.value(info.onRejected, lInternal, uint64(i)), derived)
 		}
@@ -256,16 +256,16 @@ func (l *loader) fillPromise(i int, o *goja.Object, ext []uint64) {
 			if d := c.next(); d != codeNone {
 				parts := l.partsOf(d)
 				capability = heap.NewPromiseCapability()
-				capability.Promise, capability.ResolveObj, capability.RejectObj = l.object(d), parts.resolve, parts.reject
+				*capability.Promise(), *capability.ResolveObj(), *capability.RejectObj() = l.object(d), parts.resolve, parts.reject
 			}
 			fr, rr := heap.NewPromiseReaction(), heap.NewPromiseReaction()
-			fr.Typ, rr.Typ = 0, 1
-			fr.Capability, rr.Capability = capability, capability
+			*fr.Typ(), *rr.Typ() = 0, 1
+			*fr.Capability(), *rr.Capability() = capability, capability
 			if f, ok := goja.AssertFunction(onF); ok {
-				fr.Handler = heap.NewJobCallback(l.jobCallback(f))
+				*fr.Handler() = heap.NewJobCallback(l.jobCallback(f))
 			}
 			if f, ok := goja.AssertFunction(onR); ok {
-				rr.Handler = heap.NewJobCallback(l.jobCallback(f))
+				*rr.Handler() = heap.NewJobCallback(l.jobCallback(f))
 			}
 			if t := thenTableOf(l.v); t != nil {
 				t.add(fr, thenInfo{onF, onR})
@@ -275,8 +275,8 @@ func (l *loader) fillPromise(i int, o *goja.Object, ext []uint64) {
 			l.failf("promise %d: unknown reaction", i)
 		}
 	}
-	p.State, p.Result, p.Handled = goja.PromiseState(state), result, handled
-	p.FulfillReactions, p.RejectReactions = fulfill, reject
+	*p.State(), *p.Result(), *p.Handled() = goja.PromiseState(state), result, handled
+	*p.FulfillReactions(), *p.RejectReactions() = fulfill, reject
 }
 
 // jobCallback calls a JS handler the way goja's own reactions do.
@@ -310,21 +310,23 @@ func (l *loader) asyncReactions(c *cursor, iters bool) (fr, rr *heap.PromiseReac
 		l.failf("async placeholder: %v", err)
 	}
 	tp := heap.PromiseOf(l.rt.ToValue(tmp).(*goja.Object))
-	if len(tp.FulfillReactions) != 1 || tp.FulfillReactions[0].AsyncRunner == nil {
+	if len(*tp.FulfillReactions()) != 1 || *(*tp.FulfillReactions())[0].AsyncRunner() == nil {
 		l.failf("async placeholder did not suspend")
 	}
-	fr, rr = tp.FulfillReactions[0], tp.RejectReactions[0]
-	tp.FulfillReactions, tp.RejectReactions = nil, nil
-	ar := fr.AsyncRunner
-	l.fillFrame(c, &ar.Gen.Ctx)
-	ar.Gen.Returning = l.value(c.next())
-	if iters {
-		ar.Gen.Ctx.IterStack = l.fillIterStack(c)
+	fr, rr = (*tp.FulfillReactions())[0], (*tp.RejectReactions())[0]
+	*tp.FulfillReactions(), *tp.RejectReactions() = nil, nil
+	ar := *fr.AsyncRunner()
+	l.fillFrame(c, ar.Gen().Ctx())
+	if !ar.Gen().SetReturning(l.value(c.next())) {
+		l.failf("async function returning through a finally block, which this goja cannot resume")
 	}
-	l.checkIterLens(c, &ar.Gen.Ctx)
-	ar.F = fn
+	if iters {
+		l.fillIterStack(c, ar.Gen().Ctx().IterStack())
+	}
+	l.checkIterLens(c, ar.Gen().Ctx())
+	*ar.F() = fn
 	capability := heap.NewPromiseCapability()
-	capability.Promise, capability.ResolveObj, capability.RejectObj = l.object(resultCode), parts.resolve, parts.reject
-	ar.PromiseCap = capability
+	*capability.Promise(), *capability.ResolveObj(), *capability.RejectObj() = l.object(resultCode), parts.resolve, parts.reject
+	*ar.PromiseCap() = capability
 	return fr, rr
 }

@@ -33,7 +33,7 @@ func Save(w io.Writer, v *vm.VM, opts SaveOptions) error {
 	}
 	meta := &Meta{
 		StasisVersion: vm.Version,
-		GojaVersion:   heap.GojaVersion,
+		GojaVersion:   heap.GojaVersion(),
 		Layout:        heap.Fingerprint(),
 		Created:       createdTime(opts.Created).Unix(),
 		Plugins:       pluginInfos(v),
@@ -54,7 +54,7 @@ func SaveFile(path string, v *vm.VM, opts SaveOptions) error {
 	if err != nil {
 		return err
 	}
-	meta := &Meta{StasisVersion: vm.Version, GojaVersion: heap.GojaVersion, Layout: heap.Fingerprint(),
+	meta := &Meta{StasisVersion: vm.Version, GojaVersion: heap.GojaVersion(), Layout: heap.Fingerprint(),
 		Created: createdTime(opts.Created).Unix(), Plugins: pluginInfos(v)}
 	for _, s := range v.Scripts().All() {
 		if s.Name != "" && s.Name[0] != '<' && len(meta.Entry) < 64 {
@@ -373,7 +373,7 @@ func (s *saver) symbol(sym *goja.Symbol) uint64 {
 		rec = [2]uint64{0, s.str(name)}
 	} else if k, err := s.b.keyFor(goja.Undefined(), sym); err == nil && !goja.IsUndefined(k) {
 		rec = [2]uint64{1, s.str(k.String())}
-	} else if d := heap.SymbolOf(sym).Desc; d != nil {
+	} else if d := *heap.SymbolOf(sym).Desc(); d != nil {
 		rec = [2]uint64{2, s.str(d.String())}
 	} else {
 		rec = [2]uint64{3, 0}
@@ -493,7 +493,7 @@ func (s *saver) object(o *goja.Object) {
 	case heap.KindPromise:
 		ob.Extra = append(ob.Extra, s.promise(o))
 	case heap.KindArguments:
-		ob.Extra = append(ob.Extra, []uint64{uint64(heap.ArgumentsOf(o).Length)})
+		ob.Extra = append(ob.Extra, []uint64{uint64(*heap.ArgumentsOf(o).Length())})
 	case heap.KindGenerator:
 		ob.Extra = append(ob.Extra, s.generator(o))
 	case heap.KindIterator:
@@ -501,8 +501,8 @@ func (s *saver) object(o *goja.Object) {
 		ob.Extra = append(ob.Extra, s.iterator(o, extra))
 	case heap.KindArray:
 		a := heap.ArrayOf(o)
-		ob.ArrLen = append(ob.ArrLen, uint64(a.Length), uint64(len(a.Values)), b2u(a.LengthProp.Writable))
-		for i, e := range a.Values {
+		ob.ArrLen = append(ob.ArrLen, uint64(*a.Length()), uint64(len(*a.Values())), b2u(*a.LengthProp().Writable()))
+		for i, e := range *a.Values() {
 			s.elem(e, uint64(i))
 		}
 		if id, ok := heap.TemplateID(o); ok {
@@ -510,17 +510,19 @@ func (s *saver) object(o *goja.Object) {
 		}
 	case heap.KindSparseArray:
 		a := heap.SparseArrayOf(o)
-		ob.ArrLen = append(ob.ArrLen, uint64(a.Length), uint64(len(a.Items)), b2u(a.LengthProp.Writable))
-		for _, it := range a.Items {
-			ob.Elems = append(ob.Elems, uint64(it.Idx))
-			s.elem(it.Value, uint64(it.Idx))
+		items := a.Items()
+		ob.ArrLen = append(ob.ArrLen, uint64(*a.Length()), uint64(items.Len()), b2u(*a.LengthProp().Writable()))
+		for j := 0; j < items.Len(); j++ {
+			it := items.At(j)
+			ob.Elems = append(ob.Elems, uint64(*it.Idx()))
+			s.elem(*it.Value(), uint64(*it.Idx()))
 		}
 	case heap.KindMap, heap.KindSet:
 		m := heap.MapOf(o)
-		s.noteMapOwner(o, m.M)
-		ext := []uint64{uint64(m.M.Size)}
+		s.noteMapOwner(o, *m.M())
+		ext := []uint64{uint64(*(*m.M()).Size())}
 		n := uint64(0)
-		_ = m.M.ForEachEntry(func(key, val goja.Value) error {
+		_ = (*m.M()).ForEachEntry(func(key, val goja.Value) error {
 			ext = append(ext, s.value(key, lMapKey, n))
 			if k == heap.KindMap {
 				ext = append(ext, s.value(val, lMapValue, n))
@@ -530,7 +532,7 @@ func (s *saver) object(o *goja.Object) {
 		})
 		ob.Extra = append(ob.Extra, ext)
 	case heap.KindDate:
-		ob.Extra = append(ob.Extra, []uint64{zigzag(heap.DateOf(o).Msec)})
+		ob.Extra = append(ob.Extra, []uint64{zigzag(*heap.DateOf(o).Msec())})
 	case heap.KindRegExp:
 		src, err1 := s.regexpSource(o)
 		flags, err2 := s.regexpFlags(o)
@@ -540,33 +542,35 @@ func (s *saver) object(o *goja.Object) {
 		ob.Extra = append(ob.Extra, []uint64{s.value(src, lInternal, 0), s.value(flags, lInternal, 0)})
 	case heap.KindError:
 		e := heap.ErrorOf(o)
-		ext := []uint64{b2u(e.StackPropAdded), uint64(len(e.Stack))}
-		for _, f := range e.Stack {
-			ref, ok := s.progs[f.Prg]
-			if f.Prg == nil || !ok {
+		stack := e.Stack()
+		ext := []uint64{b2u(*e.StackPropAdded()), uint64(stack.Len())}
+		for j := 0; j < stack.Len(); j++ {
+			f := stack.At(j)
+			ref, ok := s.progs[*f.Prg()]
+			if *f.Prg() == nil || !ok {
 				ext = append(ext, 0, 0)
 			} else {
 				ext = append(ext, uint64(ref.script)+1, uint64(ref.index))
 			}
-			ext = append(ext, s.key(f.FuncName), uint64(f.Pc))
+			ext = append(ext, s.key(*f.FuncName()), uint64(*f.Pc()))
 		}
 		ob.Extra = append(ob.Extra, ext)
 	case heap.KindArrayBuffer:
 		ab := heap.ArrayBufferOf(o)
-		ob.Extra = append(ob.Extra, []uint64{uint64(len(s.p.Buffers)), b2u(ab.Detached)})
-		s.p.Buffers = append(s.p.Buffers, ab.Data)
+		ob.Extra = append(ob.Extra, []uint64{uint64(len(s.p.Buffers)), b2u(*ab.Detached())})
+		s.p.Buffers = append(s.p.Buffers, *ab.Data())
 	case heap.KindTypedArray:
 		ta := heap.TypedArrayOf(o)
 		ob.Extra = append(ob.Extra, []uint64{
-			s.value(ta.ViewedArrayBuf.Val, lInternal, 0), s.value(ta.DefaultCtor, lInternal, 0),
-			uint64(ta.Offset * ta.ElemSize), uint64(ta.Length)})
+			s.value(*(*ta.ViewedArrayBuf()).Val(), lInternal, 0), s.value(*ta.DefaultCtor(), lInternal, 0),
+			uint64(*ta.Offset() * *ta.ElemSize()), uint64(*ta.Length())})
 	case heap.KindDataView:
 		dv := heap.DataViewOf(o)
-		ob.Extra = append(ob.Extra, []uint64{s.value(dv.ViewedArrayBuf.Val, lInternal, 0), uint64(dv.ByteOffset), uint64(dv.ByteLen)})
+		ob.Extra = append(ob.Extra, []uint64{s.value(*(*dv.ViewedArrayBuf()).Val(), lInternal, 0), uint64(*dv.ByteOffset()), uint64(*dv.ByteLen())})
 	case heap.KindPrimitive:
-		ob.Extra = append(ob.Extra, []uint64{s.value(heap.PrimitiveOf(o).PValue, lInternal, 0)})
+		ob.Extra = append(ob.Extra, []uint64{s.value(*heap.PrimitiveOf(o).PValue(), lInternal, 0)})
 	case heap.KindStringObject:
-		ob.Extra = append(ob.Extra, []uint64{s.value(heap.StringObjectOf(o).Value, lInternal, 0)})
+		ob.Extra = append(ob.Extra, []uint64{s.value(*heap.StringObjectOf(o).Value(), lInternal, 0)})
 	default:
 		if k.IsJSFunction() {
 			ob.Extra = append(ob.Extra, s.function(o, k))
@@ -589,26 +593,26 @@ func (s *saver) elem(e goja.Value, i uint64) {
 func (s *saver) elemInto(out []uint64, e goja.Value, i uint64) []uint64 {
 	if p := heap.AsProperty(e); p != nil {
 		out = append(out, codeElemProperty, uint64(attrsOf(p)))
-		if p.Accessor {
-			return append(out, s.objOrUndef(p.GetterFunc, lElem, i), s.objOrUndef(p.SetterFunc, lElem, i))
+		if *p.Accessor() {
+			return append(out, s.objOrUndef(*p.GetterFunc(), lElem, i), s.objOrUndef(*p.SetterFunc(), lElem, i))
 		}
-		return append(out, s.value(p.Value, lElem, i))
+		return append(out, s.value(*p.Value(), lElem, i))
 	}
 	return append(out, s.value(e, lElem, i))
 }
 
 func attrsOf(p *heap.ValueProperty) byte {
 	var a byte
-	if p.Writable {
+	if *p.Writable() {
 		a |= attrWritable
 	}
-	if p.Enumerable {
+	if *p.Enumerable() {
 		a |= attrEnumerable
 	}
-	if p.Configurable {
+	if *p.Configurable() {
 		a |= attrConfigurable
 	}
-	if p.Accessor {
+	if *p.Accessor() {
 		a |= attrAccessor
 	}
 	return a
@@ -631,20 +635,20 @@ func (s *saver) properties(o *goja.Object, k heap.Kind) {
 	ob := &s.p.Objects
 	b := heap.BaseOf(o)
 	proto := code(tagSpecial, specialNull)
-	if b.Prototype != nil {
-		proto = code(tagObject, uint64(s.ref(b.Prototype, lProto, 0)))
+	if *b.Prototype() != nil {
+		proto = code(tagObject, uint64(s.ref(*b.Prototype(), lProto, 0)))
 	}
 	ob.Proto = append(ob.Proto, proto)
 	var flags byte
-	if !b.Extensible {
+	if !*b.Extensible() {
 		flags |= flagNotExtensible
 	}
 	interior := heap.InteriorLength(o)
 	s.shapeBuf = s.shapeBuf[:0]
 	s.shapeTmp = s.shapeTmp[:0]
 	slotStart := len(ob.Slots)
-	for _, name := range b.PropNames {
-		v := b.Values[name]
+	for _, name := range *b.PropNames() {
+		v := (*b.Values())[name]
 		if v == nil {
 			continue
 		}
@@ -657,19 +661,19 @@ func (s *saver) properties(o *goja.Object, k heap.Kind) {
 		switch m := heap.AsMapped(v); {
 		case m != nil:
 			attrs = attrsOf(&m.ValueProperty) | attrMapped
-			s.mapped = append(s.mapped, pendingMapped{obj: s.cur.idx, key: ki, slot: m.V, attrs: attrs})
+			s.mapped = append(s.mapped, pendingMapped{obj: s.cur.idx, key: ki, slot: *m.V(), attrs: attrs})
 		case p == nil:
 			attrs = attrPlain
 			ob.Slots = append(ob.Slots, s.value(v, lProp, ki))
-		case p.Accessor:
+		case *p.Accessor():
 			attrs = attrsOf(p)
-			ob.Slots = append(ob.Slots, s.objOrUndef(p.GetterFunc, lGetter, ki), s.objOrUndef(p.SetterFunc, lSetter, ki))
+			ob.Slots = append(ob.Slots, s.objOrUndef(*p.GetterFunc(), lGetter, ki), s.objOrUndef(*p.SetterFunc(), lSetter, ki))
 		default:
 			attrs = attrsOf(p)
 			if p == interior {
 				attrs |= attrInterior
 			}
-			ob.Slots = append(ob.Slots, s.value(p.Value, lProp, ki))
+			ob.Slots = append(ob.Slots, s.value(*p.Value(), lProp, ki))
 		}
 		s.shapeTmp = append(s.shapeTmp, ki, uint64(attrs))
 		s.shapeBuf = binary.AppendUvarint(s.shapeBuf, ki)
@@ -683,18 +687,18 @@ func (s *saver) properties(o *goja.Object, k heap.Kind) {
 		s.p.Shapes = append(s.p.Shapes, append([]uint64(nil), s.shapeTmp...))
 	}
 	ob.Shape = append(ob.Shape, si)
-	if b.SymValues != nil && b.SymValues.Size > 0 {
+	if *b.SymValues() != nil && *(*b.SymValues()).Size() > 0 {
 		flags |= flagSymbols
-		ob.SymProps = append(ob.SymProps, uint64(b.SymValues.Size))
-		_ = b.SymValues.ForEachEntry(func(key, v goja.Value) error {
+		ob.SymProps = append(ob.SymProps, uint64(*(*b.SymValues()).Size()))
+		_ = (*b.SymValues()).ForEachEntry(func(key, v goja.Value) error {
 			si := s.symbol(key.(*goja.Symbol))
 			kc := code(tagSymbol, si)
 			if p := heap.AsProperty(v); p == nil {
 				ob.SymProps = append(ob.SymProps, kc, attrPlain, s.value(v, lSymProp, si))
-			} else if p.Accessor {
-				ob.SymProps = append(ob.SymProps, kc, uint64(attrsOf(p)), s.objOrUndef(p.GetterFunc, lSymProp, si), s.objOrUndef(p.SetterFunc, lSymProp, si))
+			} else if *p.Accessor() {
+				ob.SymProps = append(ob.SymProps, kc, uint64(attrsOf(p)), s.objOrUndef(*p.GetterFunc(), lSymProp, si), s.objOrUndef(*p.SetterFunc(), lSymProp, si))
 			} else {
-				ob.SymProps = append(ob.SymProps, kc, uint64(attrsOf(p)), s.value(p.Value, lSymProp, si))
+				ob.SymProps = append(ob.SymProps, kc, uint64(attrsOf(p)), s.value(*p.Value(), lSymProp, si))
 			}
 			return nil
 		})
@@ -711,37 +715,37 @@ func (s *saver) properties(o *goja.Object, k heap.Kind) {
 func (s *saver) function(o *goja.Object, k heap.Kind) []uint64 {
 	f := heap.JSFuncOf(o)
 	var ext []uint64
-	ext = append(ext, s.program(f.Prg)...)
-	s.checkEvalFunction(f.Prg, f.Stash)
-	srcOf := f.Prg
+	ext = append(ext, s.program(*f.Prg())...)
+	s.checkEvalFunction(*f.Prg(), *f.Stash())
+	srcOf := *f.Prg()
 	if k == heap.KindClass && srcOf == nil {
-		srcOf = heap.ClassOf(o).InitFields
+		srcOf = *heap.ClassOf(o).InitFields()
 	}
-	if srcOf != nil && s.progSrc[srcOf] == f.Src {
+	if srcOf != nil && s.progSrc[srcOf] == *f.Src() {
 		ext = append(ext, 0, 0)
 	} else {
-		ext = append(ext, 1, s.str(f.Src))
+		ext = append(ext, 1, s.str(*f.Src()))
 	}
-	ext = append(ext, s.stashRef(f.Stash), b2u(f.Strict), s.privEnv(f.PrivEnv))
+	ext = append(ext, s.stashRef(*f.Stash()), b2u(*f.Strict()), s.privEnv(*f.PrivEnv()))
 	switch k {
 	case heap.KindMethod, heap.KindGeneratorMethod, heap.KindAsyncMethod:
-		ext = append(ext, s.objOrUndef(heap.MethodOf(o).HomeObject, lHome, 0))
+		ext = append(ext, s.objOrUndef(*heap.MethodOf(o).HomeObject(), lHome, 0))
 	case heap.KindArrow, heap.KindAsyncArrow:
-		if s.arrowReadsArguments(f.Prg, f.Src) {
+		if s.arrowReadsArguments(*f.Prg(), *f.Src()) {
 			s.fail("arrow function reads its parent's arguments (goja cannot restore it)")
 		}
 		a := heap.ArrowOf(o)
 		nt := codeNone
-		if a.NewTarget != nil {
-			nt = s.value(a.NewTarget, lInternal, 0)
+		if *a.NewTarget() != nil {
+			nt = s.value(*a.NewTarget(), lInternal, 0)
 		}
-		ext = append(ext, s.objOrUndef(a.FuncObj, lInternal, 0), nt)
+		ext = append(ext, s.objOrUndef(*a.FuncObj(), lInternal, 0), nt)
 	case heap.KindClass:
 		c := heap.ClassOf(o)
-		ext = append(ext, s.brand(c.PrivateEnvType), s.methodArray(c.PrivateMethods))
-		ext = append(ext, s.program(c.InitFields)...)
-		ext = append(ext, b2u(c.Derived), uint64(len(c.ComputedKeys)))
-		for i, ck := range c.ComputedKeys {
+		ext = append(ext, s.brand(*c.PrivateEnvType()), s.methodArray(*c.PrivateMethods()))
+		ext = append(ext, s.program(*c.InitFields())...)
+		ext = append(ext, b2u(*c.Derived()), uint64(len(*c.ComputedKeys())))
+		for i, ck := range *c.ComputedKeys() {
 			ext = append(ext, s.value(ck, lInternal, uint64(i)))
 		}
 	}
@@ -763,10 +767,10 @@ func (s *saver) program(p *goja.Program) []uint64 {
 
 func describeFunc(o *goja.Object, k heap.Kind) string {
 	name := ""
-	if b := heap.BaseOf(o); b.Values != nil {
-		if v := b.Values["name"]; v != nil {
-			if p := heap.AsProperty(v); p != nil && !p.Accessor && p.Value != nil {
-				name = p.Value.String()
+	if b := heap.BaseOf(o); *b.Values() != nil {
+		if v := (*b.Values())["name"]; v != nil {
+			if p := heap.AsProperty(v); p != nil && !*p.Accessor() && *p.Value() != nil {
+				name = (*p.Value()).String()
 			}
 		}
 	}
@@ -779,26 +783,26 @@ func describeFunc(o *goja.Object, k heap.Kind) string {
 // stash writes the record of one captured scope:
 // outer, funcType, with-object, n, values..., n, extraArgs..., names flag, n, (name, flags)...
 func (s *saver) stash(st *heap.Stash) {
-	rec := []uint64{s.stashRef(st.Outer), uint64(st.FuncType)}
-	if st.Obj != nil {
-		rec = append(rec, code(tagObject, uint64(s.ref(st.Obj, lInternal, 0))))
+	rec := []uint64{s.stashRef(*st.Outer()), uint64(*st.FuncType())}
+	if *st.Obj() != nil {
+		rec = append(rec, code(tagObject, uint64(s.ref(*st.Obj(), lInternal, 0))))
 	} else {
 		rec = append(rec, codeNone)
 	}
-	rec = append(rec, uint64(len(st.Values)))
-	for i, v := range st.Values {
+	rec = append(rec, uint64(len(*st.Values())))
+	for i, v := range *st.Values() {
 		rec = append(rec, s.value(v, lStashSlot, uint64(i)))
 	}
-	rec = append(rec, uint64(len(st.ExtraArgs)))
-	for i, v := range st.ExtraArgs {
-		rec = append(rec, s.value(v, lStashSlot, uint64(len(st.Values)+i)))
+	rec = append(rec, uint64(len(*st.ExtraArgs())))
+	for i, v := range *st.ExtraArgs() {
+		rec = append(rec, s.value(v, lStashSlot, uint64(len(*st.Values())+i)))
 	}
-	if st.Names == nil {
+	if *st.Names() == nil {
 		rec = append(rec, 0)
 	} else {
-		rec = append(rec, 1, uint64(len(st.Names)))
-		for _, name := range sortedNames(st.Names) {
-			rec = append(rec, s.key(name), uint64(st.Names[name]))
+		rec = append(rec, 1, uint64(len(*st.Names())))
+		for _, name := range sortedNames(*st.Names()) {
+			rec = append(rec, s.key(name), uint64((*st.Names())[name]))
 		}
 	}
 	s.p.Stashes = append(s.p.Stashes, rec)

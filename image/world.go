@@ -303,13 +303,13 @@ func (b *baseline) ownPropsHeap(o *goja.Object) ([]propSnap, bool) {
 	base := heap.BaseOf(o)
 	out := make([]propSnap, 0, len(names)+symCount(base))
 	for _, name := range names {
-		v := base.Values[unistring.NewFromString(name)]
+		v := (*base.Values())[unistring.NewFromString(name)]
 		if v == nil {
 			return nil, false
 		}
 		out = append(out, snapOf(b.rt.ToValue(name), v))
 	}
-	_ = base.SymValues.ForEachEntry(func(key, v goja.Value) error {
+	_ = (*base.SymValues()).ForEachEntry(func(key, v goja.Value) error {
 		out = append(out, snapOf(key, v))
 		return nil
 	})
@@ -317,10 +317,10 @@ func (b *baseline) ownPropsHeap(o *goja.Object) ([]propSnap, bool) {
 }
 
 func symCount(b *heap.Base) int {
-	if b.SymValues == nil {
+	if *b.SymValues() == nil {
 		return 0
 	}
-	return b.SymValues.Size
+	return *(*b.SymValues()).Size()
 }
 
 // snapOf describes a stored property: a plain value (all attributes true)
@@ -330,11 +330,11 @@ func snapOf(key, v goja.Value) propSnap {
 	if p == nil {
 		return propSnap{key: key, value: v, writable: true, enumerable: true, configurable: true}
 	}
-	s := propSnap{key: key, accessor: p.Accessor, enumerable: p.Enumerable, configurable: p.Configurable}
-	if p.Accessor {
-		s.get, s.set = objOrUndefined(p.GetterFunc), objOrUndefined(p.SetterFunc)
+	s := propSnap{key: key, accessor: *p.Accessor(), enumerable: *p.Enumerable(), configurable: *p.Configurable()}
+	if *p.Accessor() {
+		s.get, s.set = objOrUndefined(*p.GetterFunc()), objOrUndefined(*p.SetterFunc())
 	} else {
-		s.value, s.writable = p.Value, p.Writable
+		s.value, s.writable = *p.Value(), *p.Writable()
 		if s.value == nil {
 			s.value = goja.Undefined()
 		}
@@ -354,7 +354,7 @@ func objOrUndefined(o *goja.Object) goja.Value {
 func (b *baseline) protoAndExtensible(o *goja.Object) (*goja.Object, bool) {
 	if storedProps(heap.KindOf(o)) {
 		p := o.Prototype()
-		return p, heap.BaseOf(o).Extensible
+		return p, *heap.BaseOf(o).Extensible()
 	}
 	pv, _ := b.getPrototypeOf(goja.Undefined(), o)
 	p, _ := pv.(*goja.Object)

@@ -244,7 +244,7 @@ func (s *session) inspectWorld(string) error {
 	})
 	var sum *image.Summary
 	if err == nil {
-		meta := &image.Meta{StasisVersion: "", GojaVersion: heap.GojaVersion, Layout: heap.Fingerprint()}
+		meta := &image.Meta{StasisVersion: "", GojaVersion: heap.GojaVersion(), Layout: heap.Fingerprint()}
 		sum, err = image.Summarize(meta, &image.Header{}, payload, 0)
 	}
 	if err != nil {

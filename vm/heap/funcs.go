@@ -3,6 +3,7 @@ package heap
 import (
 	"fmt"
 	"reflect"
+	"unsafe"
 
 	"github.com/dop251/goja"
 )
@@ -70,10 +71,10 @@ func (f *FunctionFactory) New(k Kind) (*goja.Object, error) {
 // PrivateElementsOf returns the private elements of o by brand, or nil.
 func PrivateElementsOf(o *goja.Object) map[*PrivateEnvType]*PrivateElements {
 	b := BaseOf(o)
-	if b.PrivateElements == nil {
+	if *b.PrivateElements() == nil {
 		return nil
 	}
-	m := reflect.NewAt(reflect.MapOf(reflect.PointerTo(layout.types["privateEnvType"]), reflect.PointerTo(layout.types["privateElements"])), reflect.ValueOf(&b.PrivateElements).UnsafePointer()).Elem()
+	m := reflect.NewAt(reflect.MapOf(reflect.PointerTo(layout.types["privateEnvType"]), reflect.PointerTo(layout.types["privateElements"])), unsafe.Pointer(b.PrivateElements())).Elem()
 	out := make(map[*PrivateEnvType]*PrivateElements, m.Len())
 	it := m.MapRange()
 	for it.Next() {

@@ -21,45 +21,108 @@ import (
 // and rebuilds all of them (see GOJA-INTERNALS §12).
 
 // IteratorRecord mirrors goja's iteratorRecord.
-type IteratorRecord struct {
-	Iterator *goja.Object
-	Next     func(goja.FunctionCall) goja.Value
+type IteratorRecord struct{ _ noCopy }
+
+var (
+	iteratorRecordIterator = need[*goja.Object]("iteratorRecord", "iterator")
+	iteratorRecordNext     = need[func(goja.FunctionCall) goja.Value]("iteratorRecord", "next")
+)
+
+// Iterator is the iterator object (nil: a closed record).
+func (x *IteratorRecord) Iterator() **goja.Object {
+	return iteratorRecordIterator.in(unsafe.Pointer(x))
+}
+
+// Next is the Go function goja took from the iterator's next method.
+func (x *IteratorRecord) Next() *func(goja.FunctionCall) goja.Value {
+	return iteratorRecordNext.in(unsafe.Pointer(x))
 }
 
 // ArrayIter mirrors goja's arrayIterObject (also typed arrays' iterators).
-type ArrayIter struct {
-	Base
-	Obj     *goja.Object // nil once done
-	NextIdx int64
-	Kind    int // 0 keys, 1 values, 2 entries
-}
+type ArrayIter struct{ Base }
+
+var (
+	arrayIterObj     = need[*goja.Object]("arrayIterObject", "obj")
+	arrayIterNextIdx = need[int64]("arrayIterObject", "nextIdx")
+	arrayIterKind    = need[int]("arrayIterObject", "kind")
+)
+
+// Obj is the array iterated (nil once done).
+func (x *ArrayIter) Obj() **goja.Object { return arrayIterObj.in(unsafe.Pointer(x)) }
+
+// NextIdx is the index of the next element.
+func (x *ArrayIter) NextIdx() *int64 { return arrayIterNextIdx.in(unsafe.Pointer(x)) }
+
+// Kind is 0 for keys, 1 for values, 2 for entries.
+func (x *ArrayIter) Kind() *int { return arrayIterKind.in(unsafe.Pointer(x)) }
 
 // MapIter mirrors goja's mapIterObject and setIterObject.
-type MapIter struct {
-	Base
-	Iter *OrderedMapIter // nil once done
-	Kind int
-}
+type MapIter struct{ Base }
+
+var (
+	mapIterIter = need[*OrderedMapIter]("mapIterObject", "iter")
+	mapIterKind = need[int]("mapIterObject", "kind")
+)
+
+// Iter is the position (nil once done).
+func (x *MapIter) Iter() **OrderedMapIter { return mapIterIter.in(unsafe.Pointer(x)) }
+
+// Kind is what the iterator yields (goja's iterationKind).
+func (x *MapIter) Kind() *int { return mapIterKind.in(unsafe.Pointer(x)) }
 
 // OrderedMapIter mirrors goja's orderedMapIter.
-type OrderedMapIter struct {
-	M   *OrderedMap // nil once closed
-	Cur *MapEntry   // the entry returned last; nil before the first
-}
+type OrderedMapIter struct{ _ noCopy }
+
+var (
+	orderedMapIterM   = need[*OrderedMap]("orderedMapIter", "m")
+	orderedMapIterCur = need[*MapEntry]("orderedMapIter", "cur")
+)
+
+// M is the map iterated (nil once closed).
+func (x *OrderedMapIter) M() **OrderedMap { return orderedMapIterM.in(unsafe.Pointer(x)) }
+
+// Cur is the entry returned last (nil before the first).
+func (x *OrderedMapIter) Cur() **MapEntry { return orderedMapIterCur.in(unsafe.Pointer(x)) }
 
 // StringIter mirrors goja's stringIterObject.
-type StringIter struct {
-	Base
-	Reader iface // io.RuneReader; nil once done
-}
+type StringIter struct{ Base }
+
+var (
+	stringIterReader = need[iface]("stringIterObject", "reader")
+)
+
+// Reader is its io.RuneReader (nil once done).
+func (x *StringIter) Reader() *iface { return stringIterReader.in(unsafe.Pointer(x)) }
 
 // RegExpStringIter mirrors goja's regExpStringIterObject (from matchAll).
-type RegExpStringIter struct {
-	Base
-	Matcher                   *goja.Object
-	S                         goja.String
-	Global, FullUnicode, Done bool
+type RegExpStringIter struct{ Base }
+
+var (
+	regExpStringIterMatcher     = need[*goja.Object]("regExpStringIterObject", "matcher")
+	regExpStringIterS           = need[goja.String]("regExpStringIterObject", "s")
+	regExpStringIterGlobal      = need[bool]("regExpStringIterObject", "global")
+	regExpStringIterFullUnicode = need[bool]("regExpStringIterObject", "fullUnicode")
+	regExpStringIterDone        = need[bool]("regExpStringIterObject", "done")
+)
+
+// Matcher is the RegExp matching.
+func (x *RegExpStringIter) Matcher() **goja.Object {
+	return regExpStringIterMatcher.in(unsafe.Pointer(x))
 }
+
+// S is the string matched.
+func (x *RegExpStringIter) S() *goja.String { return regExpStringIterS.in(unsafe.Pointer(x)) }
+
+// Global is the RegExp's global flag.
+func (x *RegExpStringIter) Global() *bool { return regExpStringIterGlobal.in(unsafe.Pointer(x)) }
+
+// FullUnicode is the RegExp's unicode flag.
+func (x *RegExpStringIter) FullUnicode() *bool {
+	return regExpStringIterFullUnicode.in(unsafe.Pointer(x))
+}
+
+// Done is whether the iterator has run out.
+func (x *RegExpStringIter) Done() *bool { return regExpStringIterDone.in(unsafe.Pointer(x)) }
 
 // IterKind tells the built-in iterator kinds apart.
 type IterKind uint8
@@ -92,15 +155,15 @@ func MapIterOf(o *goja.Object) *MapIter { return (*MapIter)(impl(o)) }
 func RegExpStringIterOf(o *goja.Object) *RegExpStringIter { return (*RegExpStringIter)(impl(o)) }
 
 // StringIterDone reports whether a String iterator has run out.
-func StringIterDone(o *goja.Object) bool { return (*StringIter)(impl(o)).Reader.tab == nil }
+func StringIterDone(o *goja.Object) bool { return (*StringIter)(impl(o)).Reader().tab == nil }
 
 // SetStringIterDone makes a String iterator one that has run out.
-func SetStringIterDone(o *goja.Object) { (*StringIter)(impl(o)).Reader = iface{} }
+func SetStringIterDone(o *goja.Object) { *(*StringIter)(impl(o)).Reader() = iface{} }
 
 // StringIterRest returns the UTF-16 code units a String iterator has still
 // to read: an iterator made on them behaves as o does from now on.
 func StringIterRest(o *goja.Object) ([]uint16, error) {
-	r := field(reflect.NewAt(layout.types["stringIterObject"], impl(o)), "reader")
+	r := field(gojaValue((*StringIter)(impl(o))), "reader")
 	if r.IsNil() {
 		return nil, nil
 	}
@@ -141,15 +204,15 @@ func StringIterRest(o *goja.Object) ([]uint16, error) {
 // live entries before the one it returns next (0 before the first). Like
 // goja's own next, it steps back over entries deleted since it returned them.
 func MapPosition(it *OrderedMapIter) int {
-	cur := it.Cur
-	for cur != nil && cur.Key == nil {
-		cur = cur.IterPrev
+	cur := *it.Cur()
+	for cur != nil && *cur.Key() == nil {
+		cur = *cur.IterPrev()
 	}
 	if cur == nil {
 		return 0
 	}
 	n := 1
-	for e := it.M.IterFirst; e != nil && e != cur; e = e.IterNext {
+	for e := *(*it.M()).IterFirst(); e != nil && e != cur; e = *e.IterNext() {
 		n++
 	}
 	return n
@@ -158,21 +221,21 @@ func MapPosition(it *OrderedMapIter) int {
 // NewMapIter makes a Map or Set iterator state over m that has returned
 // pos live entries (see MapPosition); false if m has fewer.
 func NewMapIter(m *OrderedMap, pos int) (*OrderedMapIter, bool) {
-	it := (*OrderedMapIter)(reflect.New(layout.types["orderedMapIter"]).UnsafePointer())
-	it.M = m
-	for e := m.IterFirst; pos > 0; pos-- {
+	it := newOf[OrderedMapIter]()
+	*it.M() = m
+	for e := *m.IterFirst(); pos > 0; pos-- {
 		if e == nil {
 			return nil, false
 		}
-		it.Cur, e = e, e.IterNext
+		*it.Cur(), e = e, *e.IterNext()
 	}
 	return it, true
 }
 
 // NewIteratorRecord allocates a goja iteratorRecord.
 func NewIteratorRecord(iterator *goja.Object, next func(goja.FunctionCall) goja.Value) *IteratorRecord {
-	r := (*IteratorRecord)(reflect.New(layout.types["iteratorRecord"]).UnsafePointer())
-	r.Iterator, r.Next = iterator, next
+	r := newOf[IteratorRecord]()
+	*r.Iterator(), *r.Next() = iterator, next
 	return r
 }
 
@@ -201,7 +264,7 @@ func CallableOwner(f func(goja.FunctionCall) goja.Value) *goja.Object {
 	if !jsCallCodes[w[0]] {
 		return nil
 	}
-	return (*Base)(w[1]).Val
+	return *(*Base)(w[1]).Val()
 }
 
 // Callable returns the Go function goja calls for the function object o
@@ -252,20 +315,20 @@ var forIns sync.Map // uintptr -> weak.Pointer[forIn]
 // yields the same keys; has, called before each key, tells whether the key
 // is still there (a key deleted before it is visited is not visited).
 func ForInKeys(item *IterStackItem, has func(o *goja.Object, key goja.Value) bool) (*goja.Object, []goja.Value, error) {
-	if item.F == nil {
+	if *item.F() == nil {
 		return nil, nil, nil
 	}
-	if wp, ok := forIns.Load(uintptr(item.F)); ok {
+	if wp, ok := forIns.Load(uintptr(*item.F())); ok {
 		if st := wp.(weak.Pointer[forIn]).Value(); st != nil && st.err == nil {
 			return st.obj, append([]goja.Value(nil), st.keys[st.pos:]...), nil
 		}
 	}
 	var obj *goja.Object
-	if w := funcWords(item.F); w[0] == enumNextCode {
+	if w := funcWords(*item.F()); w[0] == enumNextCode {
 		obj = *(**goja.Object)(w[1])
 	}
 	t := layout.types["iterNextFunc"]
-	f := reflect.NewAt(t, unsafe.Pointer(&item.F)).Elem()
+	f := reflect.NewAt(t, unsafe.Pointer(item.F())).Elem()
 	var keys []goja.Value
 	var failed any
 	func() {
@@ -281,7 +344,7 @@ func ForInKeys(item *IterStackItem, has func(o *goja.Object, key goja.Value) boo
 			f = out[1]
 		}
 	}()
-	item.F = NewForIn(obj, keys, has, failed)
+	*item.F() = NewForIn(obj, keys, has, failed)
 	if failed != nil {
 		return nil, nil, fmt.Errorf("enumerating its keys threw: %v", failed)
 	}
@@ -327,8 +390,22 @@ type forInKey struct {
 	wp weak.Pointer[forIn]
 }
 
-// checkIterLayout checks the iterator mirrors and finds the closure
-// layouts this file relies on, on samples.
+// iterTypes adds the built-in iterator types, which no sample of
+// layout.go reaches, to the types whose fields are looked up.
+func iterTypes(rt *goja.Runtime, into map[string]reflect.Type) error {
+	v, err := rt.RunString(iterSamples)
+	if err != nil {
+		return fmt.Errorf("iterator samples: %v", err)
+	}
+	arr := v.(*goja.Object)
+	for i := 0; i < 5; i++ {
+		collectTypes(reflect.ValueOf(arr.Get(fmt.Sprint(i)).(*goja.Object)).Elem().FieldByName("self").Elem().Type(), into)
+	}
+	return nil
+}
+
+// checkIterLayout checks the iterators and finds the closure layouts this
+// file relies on, on samples.
 func checkIterLayout(st *layoutState, rt *goja.Runtime) error {
 	v, err := rt.RunString(iterSamples)
 	if err != nil {
@@ -342,37 +419,12 @@ func checkIterLayout(st *layoutState, rt *goja.Runtime) error {
 		if t.String() != "*goja."+name {
 			return fmt.Errorf("iterator sample %d is %s, want *goja.%s", i, t, name)
 		}
-		st.types[name] = t.Elem()
 	}
-	steps := []struct{ name, from, path string }{
-		{"orderedMapIter", "mapIterObject", "iter.*"},
-		{"iteratorRecord", "generatorObject", "delegated.*"},
-		{"iterStackItem", "generatorObject", "gen.ctx.iterStack.[]"},
-		{"iterNextFunc", "iterStackItem", "f"},
+	_, nf, err := locate(st.types["iterStackItem"], "f")
+	if err != nil {
+		return fmt.Errorf("iterStackItem: %v", err)
 	}
-	for _, s := range steps {
-		t, err := follow(st.types[s.from], s.path)
-		if err != nil {
-			return fmt.Errorf("%s.%s: %v", s.from, s.path, err)
-		}
-		st.types[s.name] = t
-	}
-	pairs := []mirrorPair{
-		{reflect.TypeOf(ArrayIter{}), "arrayIterObject"},
-		{reflect.TypeOf(MapIter{}), "mapIterObject"},
-		{reflect.TypeOf(MapIter{}), "setIterObject"},
-		{reflect.TypeOf(StringIter{}), "stringIterObject"},
-		{reflect.TypeOf(RegExpStringIter{}), "regExpStringIterObject"},
-		{reflect.TypeOf(OrderedMapIter{}), "orderedMapIter"},
-		{reflect.TypeOf(IteratorRecord{}), "iteratorRecord"},
-		{reflect.TypeOf(IterStackItem{}), "iterStackItem"},
-	}
-	for _, p := range pairs {
-		if err := compareLayout(p.mirror, st.types[p.goja], p.goja, discardHash{}); err != nil {
-			return err
-		}
-	}
-	nf := st.types["iterNextFunc"]
+	st.types["iterNextFunc"] = nf
 	if nf.Kind() != reflect.Func || nf.NumIn() != 0 || nf.NumOut() != 2 || nf.Out(1) != nf {
 		return fmt.Errorf("iterNextFunc is %s", nf)
 	}
@@ -395,28 +447,28 @@ func checkIterLayout(st *layoutState, rt *goja.Runtime) error {
 	// Generators suspended in for-of (over an array, over a JS iterator),
 	// in for-in and in yield*.
 	gen := func(i int) *GeneratorObject { return GeneratorOf(get(i)) }
-	forOf := gen(13).Gen.Ctx.IterStack
-	if len(forOf) != 1 || forOf[0].Iter == nil || forOf[0].F != nil || forOf[0].Iter.Iterator == nil {
+	forOf := gen(13).Gen().Ctx().IterStack()
+	if forOf.Len() != 1 || *forOf.At(0).Iter() == nil || *forOf.At(0).F() != nil || *(*forOf.At(0).Iter()).Iterator() == nil {
 		return fmt.Errorf("generator in for-of keeps no iterator record")
 	}
-	next, ok := Callable(forOf[0].Iter.Iterator.Get("next").(*goja.Object))
-	if !ok || funcPtr(next) != funcPtr(forOf[0].Iter.Next) {
+	next, ok := Callable((*(*forOf.At(0).Iter()).Iterator()).Get("next").(*goja.Object))
+	if !ok || funcPtr(next) != funcPtr(*(*forOf.At(0).Iter()).Next()) {
 		return fmt.Errorf("a for-of record's next is not the iterator's next")
 	}
-	own := gen(14).Gen.Ctx.IterStack
-	if len(own) != 1 || own[0].Iter == nil || CallableOwner(own[0].Iter.Next) != get(17).Get("next") {
+	own := gen(14).Gen().Ctx().IterStack()
+	if own.Len() != 1 || *own.At(0).Iter() == nil || CallableOwner(*(*own.At(0).Iter()).Next()) != get(17).Get("next") {
 		return fmt.Errorf("a for-of record's JavaScript next is not found")
 	}
-	forIn := gen(15).Gen.Ctx.IterStack
-	if len(forIn) != 1 || forIn[0].F == nil || forIn[0].Iter != nil {
+	forIn := gen(15).Gen().Ctx().IterStack()
+	if forIn.Len() != 1 || *forIn.At(0).F() == nil || *forIn.At(0).Iter() != nil {
 		return fmt.Errorf("generator in for-in keeps no next function")
 	}
-	w := funcWords(forIn[0].F)
+	w := funcWords(*forIn.At(0).F())
 	if *(**goja.Object)(w[1]) != get(18) {
 		return fmt.Errorf("for-in's next function does not hold the enumerated object")
 	}
 	enumNextCode = w[0]
-	if d := gen(16).Delegated; d == nil || d.Iterator == nil || d.Next == nil {
+	if d := *gen(16).Delegated(); d == nil || *d.Iterator() == nil || *d.Next() == nil {
 		return fmt.Errorf("generator in yield* keeps no delegate")
 	}
 	return nil

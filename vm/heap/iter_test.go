@@ -31,10 +31,10 @@ func TestMapPosition(t *testing.T) {
 			}
 			it := rt.Get("it").(*goja.Object)
 			mi := MapIterOf(it)
-			if got := MapPosition(mi.Iter); got != c.want {
+			if got := MapPosition(*mi.Iter()); got != c.want {
 				t.Fatalf("position %d, want %d", got, c.want)
 			}
-			rebuilt, ok := NewMapIter(mi.Iter.M, c.want)
+			rebuilt, ok := NewMapIter(*(*mi.Iter()).M(), c.want)
 			if !ok {
 				t.Fatal("cannot rebuild at that position")
 			}
@@ -42,8 +42,8 @@ func TestMapPosition(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			mi.Iter = rebuilt
-			mi.Kind = 0
+			*mi.Iter() = rebuilt
+			*mi.Kind() = 0
 			// The original ran out; the rebuilt state must yield what it did.
 			got, err := rt.RunString(`JSON.stringify([...it])`)
 			if err != nil {
@@ -68,7 +68,7 @@ func TestForInKeysTwice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	item := &GeneratorOf(v.(*goja.Object)).Gen.Ctx.IterStack[0]
+	item := GeneratorOf(v.(*goja.Object)).Gen().Ctx().IterStack().At(0)
 	has := func(o *goja.Object, k goja.Value) bool { return k.String() != "c" }
 	for round := 0; round < 2; round++ {
 		obj, keys, err := ForInKeys(item, has)

@@ -11,17 +11,19 @@ import (
 // kindCache maps the itab of an objectImpl interface value to a kind.
 var kindCache sync.Map // unsafe.Pointer -> Kind
 
-func mirrorOf(o *goja.Object) *objectMirror { return (*objectMirror)(unsafe.Pointer(o)) }
+var objectSelf = need[iface]("Object", "self")
+
+// self returns o's objectImpl interface value.
+func self(o *goja.Object) *iface { return objectSelf.in(unsafe.Pointer(o)) }
 
 // KindOf returns the kind of o.
 func KindOf(o *goja.Object) Kind {
-	m := mirrorOf(o)
-	if k, ok := kindCache.Load(m.self.tab); ok {
+	if k, ok := kindCache.Load(self(o).tab); ok {
 		return k.(Kind)
 	}
 	t := reflect.ValueOf(o).Elem().FieldByName("self").Elem().Type()
 	k := goTypeKinds[t.String()]
-	kindCache.Store(m.self.tab, k)
+	kindCache.Store(self(o).tab, k)
 	return k
 }
 
@@ -35,7 +37,7 @@ type KindClassifier struct {
 
 // Kind returns the kind of o.
 func (c *KindClassifier) Kind(o *goja.Object) Kind {
-	tab := mirrorOf(o).self.tab
+	tab := self(o).tab
 	for i := 0; i < c.n; i++ {
 		if c.tabs[i] == tab {
 			return c.kinds[i]
@@ -57,8 +59,8 @@ func GoTypeName(o *goja.Object) string {
 // impl returns a pointer to o's concrete implementation struct.
 // A tagged template array holds its arrayObject by pointer: impl is that.
 func impl(o *goja.Object) unsafe.Pointer {
-	m := mirrorOf(o)
-	return templateImpl(m.self.tab, m.self.data)
+	s := self(o)
+	return templateImpl(s.tab, s.data)
 }
 
 // BaseOf returns o's baseObject. Every kind embeds it first; for KindHost and
@@ -120,7 +122,7 @@ func StringObjectOf(o *goja.Object) *StringObject { return (*StringObject)(impl(
 func ProxyOf(o *goja.Object) *ProxyObject { return (*ProxyObject)(impl(o)) }
 
 // ObjectOfBuffer returns the JS object of an ArrayBuffer mirror.
-func ObjectOfBuffer(b *ArrayBuffer) *goja.Object { return b.Val }
+func ObjectOfBuffer(b *ArrayBuffer) *goja.Object { return *b.Val() }
 
 // SymbolOf returns the mirror of a symbol.
 func SymbolOf(s *goja.Symbol) *Symbol { return (*Symbol)(unsafe.Pointer(s)) }
@@ -161,13 +163,13 @@ func IsInteriorProperty(o *goja.Object, p *ValueProperty) bool {
 func InteriorLength(o *goja.Object) *ValueProperty {
 	switch k := KindOf(o); {
 	case k.IsJSFunction() || k == KindNative || k == KindBound:
-		return &FuncBaseOf(o).LenProp
+		return FuncBaseOf(o).LenProp()
 	case k == KindArray:
-		return &ArrayOf(o).LengthProp
+		return ArrayOf(o).LengthProp()
 	case k == KindSparseArray:
-		return &SparseArrayOf(o).LengthProp
+		return SparseArrayOf(o).LengthProp()
 	case k == KindStringObject:
-		return &StringObjectOf(o).LengthProp
+		return StringObjectOf(o).LengthProp()
 	}
 	return nil
 }
@@ -177,11 +179,11 @@ func (m *OrderedMap) ForEachEntry(f func(key, value goja.Value) error) error {
 	if m == nil {
 		return nil
 	}
-	for e := m.IterFirst; e != nil; e = e.IterNext {
-		if e.Key == nil { // deleted entries are unlinked; guard anyway
+	for e := *m.IterFirst(); e != nil; e = *e.IterNext() {
+		if *e.Key() == nil { // deleted entries are unlinked; guard anyway
 			continue
 		}
-		if err := f(e.Key, e.Value); err != nil {
+		if err := f(*e.Key(), *e.Value()); err != nil {
 			return err
 		}
 	}
@@ -189,7 +191,7 @@ func (m *OrderedMap) ForEachEntry(f func(key, value goja.Value) error) error {
 }
 
 // ObjectOfBase returns the JS object whose baseObject is b.
-func ObjectOfBase(b *Base) *goja.Object { return b.Val }
+func ObjectOfBase(b *Base) *goja.Object { return *b.Val() }
 
 // PropertyValue returns p as the goja.Value that property storage holds.
 // p must be a goja-allocated valueProperty (see NewValueProperty and InteriorLength).
@@ -207,7 +209,7 @@ func PromiseOf(o *goja.Object) *PromiseObject { return (*PromiseObject)(impl(o))
 
 // NewPrivateElements allocates a goja privateElements record.
 func NewPrivateElements() *PrivateElements {
-	return (*PrivateElements)(reflect.New(layout.types["privateElements"]).UnsafePointer())
+	return newOf[PrivateElements]()
 }
 
 // SetPrivateElements replaces o's private elements with the given ones.
@@ -215,14 +217,14 @@ func SetPrivateElements(o *goja.Object, brands []*PrivateEnvType, elems []*Priva
 	b := BaseOf(o)
 	mt := reflect.MapOf(reflect.PointerTo(layout.types["privateEnvType"]), reflect.PointerTo(layout.types["privateElements"]))
 	if len(brands) == 0 {
-		b.PrivateElements = nil
+		*b.PrivateElements() = nil
 		return
 	}
 	m := reflect.MakeMapWithSize(mt, len(brands))
 	for i, br := range brands {
 		m.SetMapIndex(reflect.NewAt(mt.Key().Elem(), unsafe.Pointer(br)), reflect.NewAt(mt.Elem().Elem(), unsafe.Pointer(elems[i])))
 	}
-	reflect.NewAt(mt, unsafe.Pointer(&b.PrivateElements)).Elem().Set(m)
+	reflect.NewAt(mt, unsafe.Pointer(b.PrivateElements())).Elem().Set(m)
 }
 
 // ProgramPosition returns the source offset where p's code starts (from its
@@ -236,7 +238,7 @@ func ProgramPosition(p *goja.Program) int {
 }
 
 // Revoked reports whether the proxy was revoked.
-func (p *ProxyObject) Revoked() bool { return p.Handler.tab == nil }
+func (p *ProxyObject) Revoked() bool { return p.Handler().tab == nil }
 
 // mappedTab is the itab of *goja.mappedProperty as a goja.Value; set by Check.
 var mappedTab unsafe.Pointer
@@ -252,10 +254,9 @@ func AsMapped(v goja.Value) *MappedProperty {
 
 // NewMappedProperty makes a mapped arguments property aliasing *slot.
 func NewMappedProperty(slot *goja.Value, writable, enumerable, configurable bool) goja.Value {
-	rv := reflect.New(layout.types["mappedProperty"])
-	m := (*MappedProperty)(rv.UnsafePointer())
-	m.V, m.Writable, m.Enumerable, m.Configurable = slot, writable, enumerable, configurable
-	return rv.Interface().(goja.Value)
+	m := newOf[MappedProperty]()
+	*m.V(), *m.Writable(), *m.Enumerable(), *m.Configurable() = slot, writable, enumerable, configurable
+	return reflect.NewAt(layout.types["mappedProperty"], unsafe.Pointer(m)).Interface().(goja.Value)
 }
 
 // ArgumentsOf returns o's argumentsObject.

@@ -2,7 +2,6 @@ package heap
 
 import (
 	"fmt"
-	"reflect"
 	"unsafe"
 
 	"github.com/dop251/goja"
@@ -51,8 +50,8 @@ func funcval(f func(goja.FunctionCall) goja.Value) unsafe.Pointer {
 	return *(*unsafe.Pointer)(unsafe.Pointer(&f))
 }
 
-// checkPromiseLayout verifies the reaction mirrors and finds the resolving
-// closures' layout on a sample.
+// checkPromiseLayout verifies the reactions on a sample and finds the
+// resolving closures' layout.
 func checkPromiseLayout(st *layoutState, rt *goja.Runtime) error {
 	v, err := rt.RunString(promiseSamples)
 	if err != nil {
@@ -61,42 +60,15 @@ func checkPromiseLayout(st *layoutState, rt *goja.Runtime) error {
 	o := v.(*goja.Object)
 	p := o.Get("p").(*goja.Object)
 	pm := (*PromiseObject)(impl(p))
-	if len(pm.FulfillReactions) != 2 || len(pm.RejectReactions) != 2 {
-		return fmt.Errorf("promise sample has %d reactions, want 2", len(pm.FulfillReactions))
+	ful, rej := *pm.FulfillReactions(), *pm.RejectReactions()
+	if len(ful) != 2 || len(rej) != 2 {
+		return fmt.Errorf("promise sample has %d reactions, want 2", len(ful))
 	}
-	gp := reflect.TypeOf(goja.Promise{})
-	rf, ok := gp.FieldByName("fulfillReactions")
-	if !ok {
-		return fmt.Errorf("field fulfillReactions missing in goja.Promise")
-	}
-	react := rf.Type.Elem().Elem()
-	st.types["promiseReaction"] = react
-	pairs := []struct {
-		m    reflect.Type
-		path string
-	}{
-		{reflect.TypeOf(PromiseReaction{}), ""},
-		{reflect.TypeOf(PromiseCapability{}), "capability.*"},
-		{reflect.TypeOf(JobCallback{}), "handler.*"},
-		{reflect.TypeOf(AsyncRunner{}), "asyncRunner.*"},
-	}
-	for _, pr := range pairs {
-		t := react
-		if pr.path != "" {
-			if t, err = follow(react, pr.path); err != nil {
-				return err
-			}
-		}
-		st.types[t.Name()] = t
-		if err := compareLayout(pr.m, t, t.Name(), discardHash{}); err != nil {
-			return err
-		}
-	}
-	if pm.FulfillReactions[0].AsyncRunner == nil || pm.FulfillReactions[1].Handler == nil || pm.FulfillReactions[1].Typ != 0 || pm.RejectReactions[1].Typ != 1 {
+	if *ful[0].AsyncRunner() == nil || *ful[1].Handler() == nil || *ful[1].Typ() != 0 || *rej[1].Typ() != 1 {
 		return fmt.Errorf("promise sample reactions are not as expected")
 	}
-	res, rej := o.Get("res").(*goja.Object), o.Get("rej").(*goja.Object)
-	fres, frej := funcval(NativeOf(res).F), funcval(NativeOf(rej).F)
+	resFn, rejFn := o.Get("res").(*goja.Object), o.Get("rej").(*goja.Object)
+	fres, frej := funcval(*NativeOf(resFn).F()), funcval(*NativeOf(rejFn).F())
 	resolvers.resolveCode, resolvers.rejectCode = *(*uintptr)(fres), *(*uintptr)(frej)
 	// Find the promise and the shared flag among the captured words.
 	wr, wj := (*closure)(fres), (*closure)(frej)
@@ -123,7 +95,7 @@ func Resolver(o *goja.Object) (promise *goja.Object, reject, used, ok bool) {
 	if KindOf(o) != KindNative {
 		return nil, false, false, false
 	}
-	f := NativeOf(o).F
+	f := *NativeOf(o).F()
 	if f == nil {
 		return nil, false, false, false
 	}
@@ -135,29 +107,29 @@ func Resolver(o *goja.Object) (promise *goja.Object, reject, used, ok bool) {
 	words := (*closure)(fv)
 	pm := (*PromiseObject)(words[resolvers.promiseWord])
 	flag := (*bool)(words[resolvers.flagWord])
-	return pm.Val, code == resolvers.rejectCode, *flag, true
+	return *pm.Val(), code == resolvers.rejectCode, *flag, true
 }
 
 // SetResolverUsed sets the "already resolved" flag shared by a promise's
 // resolving functions; o must satisfy Resolver.
 func SetResolverUsed(o *goja.Object, used bool) {
-	words := (*closure)(funcval(NativeOf(o).F))
+	words := (*closure)(funcval(*NativeOf(o).F()))
 	*(*bool)(words[resolvers.flagWord]) = used
 }
 
 // NewPromiseReaction allocates a goja promiseReaction.
 func NewPromiseReaction() *PromiseReaction {
-	return (*PromiseReaction)(reflect.New(layout.types["promiseReaction"]).UnsafePointer())
+	return newOf[PromiseReaction]()
 }
 
 // NewPromiseCapability allocates a goja promiseCapability.
 func NewPromiseCapability() *PromiseCapability {
-	return (*PromiseCapability)(reflect.New(layout.types["promiseCapability"]).UnsafePointer())
+	return newOf[PromiseCapability]()
 }
 
 // NewJobCallback allocates a goja jobCallback.
 func NewJobCallback(f func(goja.FunctionCall) goja.Value) *JobCallback {
-	j := (*JobCallback)(reflect.New(layout.types["jobCallback"]).UnsafePointer())
-	j.Callback = f
+	j := newOf[JobCallback]()
+	*j.Callback() = f
 	return j
 }

@@ -2,7 +2,6 @@ package heap
 
 import (
 	"fmt"
-	"reflect"
 	"unsafe"
 
 	"github.com/dop251/goja"
@@ -13,36 +12,33 @@ import (
 // literal's program, giving each object a fresh match cache. A process that
 // loads images again and again can therefore compile each pattern once.
 
-// regexpObjectMirror mirrors goja's regexpObject.
-type regexpObjectMirror struct {
-	Base
-	Pattern  *regexpPatternMirror
-	Source   goja.String
-	Standard bool
-}
+// regexpObject mirrors goja's regexpObject.
+type regexpObject struct{ Base }
 
-// regexpPatternMirror mirrors goja's regexpPattern.
-type regexpPatternMirror struct {
-	Src                                                    string
-	Global, IgnoreCase, Multiline, DotAll, Sticky, Unicode bool
-	RegexpWrapper                                          unsafe.Pointer // *regexpWrapper: a Go regexp, safe to share
-	Regexp2Wrapper                                         *regexp2WrapperMirror
-}
+// regexpPattern mirrors goja's regexpPattern: the compiled code (by Go's
+// regexp or by regexp2) and the flags.
+type regexpPattern struct{ _ noCopy }
 
-// regexp2WrapperMirror mirrors goja's regexp2Wrapper: a shareable compiled
+// regexp2Wrapper mirrors goja's regexp2Wrapper: a shareable compiled
 // regexp2 and a per-object match cache.
-type regexp2WrapperMirror struct {
-	Rx    unsafe.Pointer // *regexp2.Regexp
-	Cache unsafe.Pointer // *regexp2MatchCache
-}
+type regexp2Wrapper struct{ _ noCopy }
+
+var (
+	regexpObjectPattern   = need[*regexpPattern]("regexpObject", "pattern")
+	regexpObjectSource    = need[goja.String]("regexpObject", "source")
+	regexpPatternWrapper  = need[unsafe.Pointer]("regexpPattern", "regexpWrapper")
+	regexpPatternWrapper2 = need[*regexp2Wrapper]("regexpPattern", "regexp2Wrapper")
+	regexp2WrapperRx      = need[unsafe.Pointer]("regexp2Wrapper", "rx")
+	_                     = need[unsafe.Pointer]("regexp2Wrapper", "cache")
+)
 
 // RegExpPattern is the compiled pattern of a RegExp, with its flags. It may
 // be kept after its object is gone and given to objects of other runtimes.
-type RegExpPattern struct{ p *regexpPatternMirror }
+type RegExpPattern struct{ p *regexpPattern }
 
 // RegExpPatternOf returns the pattern of o, which must be of KindRegExp.
 func RegExpPatternOf(o *goja.Object) RegExpPattern {
-	return RegExpPattern{(*regexpObjectMirror)(impl(o)).Pattern}
+	return RegExpPattern{*regexpObjectPattern.in(impl(o))}
 }
 
 // SetRegExpPattern gives o, a RegExp, the pattern p and the source text
@@ -50,49 +46,30 @@ func RegExpPatternOf(o *goja.Object) RegExpPattern {
 // by new RegExp(source, flags) with p's flags. o gets its own copy of what
 // goja mutates while matching; the compiled code is shared.
 func SetRegExpPattern(o *goja.Object, p RegExpPattern, source goja.String) {
-	cp := (*regexpPatternMirror)(reflect.New(layout.types["regexpPattern"]).UnsafePointer())
-	*cp = *p.p
-	if w := p.p.Regexp2Wrapper; w != nil {
-		cp.Regexp2Wrapper = (*regexp2WrapperMirror)(reflect.New(layout.types["regexp2Wrapper"]).UnsafePointer())
-		cp.Regexp2Wrapper.Rx = w.Rx
+	cp := newOf[regexpPattern]()
+	gojaValue(cp).Set(gojaValue(p.p))
+	if w := *regexpPatternWrapper2.in(unsafe.Pointer(p.p)); w != nil {
+		w2 := newOf[regexp2Wrapper]()
+		*regexp2WrapperRx.in(unsafe.Pointer(w2)) = *regexp2WrapperRx.in(unsafe.Pointer(w))
+		*regexpPatternWrapper2.in(unsafe.Pointer(cp)) = w2
 	}
-	m := (*regexpObjectMirror)(impl(o))
-	m.Pattern = cp
-	m.Source = source
+	*regexpObjectPattern.in(impl(o)) = cp
+	*regexpObjectSource.in(impl(o)) = source
 }
 
-// checkRegExpLayout checks the mirrors of a RegExp and its pattern against
-// the samples (one compiled by Go's regexp, one by regexp2, which lookbehind
-// needs). RegExp patterns are never stored in an image, so they do not
-// enter the fingerprint.
-func checkRegExpLayout(st *layoutState, rt *goja.Runtime) error {
-	if err := compareLayout(reflect.TypeOf(regexpObjectMirror{}), st.types["regexpObject"], "regexpObject", discardHash{}); err != nil {
-		return err
-	}
-	pt, err := follow(st.types["regexpObject"], "pattern.*")
-	if err != nil {
-		return fmt.Errorf("regexpObject.pattern: %v", err)
-	}
-	st.types["regexpPattern"] = pt
-	if err := compareLayout(reflect.TypeOf(regexpPatternMirror{}), pt, "regexpPattern", discardHash{}); err != nil {
-		return err
-	}
-	wt, err := follow(pt, "regexp2Wrapper.*")
-	if err != nil {
-		return fmt.Errorf("regexpPattern.regexp2Wrapper: %v", err)
-	}
-	st.types["regexp2Wrapper"] = wt
-	if err := compareLayout(reflect.TypeOf(regexp2WrapperMirror{}), wt, "regexp2Wrapper", discardHash{}); err != nil {
-		return err
-	}
+// checkRegExpLayout checks the fields of a RegExp's pattern on samples
+// (one compiled by Go's regexp, one by regexp2, which lookbehind needs).
+// RegExp patterns are never stored in an image.
+func checkRegExpLayout(rt *goja.Runtime) error {
 	v, err := rt.RunString(`[/a+/g, /(?<=a)b/y]`)
 	if err != nil {
 		return fmt.Errorf("regexp samples: %v", err)
 	}
 	arr := v.(*goja.Object)
 	for i, engine := range []string{"regexp", "regexp2"} {
-		p := (*regexpObjectMirror)(impl(arr.Get(fmt.Sprint(i)).(*goja.Object))).Pattern
-		if p == nil || (p.RegexpWrapper != nil) != (engine == "regexp") || (p.Regexp2Wrapper != nil) != (engine == "regexp2") {
+		p := *regexpObjectPattern.in(impl(arr.Get(fmt.Sprint(i)).(*goja.Object)))
+		if p == nil || (*regexpPatternWrapper.in(unsafe.Pointer(p)) != nil) != (engine == "regexp") ||
+			(*regexpPatternWrapper2.in(unsafe.Pointer(p)) != nil) != (engine == "regexp2") {
 			return fmt.Errorf("regexp sample %d is not compiled by %s", i, engine)
 		}
 	}

@@ -35,7 +35,7 @@ func checkRevokeLayout(rt *goja.Runtime) error {
 	if proxy == nil || revoke == nil || KindOf(revoke) != KindNative || KindOf(proxy) != KindProxy {
 		return fmt.Errorf("Proxy.revocable sample is not a proxy and a native function")
 	}
-	f := NativeOf(revoke).F
+	f := *NativeOf(revoke).F()
 	if f == nil {
 		return fmt.Errorf("revoke function has no Go function")
 	}
@@ -60,7 +60,7 @@ func RevokedProxy(o *goja.Object) (*goja.Object, bool) {
 	if revokeLayout.proxyWord <= 0 || KindOf(o) != KindNative {
 		return nil, false
 	}
-	f := NativeOf(o).F
+	f := *NativeOf(o).F()
 	if f == nil {
 		return nil, false
 	}
@@ -69,7 +69,7 @@ func RevokedProxy(o *goja.Object) (*goja.Object, bool) {
 		return nil, false
 	}
 	words := (*[revokeMaxWords + 1]unsafe.Pointer)(fv)
-	return (*ProxyObject)(words[revokeLayout.proxyWord]).Val, true
+	return *(*ProxyObject)(words[revokeLayout.proxyWord]).Val(), true
 }
 
 // SetRevokedProxy makes the revoke function fn (one RevokedProxy accepts,
@@ -81,7 +81,7 @@ func SetRevokedProxy(fn, proxy *goja.Object) error {
 	if KindOf(proxy) != KindProxy {
 		return fmt.Errorf("a revoke function's proxy is not a proxy")
 	}
-	words := (*[revokeMaxWords + 1]unsafe.Pointer)(funcval(NativeOf(fn).F))
+	words := (*[revokeMaxWords + 1]unsafe.Pointer)(funcval(*NativeOf(fn).F()))
 	words[revokeLayout.proxyWord] = impl(proxy)
 	return nil
 }

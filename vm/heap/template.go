@@ -19,16 +19,18 @@ import (
 // instruction of the recompiled program, so that it stays equal to the
 // arrays its site makes after the load.
 
-// templateMirror mirrors goja's taggedTemplateArray.
-type templateMirror struct {
-	arr   unsafe.Pointer // *arrayObject
-	idPtr unsafe.Pointer // *[]Value, into a getTaggedTmplObject instruction
-}
+// templateArray mirrors goja's taggedTemplateArray.
+type templateArray struct{ _ noCopy }
 
-// insTemplateMirror mirrors goja's getTaggedTmplObject instruction.
-type insTemplateMirror struct {
-	raw, cooked []goja.Value
-}
+// templateIns mirrors goja's getTaggedTmplObject instruction.
+type templateIns struct{ _ noCopy }
+
+var (
+	templateArrayArr   = need[unsafe.Pointer]("taggedTemplateArray", "arrayObject") // *arrayObject
+	templateArrayIDPtr = need[*[]goja.Value]("taggedTemplateArray", "idPtr")        // into a getTaggedTmplObject instruction
+	templateInsRaw     = need[[]goja.Value]("getTaggedTmplObject", "raw")
+	templateInsCooked  = need[[]goja.Value]("getTaggedTmplObject", "cooked")
+)
 
 var templateLayout struct {
 	tab    unsafe.Pointer // itab of *taggedTemplateArray as an objectImpl
@@ -37,6 +39,30 @@ var templateLayout struct {
 }
 
 const templateSample = `(function (s) { return s })` + "`a${1}\\x62`"
+
+// templateTypes adds the types of a tagged template array and its
+// instruction, which no sample of layout.go reaches, to the types whose
+// fields are looked up.
+func templateTypes(rt *goja.Runtime, into map[string]reflect.Type) error {
+	p, err := goja.Compile("template-probe", templateSample, false)
+	if err != nil {
+		return err
+	}
+	v, err := rt.RunProgram(p)
+	if err != nil {
+		return err
+	}
+	o, ok := v.(*goja.Object)
+	if !ok {
+		return fmt.Errorf("tagged template sample is not an object")
+	}
+	collectTypes(reflect.ValueOf(o).Elem().FieldByName("self").Elem().Type(), into)
+	code := field(reflect.ValueOf(p), "code")
+	for pc := 0; pc < code.Len(); pc++ {
+		collectTypes(code.Index(pc).Elem().Type(), into)
+	}
+	return nil
+}
 
 // checkTemplateLayout verifies the mirrors on a sample and records the
 // interface tables that tell tagged template arrays and their instructions.
@@ -58,32 +84,25 @@ func checkTemplateLayout(rt *goja.Runtime) error {
 		return fmt.Errorf("tagged template sample is a %s", self.Type())
 	}
 	t := self.Type().Elem()
-	mt := reflect.TypeOf(templateMirror{})
-	if t.NumField() != 2 || t.Size() != mt.Size() || t.Field(0).Type.String() != "*goja.arrayObject" ||
-		t.Field(1).Name != "idPtr" || t.Field(1).Type.String() != "*[]goja.Value" ||
-		t.Field(0).Offset != mt.Field(0).Offset || t.Field(1).Offset != mt.Field(1).Offset {
-		return fmt.Errorf("taggedTemplateArray is not {*arrayObject; idPtr *[]Value}")
+	if f, ok := t.FieldByName("arrayObject"); !ok || !f.Anonymous || f.Type.String() != "*goja.arrayObject" {
+		return fmt.Errorf("taggedTemplateArray does not embed an *arrayObject")
 	}
-	m := mirrorOf(o)
-	templateLayout.tab, templateLayout.typ = m.self.tab, t
-	var site *insTemplateMirror
+	m := objectSelf.in(unsafe.Pointer(o))
+	templateLayout.tab, templateLayout.typ = m.tab, t
+	var site unsafe.Pointer
 	code := field(reflect.ValueOf(p), "code")
 	words := codeWords(p)
 	for pc := range words {
 		it := code.Index(pc).Elem().Type()
 		if it.Kind() == reflect.Ptr && it.Elem().Name() == "getTaggedTmplObject" {
-			if err := compareLayout(reflect.TypeOf(insTemplateMirror{}), it.Elem(), "getTaggedTmplObject", discardHash{}); err != nil {
-				return err
-			}
 			templateLayout.insTab = words[pc].tab
-			site = (*insTemplateMirror)(words[pc].data)
+			site = words[pc].data
 		}
 	}
 	if site == nil {
 		return fmt.Errorf("no getTaggedTmplObject instruction in a tagged template probe")
 	}
-	tm := (*templateMirror)(m.self.data)
-	if tm.idPtr != unsafe.Pointer(&site.cooked) || len(site.raw) != 2 || len(site.cooked) != 2 {
+	if *templateArrayIDPtr.in(m.data) != templateInsCooked.in(site) || len(*templateInsRaw.in(site)) != 2 || len(*templateInsCooked.in(site)) != 2 {
 		return fmt.Errorf("a tagged template's idPtr does not point at its instruction's strings")
 	}
 	return nil
@@ -103,7 +122,7 @@ func codeWords(p *goja.Program) []iface {
 // itself for any other object.
 func templateImpl(tab, data unsafe.Pointer) unsafe.Pointer {
 	if tab == templateLayout.tab && tab != nil {
-		return (*templateMirror)(data).arr
+		return *templateArrayArr.in(data)
 	}
 	return data
 }
@@ -111,11 +130,11 @@ func templateImpl(tab, data unsafe.Pointer) unsafe.Pointer {
 // TemplateID returns the site identity (idPtr) of a tagged template array;
 // ok is false for every other object.
 func TemplateID(o *goja.Object) (id unsafe.Pointer, ok bool) {
-	m := mirrorOf(o)
-	if m.self.tab != templateLayout.tab || m.self.tab == nil {
+	m := objectSelf.in(unsafe.Pointer(o))
+	if m.tab != templateLayout.tab || m.tab == nil {
 		return nil, false
 	}
-	return (*templateMirror)(m.self.data).idPtr, true
+	return unsafe.Pointer(*templateArrayIDPtr.in(m.data)), true
 }
 
 // TemplateSite is a tagged template call site: the instruction at Pc of a
@@ -135,8 +154,8 @@ func TemplateSites(p *goja.Program) []TemplateSite {
 	var out []TemplateSite
 	for pc := range ins {
 		if ins[pc].tab == templateLayout.insTab {
-			m := (*insTemplateMirror)(ins[pc].data)
-			out = append(out, TemplateSite{Pc: pc, Cooked: unsafe.Pointer(&m.cooked), Raw: unsafe.Pointer(&m.raw)})
+			d := ins[pc].data
+			out = append(out, TemplateSite{Pc: pc, Cooked: unsafe.Pointer(templateInsCooked.in(d)), Raw: unsafe.Pointer(templateInsRaw.in(d))})
 		}
 	}
 	return out
@@ -152,9 +171,8 @@ func MakeTemplate(o *goja.Object, id unsafe.Pointer) error {
 		return fmt.Errorf("an array made a tagged template object twice")
 	}
 	t := reflect.New(templateLayout.typ).UnsafePointer()
-	m := mirrorOf(o)
-	tm := (*templateMirror)(t)
-	tm.arr, tm.idPtr = m.self.data, id
-	m.self = iface{tab: templateLayout.tab, data: t}
+	m := objectSelf.in(unsafe.Pointer(o))
+	*templateArrayArr.in(t), *templateArrayIDPtr.in(t) = m.data, (*[]goja.Value)(id)
+	*m = iface{tab: templateLayout.tab, data: t}
 	return nil
 }

@@ -34,15 +34,16 @@ type Binding struct {
 // GlobalBindings lists the top-level let/const/class bindings in slot order.
 func GlobalBindings(rt *goja.Runtime) []Binding {
 	s := GlobalStash(rt)
-	out := make([]Binding, len(s.Values))
-	for name, idx := range s.Names {
+	vals := *s.Values()
+	out := make([]Binding, len(vals))
+	for name, idx := range *s.Names() {
 		i := idx &^ bindingMask
 		if int(i) < len(out) {
 			out[i] = Binding{Name: name.String(), Const: idx&bindingConst != 0}
 		}
 	}
 	for i := range out {
-		out[i].Value = s.Values[i]
+		out[i].Value = vals[i]
 	}
 	return out
 }
@@ -51,36 +52,33 @@ func GlobalBindings(rt *goja.Runtime) []Binding {
 // script's let/const/class) with the given value; nil leaves it uninitialised.
 func DeclareGlobal(rt *goja.Runtime, name string, isConst bool, value goja.Value) {
 	s := GlobalStash(rt)
-	if s.Names == nil {
-		s.Names = map[unistring.String]uint32{}
+	if *s.Names() == nil {
+		*s.Names() = map[unistring.String]uint32{}
 	}
-	idx := uint32(len(s.Values))
+	idx := uint32(len(*s.Values()))
 	if isConst {
 		idx |= bindingConst | bindingStrict
 	}
-	s.Names[unistring.NewFromString(name)] = idx
-	s.Values = append(s.Values, value)
+	(*s.Names())[unistring.NewFromString(name)] = idx
+	*s.Values() = append(*s.Values(), value)
 }
 
 // NameFlags splits a names-map entry into its slot index and flags.
 func NameFlags(v uint32) (idx uint32, flags uint32) { return v &^ bindingMask, v & bindingMask }
 
-// stashType is goja's stash type.
-func stashType() reflect.Type { return layout.types["stash"] }
-
 // NewStash allocates an empty goja stash and returns its mirror.
 func NewStash() *Stash {
-	return (*Stash)(reflect.New(stashType()).UnsafePointer())
+	return newOf[Stash]()
 }
 
 // NewPrivateEnv allocates an empty goja privateEnv.
 func NewPrivateEnv() *PrivateEnv {
-	return (*PrivateEnv)(reflect.New(layout.types["privateEnv"]).UnsafePointer())
+	return newOf[PrivateEnv]()
 }
 
 // NewPrivateEnvType allocates a goja privateEnvType (a class brand).
 func NewPrivateEnvType(fields, methods uint32) *PrivateEnvType {
-	t := (*PrivateEnvType)(reflect.New(layout.types["privateEnvType"]).UnsafePointer())
-	t.NumFields, t.NumMethods = fields, methods
+	t := newOf[PrivateEnvType]()
+	*t.NumFields(), *t.NumMethods() = fields, methods
 	return t
 }
