@@ -65,17 +65,40 @@ func runBinary(t *testing.T, dir string, args ...string) string {
 	return stdout.String()
 }
 
-var libraryHeader = regexp.MustCompile(`(?m)^// (package|load): (.+)$`)
+var libraryHeader = regexp.MustCompile(`(?m)^// (package|load|before): (.+)$`)
+
+// nodeDriver runs the scripts named on its command line as classic scripts
+// in one global scope, as Stasis does: each one's microtasks run before the
+// next script (a nextTick queued from a microtask runs once the microtask
+// queue is empty, and before any timer), then the event loop.
+const nodeDriver = `const vm = require("vm"), fs = require("fs"), path = require("path");
+(async () => {
+  for (const f of process.argv.slice(2)) {
+    vm.runInThisContext(fs.readFileSync(f, "utf8"), { filename: path.basename(f) });
+    await null;
+    await new Promise((r) => process.nextTick(r));
+  }
+})().catch((e) => { console.error(e); process.exit(1); });
+`
 
 // TestLibrariesSurviveAnImage loads real npm libraries into a world, uses
 // them to build state, saves the world, and resumes it in a new process
 // (with the library's files gone) to run a probe that uses both the saved
-// state and the library afresh. The output must equal a run that never saved.
+// state and the library afresh. The output must equal a run that never
+// saved, and node's (v20) output for the same scripts.
+//
+// A case is testdata/libraries/NAME.js: a line "// package: NAME@VERSION"
+// (fetched with npm pack, cached), "// load: FILE[, FILE...]" (the
+// package's files to run first, in order, as classic scripts), optionally
+// "// before: CODE" (a line of JavaScript to run before them, for a
+// library that expects a browser's self or window), the setup, a line
+// "// probe", and the probe.
 func TestLibrariesSurviveAnImage(t *testing.T) {
 	cases, err := filepath.Glob("testdata/libraries/*.js")
-	if err != nil || len(cases) < 6 {
-		t.Fatalf("library cases: %v (%d)", err, len(cases))
+	if err != nil || len(cases) < 25 {
+		t.Fatalf("library cases: %v (%d, want at least 25)", err, len(cases))
 	}
+	node, nodeErr := exec.LookPath("node")
 	for _, path := range cases {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			b, err := os.ReadFile(path)
@@ -92,24 +115,48 @@ func TestLibrariesSurviveAnImage(t *testing.T) {
 				t.Fatal("a library case needs // package:, // load: and // probe lines")
 			}
 			pkg := imagetest.Package(t, meta["package"])
-			libSrc, err := os.ReadFile(filepath.Join(pkg, meta["load"]))
-			if err != nil {
-				t.Fatal(err)
-			}
 			dir := t.TempDir()
-			writeFiles(t, dir, map[string]string{"lib.js": string(libSrc), "setup.js": setup, "probe.js": probe})
+			var libs []string
+			if meta["before"] != "" {
+				writeFiles(t, dir, map[string]string{"before.js": meta["before"] + "\n"})
+				libs = append(libs, "before.js")
+			}
+			for i, f := range strings.Split(meta["load"], ",") {
+				libSrc, err := os.ReadFile(filepath.Join(pkg, strings.TrimSpace(f)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				name := fmt.Sprintf("lib%d.js", i)
+				libs = append(libs, name)
+				writeFiles(t, dir, map[string]string{name: string(libSrc)})
+			}
+			writeFiles(t, dir, map[string]string{"setup.js": setup, "probe.js": probe, "driver.cjs": nodeDriver})
+			scripts := append(append([]string(nil), libs...), "setup.js")
 
-			want := runBinary(t, dir, "run", "lib.js", "setup.js", "probe.js")
-			saved := runBinary(t, dir, "save-image", "-o", "world.img", "lib.js", "setup.js")
-			for _, f := range []string{"lib.js", "setup.js"} {
+			want := runBinary(t, dir, append(append([]string{"run"}, scripts...), "probe.js")...)
+			if strings.TrimSpace(want) == "" {
+				t.Fatal("the probe printed nothing")
+			}
+			if nodeErr == nil {
+				cmd := exec.Command(node, append(append([]string{"driver.cjs"}, scripts...), "probe.js")...)
+				cmd.Dir = dir
+				var stderr bytes.Buffer
+				cmd.Stderr = &stderr
+				out, err := cmd.Output()
+				if err != nil {
+					t.Fatalf("node: %v\n%s", err, stderr.String())
+				}
+				if string(out) != want {
+					t.Errorf("stasis differs from node\n--- node\n%s\n--- stasis\n%s", out, want)
+				}
+			}
+			saved := runBinary(t, dir, append([]string{"save-image", "-o", "world.img"}, scripts...)...)
+			for _, f := range scripts {
 				if err := os.Remove(filepath.Join(dir, f)); err != nil {
 					t.Fatal(err)
 				}
 			}
 			resumed := runBinary(t, dir, "load-image", "world.img", "probe.js")
-			if strings.TrimSpace(want) == "" {
-				t.Fatal("the probe printed nothing")
-			}
 			if got := saved + resumed; got != want {
 				t.Errorf("resumed world differs from a run that never saved\n--- never saved\n%s\n--- saved, then resumed\n%s", want, got)
 			}
