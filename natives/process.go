@@ -230,6 +230,9 @@ func (p *Process) Install(v *vm.VM) error {
 	if err := RegisterModule(v, "os", makeOS(v)); err != nil {
 		return err
 	}
+	if err := installConsoleExtras(v); err != nil {
+		return err
+	}
 	// Every task begins with a job that marks where its own code ended and
 	// its promise jobs begin, and runs any tick left over from before.
 	v.OnEntry(func() {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -102,6 +103,7 @@ func TestNodeScripts(t *testing.T) {
 		{"buffers.js", nil},
 		{"os.js", nil},
 		{"clone.js", nil},
+		{"console.js", nil},
 	} {
 		t.Run(c.file+strings.Join(c.args, ","), func(t *testing.T) {
 			t.Parallel()
@@ -117,7 +119,7 @@ func TestNodeScripts(t *testing.T) {
 			if status != nodeStatus || out != nodeOut {
 				t.Errorf("stasis %s: status %d, printed\n%s(stderr %s)\nnode: status %d, printed\n%s", strings.Join(args, " "), status, out, stderr, nodeStatus, nodeOut)
 			}
-			if (stderr != "") != (c.file == "throws.js") {
+			if (stderr != "") != (c.file == "throws.js" || c.file == "console.js") {
 				t.Errorf("stderr %q", stderr)
 			}
 		})
@@ -178,5 +180,19 @@ func TestPendingTickSurvives(t *testing.T) {
 	}
 	if got, want := runBinary(t, dir, "load-image", "w.img", "probe.js"), "probe sync\npending tick arg 2 probe ran\nprobe promise\n"; got != want {
 		t.Errorf("load-image with a script printed %q, want %q", got, want)
+	}
+}
+
+// TestConsoleTime: console.time and timeEnd print the elapsed time as Node
+// does, and timeLog its extra arguments.
+func TestConsoleTime(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"time.js": `console.time("t"); setTimeout(() => { console.timeLog("t", "half", 1); console.timeEnd("t"); console.timeEnd("t") }, 20)`})
+	status, out, stderr := runStatus(t, dir, "time.js")
+	if status != 0 || !regexp.MustCompile(`^t: [0-9]+\.[0-9]{3}m?s half 1\nt: [0-9]+\.[0-9]{3}m?s\n$`).MatchString(out) {
+		t.Errorf("status %d, stdout %q", status, out)
+	}
+	if stderr != "Warning: No such label 't' for console.timeEnd()\n" {
+		t.Errorf("stderr %q", stderr)
 	}
 }

@@ -1,0 +1,23 @@
+// console's count, assert, group, dir and table print what node prints.
+console.count(); console.count(); console.count("x"); console.countReset(); console.count();
+console.group("Group A");
+console.log("inside\ntwo lines");
+console.group();
+console.info({ a: 1 });
+console.groupEnd();
+console.warn("warned");
+console.groupEnd();
+console.groupEnd();
+console.log("outside");
+console.assert(true, "never");
+console.assert(false, "failed %s", "here", 3);
+console.assert(0);
+console.dir({ a: { b: { c: { d: 1 } } } }, { depth: 1 });
+console.dir({ a: { b: { c: { d: 1 } } } }, { depth: null });
+console.table([{ a: 1, b: "Y" }, { a: "Z", b: 2 }]);
+console.table([1, "two", { c: 3 }]);
+console.table({ r1: { x: 1 }, r2: { y: [1, 2] } });
+console.table([{ a: 1, b: 2 }], ["b"]);
+console.table("not tabular");
+console.countReset("nope");
+console.timeEnd("nope");
