@@ -3,17 +3,20 @@
 # baseline measured in the same run: save vs JSON.stringify and load vs
 # JSON.parse of the same data, image size vs JSON size, code speed in a
 # Stasis world and a resumed world vs plain goja, and load vs running the
-# sources of lodash and marked. Usage: bench/run.sh [-count N]
+# sources of lodash and marked. Usage: bench/run.sh [COUNT]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-count=${2:-3}
+count=${1:-3}
 out=$(go test ./image -run '^$' -bench 'Save|Stringify|Load|Parse|Run|Libraries' -benchtime 3x -count "$count")
 echo "$out" | grep '^Benchmark' >&2
 echo "$out" | awk '
 /^Benchmark/ {
 	name = $1; sub(/-[0-9]+$/, "", name)
 	t[name] += $3; n[name]++
-	for (i = 4; i < NF; i++) if ($(i+1) == "bytes") b[name] = $i
+	for (i = 4; i < NF; i++) {
+		if ($(i+1) == "bytes") b[name] = $i
+		if ($(i+1) == "retained-bytes/load") kept[name] += $i
+	}
 }
 function ratio(a, c) { return (t[c] > 0 && n[a] > 0) ? sprintf("%.2f", (t[a]/n[a]) / (t[c]/n[c])) : "n/a" }
 function size(a, c) { return (b[c] > 0) ? sprintf("%.2f", b[a] / b[c]) : "n/a" }
@@ -36,4 +39,5 @@ END {
 	printf "| save | %s |\n", ratio("BenchmarkLibraries/Save", "BenchmarkLibraries/RunSources")
 	printf "| load (warm script cache) | %s |\n", ratio("BenchmarkLibraries/Load", "BenchmarkLibraries/RunSources")
 	printf "| image size | %d bytes |\n", b["BenchmarkLibraries/Save"]
+	if (n["BenchmarkLibraries/Load"] > 0) printf "\nlive heap kept per load, after the loaded worlds are dropped: %d bytes\n", kept["BenchmarkLibraries/Load"] / n["BenchmarkLibraries/Load"]
 }'
