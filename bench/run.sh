@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-3}
-out=$(go test ./image -run '^$' -bench 'Save|Stringify|Load|Parse|Run|Libraries' -benchtime 3x -count "$count")
+out=$(go test ./image -run '^$' -bench 'Save|Stringify|Load|Parse|Run|Libraries' -benchtime 3x -count "$count" -timeout 0)
 echo "$out" | grep '^Benchmark' >&2
 echo "$out" | awk '
 /^Benchmark/ {

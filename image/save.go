@@ -106,7 +106,12 @@ func walkPayload(v *vm.VM) (*format.Payload, error) {
 		}
 		return nil, err
 	}
-	return &s.p, nil
+	// Return a copy of the payload, so that nothing points into the saver
+	// any more (s is dead from here): its tables (a number for every
+	// object, the shapes, the strings) can be collected while the payload
+	// is encoded.
+	p := s.p
+	return &p, nil
 }
 
 // node identifies an object (stash false) or a stash (stash true) in the walk.
