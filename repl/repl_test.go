@@ -129,8 +129,8 @@ func TestREPL(t *testing.T) {
 
 		// Errors as Node prints them.
 		{"_ is undefined before any result", "_\n", "undefined\n", ""},
-		{"syntax error with a caret", "var = 1\n", "", "var = 1\n    ^\n\nUncaught SyntaxError: Unexpected token =\n"},
-		{"syntax error on a later line", "let q = [1,\n  2 +* 3]\n", "", "  2 +* 3]\n     ^\n\nUncaught SyntaxError: Unexpected token *\n"},
+		{"syntax error with a caret", "var = 1\n", "", "var = 1\n    ^\n\nUncaught SyntaxError: Unexpected token '='\n"},
+		{"syntax error on a later line", "let q = [1,\n  2 +* 3]\n", "", "  2 +* 3]\n     ^\n\nUncaught SyntaxError: Unexpected token '*'\n"},
 		{"uncaught stack without the REPL's frames",
 			"function inner() { throw new TypeError('deep') }; function outer() { inner() }\nouter()\n", "undefined\n",
 			"Uncaught TypeError: deep\n    at inner (<repl:1>:1:26)\n    at outer (<repl:1>:1:75)\n"},

@@ -19,13 +19,13 @@ import (
 //	  a +* 2
 //	     ^
 //
-//	SyntaxError: Unexpected token *
+//	SyntaxError: Unexpected token '*'
 type SyntaxError struct {
 	Script  string // the script's name
 	Line    int    // 1-based; 0 when goja did not say where
 	Column  int    // 1-based, in bytes of the line
 	Text    string // the source line
-	Message string // goja's message, without "(and N more errors)"
+	Message string // goja's message as V8 words it, without "(and N more errors)"
 	Err     error  // what the compiler returned
 }
 
@@ -95,6 +95,7 @@ func AsSyntaxError(name, src string, err error) *SyntaxError {
 			e.Line, e.Column, e.Message = list[0].Position.Line, list[0].Position.Column, list[0].Message
 		}
 	}
+	e.Message = nodeMessage(e.Message)
 	if e.Line > 0 {
 		lines := strings.Split(src, "\n")
 		if e.Line <= len(lines) {
@@ -104,6 +105,19 @@ func AsSyntaxError(name, src string, err error) *SyntaxError {
 		}
 	}
 	return e
+}
+
+// nodeMessage words goja's "Unexpected token =" as V8 does: "Unexpected
+// token '='" (and an illegal character as "Invalid or unexpected token").
+func nodeMessage(msg string) string {
+	tok, ok := strings.CutPrefix(msg, "Unexpected token ")
+	switch {
+	case !ok || tok == "" || strings.ContainsAny(tok, " '"):
+		return msg
+	case tok == "ILLEGAL":
+		return "Invalid or unexpected token"
+	}
+	return "Unexpected token '" + tok + "'"
 }
 
 var moreErrors = regexp.MustCompile(` \(and \d+ more errors\)$`)

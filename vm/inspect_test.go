@@ -113,10 +113,10 @@ func TestInspectErrorStack(t *testing.T) {
 
 func TestAsSyntaxError(t *testing.T) {
 	for _, tt := range []struct{ src, want string }{
-		{"var = 1", "s.js:1\nvar = 1\n    ^\n\nSyntaxError: Unexpected token ="},
-		{"let a = 1;\n\tif (a) {\n\t\ta +* 2\n\t}", "s.js:3\n\t\ta +* 2\n\t\t   ^\n\nSyntaxError: Unexpected token *"},
+		{"var = 1", "s.js:1\nvar = 1\n    ^\n\nSyntaxError: Unexpected token '='"},
+		{"let a = 1;\n\tif (a) {\n\t\ta +* 2\n\t}", "s.js:3\n\t\ta +* 2\n\t\t   ^\n\nSyntaxError: Unexpected token '*'"},
 		{"f(1, 2", "s.js:1\nf(1, 2\n      ^\n\nSyntaxError: Unexpected end of input"},
-		{"'é' + )", "s.js:1\n'é' + )\n      ^\n\nSyntaxError: Unexpected token )"},
+		{"'é' + )", "s.js:1\n'é' + )\n      ^\n\nSyntaxError: Unexpected token ')'"},
 	} {
 		v, err := New(Options{})
 		if err != nil {

@@ -80,7 +80,7 @@ func TestCLI(t *testing.T) {
 		{name: "run JS error", args: []string{"run", "throw.js"}, status: 1,
 			stderr: []string{"run: Error: boom\n", "at f (throw.js:1:", "throw.js:2:"}},
 		{name: "run syntax error", args: []string{"run", "syntax.js"}, status: 1,
-			stderr: []string{"syntax.js:1\nvar = ;\n    ^\n\nSyntaxError: Unexpected token =\n"}},
+			stderr: []string{"syntax.js:1\nvar = ;\n    ^\n\nSyntaxError: Unexpected token '='\n"}},
 		{name: "load-image missing", args: []string{"load-image", "missing.img"}, status: 1,
 			stderr: []string{"load-image: missing.img: no such file or directory\n"}, stderrLine: true},
 		{name: "load-image broken", args: []string{"load-image", "broken.img"}, status: 1,
