@@ -17,8 +17,8 @@
 //	if !w.Resumed {
 //		_, err = w.VM.RunScript("job.js", src) // a fresh world: run the scripts
 //	}
-//	err = w.Start()          // the first checkpoint, then checkpoints at safe points
-//	err = w.Run(ctx)         // the event loop; at its normal end the world is removed
+//	err = w.Start()  // resume hooks, or the first checkpoint; then checkpoints at safe points
+//	err = w.Run(ctx) // the event loop; at its normal end the world is removed
 package durable
 
 import (
@@ -57,8 +57,8 @@ type Options struct {
 type World struct {
 	// VM is the world. Run scripts in a fresh one before Start.
 	VM *vm.VM
-	// Resumed is set when the store held the world and it was resumed from
-	// there (its onResume hooks have run; scripts must not run again).
+	// Resumed is set when the store held the world and it was loaded from
+	// there: Start resumes it (scripts must not run again).
 	Resumed bool
 
 	st       store.Store
@@ -69,9 +69,8 @@ type World struct {
 	stored   bool // the store holds a checkpoint of this run (or the one resumed)
 }
 
-// Open leases the world called name in st and resumes it if st holds it
-// (native plugins rebind, stasis.onResume hooks run; main is not called),
-// or makes a fresh world if not. It fails with a *store.HeldError, naming
+// Open leases the world called name in st and loads it if st holds it
+// (nothing runs yet: Start resumes it), or makes a fresh world if not. It fails with a *store.HeldError, naming
 // the holder, when another process runs the world.
 func Open(ctx context.Context, st store.Store, name string, opts Options) (w *World, err error) {
 	if opts.Every <= 0 {
@@ -110,11 +109,6 @@ func Open(ctx context.Context, st store.Store, name string, opts Options) (w *Wo
 	}
 	image.AttachSaver(w.VM)
 	w.VM.SetCheckpointLocation(opts.Location)
-	if w.Resumed {
-		if err := image.RunResumeHooks(w.VM); err != nil {
-			return nil, err
-		}
-	}
 	return w, nil
 }
 
@@ -169,8 +163,9 @@ func (w *World) Checkpoint() error {
 // it was resumed, or has been checkpointed since it was made.
 func (w *World) Checkpointed() bool { return w.stored }
 
-// Start makes the world checkpoint itself: at once (a fresh world, after
-// its scripts), then at safe points at most every Options.Every and only
+// Start resumes a loaded world (native plugins rebind, stasis.onResume
+// hooks run; main is not called) and makes the world checkpoint itself: at
+// once (a fresh world, after its scripts), then at safe points at most every Options.Every and only
 // when a task ran since the last checkpoint, and whenever it calls
 // stasis.checkpoint(). Before every task the lease is checked (see
 // store.Lease.Valid): a world whose lease was taken over stops.
@@ -179,6 +174,11 @@ func (w *World) Start() error {
 		return nil
 	}
 	w.started = true
+	if w.Resumed {
+		if err := image.RunResumeHooks(w.VM); err != nil {
+			return err
+		}
+	}
 	l := w.VM.Loop()
 	if err := w.VM.CheckRejections(); err != nil {
 		return err

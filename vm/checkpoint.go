@@ -18,7 +18,9 @@ type Checkpointer struct {
 	// at least Every after the last, if a task ran since; and when it would
 	// wait for a timer or for host work with tasks run since the last
 	// checkpoint, it waits no longer than that point, so a world that goes
-	// quiet is checkpointed within Every of its last task.
+	// quiet is checkpointed within Every of its last task. A world whose
+	// loop stops or goes idle after a task is complete and is not
+	// checkpointed again.
 	Every time.Duration
 	// Checkpoint saves the world durably. It runs at a safe point, on the
 	// loop's goroutine. An error ends Run with that error.
@@ -77,7 +79,9 @@ func (l *Loop) afterTask() error {
 		return nil
 	}
 	l.cp.dirty = true
-	if l.stopped || l.clock.Now().Sub(l.cp.last) < l.cp.c.Every {
+	// A world that stops or goes idle now is complete: a checkpoint of it
+	// would only be removed.
+	if l.stopped || !l.alive() || l.clock.Now().Sub(l.cp.last) < l.cp.c.Every {
 		return nil
 	}
 	return l.CheckpointNow()

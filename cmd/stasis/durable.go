@@ -28,7 +28,11 @@ func (c *runCmd) runDurable(e *env) error {
 	} else if err := runScripts(w.VM, c.Scripts); err != nil {
 		return err
 	}
-	if err := w.Run(ctx); err != nil {
+	err = w.Start()
+	if err == nil {
+		err = w.Run(ctx)
+	}
+	if err != nil {
 		if errors.Is(err, store.ErrLost) || !w.Checkpointed() {
 			return err
 		}
