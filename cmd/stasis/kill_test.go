@@ -1,0 +1,199 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stasisvm/stasis/image/store/storetest"
+)
+
+// killJob is a job of 60 steps, each after a timer (so it takes at least
+// 900 ms of timers, whatever the machine's speed). Every incarnation is
+// named by its first argument: it notes its fresh starts in starts.log and
+// each step it takes in effects.log, so the test can see who ran what.
+const killJob = `const fs = require("fs");
+fs.appendFileSync("starts.log", stasis.args[0] + "\n");
+let step = 0, acc = 7;
+async function main() {
+  while (step < 60) {
+    await new Promise((r) => setTimeout(r, 15));
+    step++;
+    acc = (acc * 31 + step * step) % 1000003;
+    fs.appendFileSync("effects.log", stasis.args[0] + " " + step + "\n");
+  }
+  fs.appendFileSync("effects.log", stasis.args[0] + " done\n");
+  console.log("result", acc, step);
+}
+main();
+`
+
+// TestKillDurableRun kills durable runs with SIGKILL at random moments, two
+// processes started at once on the same world each time, and checks that
+// the job ends with the result of an uninterrupted run, that a world once
+// checkpointed never starts over, that every step ran at least once and in
+// order, and that two processes never ran the world at once.
+func TestKillDurableRun(t *testing.T) {
+	bin := stasisBinary(t)
+	stores := append(durableStores[:len(durableStores):len(durableStores)], struct {
+		name string
+		loc  func(t *testing.T) func(world string) string
+	}{"postgres", func(t *testing.T) func(string) string {
+		url := storetest.Postgres(t)
+		return func(w string) string { return url + "#" + w }
+	}})
+	ref := t.TempDir()
+	writeFiles(t, ref, map[string]string{"job.js": killJob})
+	want := runBinary(t, ref, "run", "job.js", "--", "ref")
+	if !strings.HasPrefix(want, "result ") || !strings.HasSuffix(want, " 60\n") {
+		t.Fatalf("uninterrupted run printed %q", want)
+	}
+	for _, k := range stores {
+		t.Run(k.name, func(t *testing.T) {
+			seed := uint64(time.Now().UnixNano())
+			t.Logf("seed %d", seed)
+			rng := rand.New(rand.NewPCG(seed, 15))
+			dir := t.TempDir()
+			writeFiles(t, dir, map[string]string{"job.js": killJob})
+			loc := k.loc(t)("job")
+			freshAllowed := 0 // rounds that began with no world in the location
+			done := false
+			kills := 0
+			for round := 0; round < 20 && !done; round++ {
+				if !holds(t, loc) {
+					freshAllowed++
+				}
+				var procs [2]*exec.Cmd
+				var outs, errs [2]bytes.Buffer
+				for i := range procs {
+					procs[i] = exec.Command(bin, "run", "--checkpoint", loc, "--every", "10ms", "job.js", "--", fmt.Sprintf("r%d%c", round, 'a'+i))
+					procs[i].Dir = dir
+					procs[i].Stdout, procs[i].Stderr = &outs[i], &errs[i]
+				}
+				for _, p := range procs {
+					if err := p.Start(); err != nil {
+						t.Fatal(err)
+					}
+				}
+				// At most 600 ms: the job needs 900 ms of timers, so at
+				// least two rounds end in a kill, early (starting, loading,
+				// taking the lease) or late (between and during steps).
+				time.Sleep(time.Duration(rng.IntN(600)) * time.Millisecond)
+				var status [2]int
+				for i, p := range procs {
+					p.Process.Kill()
+					p.Wait()
+					status[i] = p.ProcessState.ExitCode() // -1 when killed
+					if status[i] == -1 {
+						kills++
+					}
+				}
+				for i := range procs {
+					other := procs[1-i].Process.Pid
+					switch {
+					case strings.Contains(outs[i].String(), "result"):
+						done = true
+						if outs[i].String() != want {
+							t.Fatalf("round %d: the job printed %q, an uninterrupted run %q", round, outs[i].String(), want)
+						}
+					case status[i] == 1:
+						// The loser names the holder: the other process.
+						held := regexp.MustCompile(`is held by pid (\d+) on host `).FindStringSubmatch(errs[i].String())
+						if held == nil || held[1] != strconv.Itoa(other) {
+							t.Fatalf("round %d: process %d exited 1 without naming its rival %d: %q", round, i, other, errs[i].String())
+						}
+					case status[i] != -1:
+						t.Fatalf("round %d: process %d exited %d: %q", round, i, status[i], errs[i].String())
+					}
+				}
+			}
+			if !done {
+				// The last run goes uninterrupted.
+				if got := runBinary(t, dir, "run", "--checkpoint", loc, "job.js", "--", "last"); got != want {
+					t.Fatalf("the job printed %q, an uninterrupted run %q", got, want)
+				}
+			}
+			if holds(t, loc) {
+				t.Fatal("the completed job's world is still in the location")
+			}
+			if kills < 2 {
+				t.Fatalf("only %d processes were killed", kills)
+			}
+			t.Logf("%d processes killed", kills)
+			checkEffects(t, dir, freshAllowed)
+		})
+	}
+}
+
+// checkEffects reads what the incarnations of the job noted up to the job's
+// end. A run's steps follow each other; each run takes over where an
+// earlier one got to or before (work after the last checkpoint runs again),
+// never after (nothing is skipped); once another run has taken a step, an
+// earlier run never takes one again (never two at once); and fresh starts
+// happen only in rounds that began without a world.
+func checkEffects(t *testing.T, dir string, freshAllowed int) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "effects.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	finished := map[string]bool{}
+	var cur string
+	last := 0
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	for n, line := range lines {
+		run, what, _ := strings.Cut(line, " ")
+		if what == "done" {
+			if run != cur || last != 60 {
+				t.Fatalf("effects line %d: %q ends the job at step %d of run %s", n+1, line, last, cur)
+			}
+			lines = lines[:n+1]
+			break
+		}
+		step, err := strconv.Atoi(what)
+		if err != nil {
+			t.Fatalf("effects line %d: %q", n+1, line)
+		}
+		if run != cur {
+			if finished[run] {
+				t.Fatalf("effects line %d: run %s took a step after run %s had taken over: two processes ran the world at once\n%s", n+1, run, cur, b)
+			}
+			finished[cur] = true
+			if step > last+1 {
+				t.Fatalf("effects line %d: run %s began at step %d, after step %d: a step was skipped", n+1, run, step, last)
+			}
+			cur = run
+		} else if step != last+1 {
+			t.Fatalf("effects line %d: run %s went from step %d to %d", n+1, run, last, step)
+		}
+		last = step
+	}
+	if !strings.HasSuffix(lines[len(lines)-1], " done") {
+		t.Fatalf("the job never finished:\n%s", b)
+	}
+	s, err := os.ReadFile(filepath.Join(dir, "starts.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Only starts up to the finishing run count (a process that lost the
+	// race may start afresh after the job completed and its world was gone).
+	starts := 0
+	for _, r := range strings.Fields(string(s)) {
+		starts++
+		if r == cur {
+			break
+		}
+	}
+	if starts > freshAllowed {
+		t.Fatalf("the job started afresh %d times, but only %d rounds began without a world (starts %q)", starts, freshAllowed, s)
+	}
+	t.Logf("%d runs took steps, %d fresh starts", len(finished)+1, starts)
+}
