@@ -146,7 +146,13 @@ func TestScriptInvocation(t *testing.T) {
 			t.Errorf("stasis %s printed %q, want %q", strings.Join(c.args, " "), got, c.want)
 		}
 	}
-	status, _, stderr := runStatus(t, dir, "missing.js")
+	// A script that does not compile is shown as node shows it.
+	writeTree(t, dir, map[string]string{"bad.js": "let a = 1;\n  a +* 2\n"})
+	status, _, stderr := runStatus(t, dir, "bad.js")
+	if want := "bad.js:2\n  a +* 2\n     ^\n\nSyntaxError: Unexpected token '*'\n"; status != 1 || stderr != want {
+		t.Errorf("stasis bad.js: status %d, stderr %q, want %q", status, stderr, want)
+	}
+	status, _, stderr = runStatus(t, dir, "missing.js")
 	if status != 1 || !strings.Contains(stderr, "missing.js") || strings.Count(stderr, "\n") != 1 {
 		t.Errorf("stasis missing.js: status %d, stderr %q", status, stderr)
 	}

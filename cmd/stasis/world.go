@@ -143,6 +143,11 @@ func describe(err error) (text string) {
 			text = "uncaught exception (its toString threw while printing it)"
 		}
 	}()
+	// A script that does not compile: its name and line, the line, a caret.
+	var syntax *vm.SyntaxError
+	if errors.As(err, &syntax) {
+		return syntax.Pretty(true)
+	}
 	var ex *goja.Exception
 	if !errors.As(err, &ex) {
 		return err.Error()
