@@ -230,6 +230,9 @@ func (p *Process) Install(v *vm.VM) error {
 	if err := RegisterModule(v, "os", makeOS(v)); err != nil {
 		return err
 	}
+	if err := RegisterModule(v, "assert", makeAssert(v)); err != nil {
+		return err
+	}
 	if err := installConsoleExtras(v); err != nil {
 		return err
 	}

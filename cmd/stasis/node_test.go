@@ -104,6 +104,7 @@ func TestNodeScripts(t *testing.T) {
 		{"os.js", nil},
 		{"clone.js", nil},
 		{"console.js", nil},
+		{"assert.js", nil},
 	} {
 		t.Run(c.file+strings.Join(c.args, ","), func(t *testing.T) {
 			t.Parallel()
