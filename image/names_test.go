@@ -39,6 +39,8 @@ func TestScopeNames(t *testing.T) {
 			var f = th.call({});`, ""},
 		{"parameter defaults", `function d(a = 1) { return () => a }
 			var f = d();`, ""},
+		{"identical function texts", `function first(x) { return () => x } function second(x) { return () => x }
+			var f = second(7);`, "second: x=7"},
 		{"eval inside", `function ev(a) { return () => eval("a") }
 			var f = ev(1);`, ""},
 	}
