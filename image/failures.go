@@ -99,7 +99,14 @@ func (s *saver) enterFrame(c *heap.ExecCtx) uint64 {
 		return 0
 	}
 	s.frameNames = append(s.frameNames, heap.FrameName(*c.Prg(), *c.Pc()))
+	s.frames = append(s.frames, frameRef{*c.Prg(), *c.Stash()})
 	return uint64(len(s.frameNames) - 1)
+}
+
+// frameRef is a suspended frame's program and the scope it runs in.
+type frameRef struct {
+	prg   *goja.Program
+	stash *heap.Stash
 }
 
 func (s *saver) frameName(i uint64) string {

@@ -84,6 +84,28 @@ func (n *scopeNamer) chain(script int, src string, pos int) []scopeNames {
 	return out
 }
 
+// own returns the names of the captured variables of the function goja
+// compiled at offset pos of script number script: its own scope's slots.
+func (n *scopeNamer) own(script int, src string, pos int) (scopeNames, bool) {
+	if n.scripts == nil {
+		n.scripts = map[int]*namedScript{}
+	}
+	ns, ok := n.scripts[script]
+	if !ok {
+		ns = parseForNames(src)
+		n.scripts[script] = ns
+	}
+	if ns == nil || ns.byPos[pos] == nil {
+		return scopeNames{}, false
+	}
+	node := ns.byPos[pos]
+	slots := node.capturedNames()
+	if slots == nil {
+		return scopeNames{}, false
+	}
+	return scopeNames{fn: node.name, slots: slots}, true
+}
+
 func parseForNames(src string) *namedScript {
 	prog, err := parser.ParseFile(nil, "", src, 0)
 	if err != nil {
@@ -677,6 +699,40 @@ func (s *saver) namedLabel(n node, e edge) string {
 	return s.label(e)
 }
 
+// frameStashNames derives the names of stash k, reached hops scopes out
+// from the scope a suspended frame runs in: that scope is the function's
+// own (when it is a function's scope, not a block's), then the ones its
+// closure sees.
+func (s *saver) frameStashNames(k uint32, hops int, frame uint64) (scopeNames, bool) {
+	if frame >= uint64(len(s.frames)) {
+		return scopeNames{}, false
+	}
+	f := s.frames[frame]
+	ref, ok := s.progs[f.prg]
+	if !ok || ref.script >= len(s.p.Scripts) || f.stash == nil || *f.stash.FuncType() == 0 {
+		return scopeNames{}, false
+	}
+	src, pos := s.p.Scripts[ref.script].Source, heap.ProgramPosition(f.prg)
+	own, ok := s.namer.own(ref.script, src, pos)
+	if !ok {
+		return scopeNames{}, false
+	}
+	chain := append([]scopeNames{own}, s.namer.chain(ref.script, src, pos)...)
+	st := f.stash
+	for i := 0; i <= hops; i++ {
+		if i >= len(chain) || st == nil || len(chain[i].slots) != len(*st.Values()) {
+			return scopeNames{}, false
+		}
+		if i < hops {
+			st = *st.Outer()
+		}
+	}
+	if st != s.sList[k] {
+		return scopeNames{}, false
+	}
+	return chain[hops], true
+}
+
 // stashNames derives the names of stash k from the function through which
 // the walk first reached it, if they can be known and match its slots.
 func (s *saver) stashNames(k uint32) (scopeNames, bool) {
@@ -689,6 +745,9 @@ func (s *saver) stashNames(k uint32) (scopeNames, bool) {
 			return scopeNames{}, false
 		}
 		e = s.sEdge[e.from.idx]
+	}
+	if e.label == lFrameScope {
+		return s.frameStashNames(k, hops, e.n)
 	}
 	if int(e.from.idx) >= len(s.list) {
 		return scopeNames{}, false

@@ -158,6 +158,7 @@ type saver struct {
 	failures    []*unsupported                  // distinct reasons this save fails, in walk order
 	stopped     bool                            // the walk ended early: enough reasons, or a broken state after one
 	frameNames  []string                        // suspended frames met, described, when tracking
+	frames      []frameRef                      // their programs and scopes, for the names of their variables
 
 	v     *vm.VM
 	rt    *goja.Runtime

@@ -52,3 +52,18 @@ function* cleanup() {
 }
 var stepped = cleanup(); stepped.next();
 // save fails: globalThis.stepped: computation suspended in a finally block with an exception pending (cannot be saved yet) in cleanup (setup.js:4)
+---
+// A suspended function's captured variables are named, as a closure's are.
+var gate = {};
+async function runJobs(jobs) {
+  let done = 0;
+  const exec = (function () { var e; Promise.resolve.call(function (x) { e = x; x(function () {}, function () {}) }, 0); return e })();
+  const report = () => done + typeof exec;
+  for (let i = 0; i < jobs; i++) {
+    await new Promise((r) => { gate.open = r });
+    done++;
+  }
+  return report();
+}
+var running = runJobs(2);
+// save fails: globalThis.gate.open.<internal>.<suspended runJobs (setup.js:9)>.<scope>.exec: native function that is not a built-in
