@@ -65,6 +65,9 @@ func runBinary(t *testing.T, dir string, args ...string) string {
 	return stdout.String()
 }
 
+// raceDetector is set when the tests are built with -race (race_test.go).
+var raceDetector bool
+
 var libraryHeader = regexp.MustCompile(`(?m)^// (package|load|before): (.+)$`)
 
 // nodeDriver runs the scripts named on its command line as classic scripts
@@ -94,6 +97,12 @@ const nodeDriver = `const vm = require("vm"), fs = require("fs"), path = require
 // library that expects a browser's self or window), the setup, a line
 // "// probe", and the probe.
 func TestLibrariesSurviveAnImage(t *testing.T) {
+	if raceDetector {
+		// The cases run node and a stasis binary built without the race
+		// detector: a second run under -race would check nothing new, and
+		// the corpus (the TypeScript compiler among it) costs minutes.
+		t.Skip("runs child processes only; checked by the run without -race")
+	}
 	cases, err := filepath.Glob("testdata/libraries/*.js")
 	if err != nil || len(cases) < 25 {
 		t.Fatalf("library cases: %v (%d, want at least 25)", err, len(cases))
