@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/stasisvm/stasis/image/format"
+	"github.com/stasisvm/stasis/vm"
 	"github.com/stasisvm/stasis/vm/heap"
 )
 
@@ -157,6 +158,18 @@ func Inspect(r io.ReaderAt, size int64) (*Summary, error) {
 		return nil, err
 	}
 	return Summarize(meta, hdr, payload, size)
+}
+
+// SummarizeWorld describes the image that saving the world v now would
+// make, without writing it (the sizes of the file and its header are
+// zero). It fails where a save would.
+func SummarizeWorld(v *vm.VM) (*Summary, error) {
+	payload, err := EncodePayload(v)
+	if err != nil {
+		return nil, err
+	}
+	meta := &Meta{StasisVersion: vm.Version, GojaVersion: heap.GojaVersion(), Layout: heap.Fingerprint(), Plugins: pluginInfos(v)}
+	return Summarize(meta, &Header{Major: format.Major, Minor: format.Minor}, payload, 0)
 }
 
 // Summarize describes an image from its metadata, header and unpacked

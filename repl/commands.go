@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/stasisvm/stasis/image"
-	"github.com/stasisvm/stasis/vm/heap"
 )
 
 // command is a REPL keyword such as .exit.
@@ -237,19 +236,14 @@ func (s *session) inspectWorld(string) error {
 	} else {
 		fmt.Fprintln(w, "world:   fresh (not from an image)")
 	}
-	var payload []byte
+	var sum *image.Summary
 	err := s.withoutREPLGlobals(func() (err error) {
-		payload, err = image.EncodePayload(s.v)
+		sum, err = image.SummarizeWorld(s.v)
 		return err
 	})
-	var sum *image.Summary
-	if err == nil {
-		meta := &image.Meta{StasisVersion: "", GojaVersion: heap.GojaVersion(), Layout: heap.Fingerprint()}
-		sum, err = image.Summarize(meta, &image.Header{}, payload, 0)
-	}
 	if err != nil {
 		var names []string
-		for _, b := range heap.GlobalBindings(s.v.Runtime()) {
+		for _, b := range s.v.Lexicals() {
 			names = append(names, b.Name)
 		}
 		fmt.Fprintf(w, "globals: %s\n", list(names))

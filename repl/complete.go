@@ -6,7 +6,7 @@ import (
 	"unicode"
 
 	"github.com/dop251/goja"
-	"github.com/stasisvm/stasis/vm/heap"
+	"github.com/stasisvm/stasis/vm"
 )
 
 // complete returns the completions of the word before position pos (in
@@ -45,7 +45,7 @@ func (s *session) complete(line string, pos int) (head string, items []string, t
 		var names []string
 		_ = s.v.Try("complete", func() error {
 			if o := s.resolve(path); o != nil {
-				names = s.propertyNames(o)
+				names = vm.PropertyNames(o)
 			}
 			return nil
 		})
@@ -139,7 +139,7 @@ func (s *session) resolve(path []string) *goja.Object {
 	rt := s.v.Runtime()
 	var cur goja.Value
 	found := false
-	for _, b := range heap.GlobalBindings(rt) {
+	for _, b := range s.v.Lexicals() {
 		if b.Name == path[0] {
 			cur, found = b.Value, b.Value != nil
 			break
@@ -177,7 +177,7 @@ func (s *session) lookup(o *goja.Object, name string) (goja.Value, bool) {
 		return nil, false
 	}
 	for depth := 0; o != nil && depth < 100; depth++ {
-		if heap.KindOf(o) == heap.KindProxy {
+		if vm.KindOf(o) == vm.KindProxy {
 			return nil, false
 		}
 		d, err := gopd(goja.Undefined(), o, s.v.Runtime().ToValue(name))
@@ -205,28 +205,9 @@ func (s *session) descriptorFunc() goja.Callable {
 	return f
 }
 
-// propertyNames lists the string-keyed property names of o and of its
-// prototypes, stopping at a Proxy.
-func (s *session) propertyNames(o *goja.Object) []string {
-	var names []string
-	for depth := 0; o != nil && depth < 100; depth++ {
-		if heap.KindOf(o) == heap.KindProxy {
-			break
-		}
-		names = append(names, o.GetOwnPropertyNames()...)
-		o = o.Prototype()
-	}
-	return names
-}
-
 // globalNames lists what a word alone may complete to.
 func (s *session) globalNames() []string {
-	rt := s.v.Runtime()
-	names := s.propertyNames(rt.GlobalObject())
-	for _, b := range heap.GlobalBindings(rt) {
-		names = append(names, b.Name)
-	}
-	return append(names, keywords...)
+	return append(s.v.GlobalNames(), keywords...)
 }
 
 var keywords = strings.Fields(`async await break case catch class const continue debugger default

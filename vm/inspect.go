@@ -626,15 +626,12 @@ func (p *printer) function(o *goja.Object, depth int) string {
 	if d := p.descriptor(o, "name"); d != nil {
 		name = d.Get("value").String()
 	}
-	src := ""
-	if ts, _ := goja.AssertFunction(p.rt.Get("Function").ToObject(p.rt).Get("prototype").ToObject(p.rt).Get("toString")); ts != nil {
-		if r, err := ts(o); err == nil {
-			src = r.String()
-		}
-	}
+	// What the function is, not what its source text starts with: a
+	// method named asyncLoad is no AsyncFunction, nor classify a class.
+	fk := KindOf(o)
 	var s string
-	switch {
-	case strings.HasPrefix(src, "class"):
+	switch fk {
+	case KindClass:
 		s = "[class " + orDefault(name, "(anonymous)")
 		if parent := o.Prototype(); parent != nil {
 			if pd := p.descriptor(parent, "name"); pd != nil && pd.Get("value").String() != "" && p.kindOf(parent) == "Function" {
@@ -644,13 +641,8 @@ func (p *printer) function(o *goja.Object, depth int) string {
 		s += "]"
 	default:
 		kind := "Function"
-		switch {
-		case strings.HasPrefix(src, "async function*"):
-			kind = "AsyncGeneratorFunction"
-		case strings.HasPrefix(src, "async"):
-			kind = "AsyncFunction"
-		case strings.HasPrefix(src, "function*"):
-			kind = "GeneratorFunction"
+		if fk == KindAsyncFunction || fk == KindGeneratorFunction {
+			kind = fk.String()
 		}
 		if name == "" {
 			s = "[" + kind + " (anonymous)]"

@@ -38,6 +38,10 @@ var nodeLayoutCases = []string{
 	`[[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], {a: Array.from({length: 22}, (_, i) => i + 1)}]`,
 	`(async () => {})`,
 	`(async function () {})`,
+	// What a function is shows, not what its source text starts with.
+	`({asyncLoad() {}, *gen() {}, async am() {}, async() {}, classify() {}, class: 1}) `,
+	`(() => { const o = {asyncLoad() {}, *gen() {}, async am() {}, async() {}, classify() {}}; return Object.values(o) })()`,
+	`[function* () {}, async () => {}, class {}, class K extends Array {}, Math.max, function f() {}.bind(null)]`,
 	`[1.5, -0, 2n, NaN, 100000, 3, 4, 5]`,
 	`({a: 1, b: 'two', c: [3], d: {e: 4}, f: null, g: undefined, h: true, i: Symbol('x')})`,
 	`[[], {}, [[]], [{}], {a: []}]`,

@@ -10,6 +10,10 @@
 //
 // The vm package knows nothing of images or plugins' formats; the image
 // package walks a VM through its exported accessors (Runtime, Scripts, Hooks).
+// A REPL or a debugger asks what goja keeps hidden through globals.go:
+// GlobalNames and Lexicals (top-level let, const and class included) and
+// KindOf (what an object is, as the printer shows it); it never imports
+// vm/heap.
 package vm
 
 import (
