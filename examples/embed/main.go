@@ -1,22 +1,24 @@
 // Command embed shows the Go embedding API: it builds a world, saves it to
-// an image, loads the image into a fresh VM and calls into the resumed world.
+// an image, loads the image into a fresh world and calls into the resumed
+// world from Go.
 //
 //	go run ./examples/embed
 package main
 
 import (
+	"context"
 	"fmt"
 	"log"
 	"os"
 	"path/filepath"
 
 	"github.com/dop251/goja"
-	"github.com/stasisvm/stasis/image"
-	"github.com/stasisvm/stasis/vm"
+	"github.com/stasisvm/stasis"
 )
 
 func main() {
-	world, err := image.NewWorld(vm.Options{})
+	ctx := context.Background()
+	world, err := stasis.New(stasis.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -35,17 +37,18 @@ func main() {
 	}
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "counter.img")
-	if err := image.SaveFile(path, world, image.SaveOptions{}); err != nil {
+	if err := world.SaveImage(ctx, path); err != nil {
 		log.Fatal(err)
 	}
 
-	resumed, meta, err := image.LoadFile(path, image.LoadOptions{})
+	resumed, err := stasis.Load(ctx, path, stasis.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := image.Resume(resumed, nil); err != nil {
+	if err := resumed.Resume(); err != nil {
 		log.Fatal(err)
 	}
+	// Values cross between Go and JavaScript through the goja runtime.
 	hit, ok := goja.AssertFunction(resumed.Runtime().Get("hit"))
 	if !ok {
 		log.Fatal("hit is not a function")
@@ -54,5 +57,5 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("image from Stasis %s: %s\n", meta.StasisVersion, res)
+	fmt.Println(res)
 }
