@@ -3,6 +3,7 @@ package natives
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"sort"
 	"time"
 
@@ -225,6 +226,8 @@ func (st *timerState) find(val goja.Value) *jsTimer {
 	return st.byID[int64(f)]
 }
 
+// describeArg describes a wrong argument as Node's errors do ("type
+// number (1)", "function f", "an instance of Map").
 func describeArg(val goja.Value) string {
 	if val == nil || goja.IsUndefined(val) {
 		return "undefined"
@@ -232,7 +235,41 @@ func describeArg(val goja.Value) string {
 	if goja.IsNull(val) {
 		return "null"
 	}
-	return fmt.Sprintf("type %s (%s)", val.ExportType(), val.String())
+	var typ, shown string
+	switch x := val.(type) {
+	case *goja.Object:
+		if _, isFn := goja.AssertFunction(x); isFn {
+			return "function " + x.Get("name").String()
+		}
+		for p := x.Prototype(); p != nil; p = p.Prototype() {
+			if c, ok := p.Get("constructor").(*goja.Object); ok {
+				if name := c.Get("name"); name != nil && name.String() != "" {
+					return "an instance of " + name.String()
+				}
+			}
+		}
+		return "an instance of Object"
+	case goja.String:
+		typ, shown = "string", "'"+x.String()+"'"
+	case *goja.Symbol:
+		typ, shown = "symbol", x.String()
+	default:
+		switch val.ExportType().Kind() {
+		case reflect.Bool:
+			typ = "boolean"
+		case reflect.Ptr: // *big.Int
+			typ, shown = "bigint", val.String()+"n"
+		default:
+			typ = "number"
+		}
+		if shown == "" {
+			shown = val.String()
+		}
+	}
+	if len(shown) > 28 {
+		shown = shown[:25] + "..."
+	}
+	return fmt.Sprintf("type %s (%s)", typ, shown)
 }
 
 // clampDelay applies Node's rule: a delay that is not a number in

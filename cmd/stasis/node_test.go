@@ -105,6 +105,7 @@ func TestNodeScripts(t *testing.T) {
 		{"clone.js", nil},
 		{"console.js", nil},
 		{"assert.js", nil},
+		{"url.js", nil},
 	} {
 		t.Run(c.file+strings.Join(c.args, ","), func(t *testing.T) {
 			t.Parallel()
