@@ -10,6 +10,21 @@
 // Worlds that may be saved must be made with NewWorld (or loaded with Load):
 // it records the pristine state of the built-ins before any user code runs,
 // so that a save can tell which built-in objects the world changed.
+//
+// The functions, by task (package stasis wraps the common ones):
+//   - Saving: Save writes to an io.Writer, SaveFile to a file atomically,
+//     SaveLocation to a file or a database location. None runs JavaScript;
+//     Checkpoint and CheckpointLocation first run the world's stasis.onSave
+//     hooks (RunSaveHooks), as every save a world asks for does.
+//     AttachSaver makes stasis.saveImage work in a world.
+//   - Loading: Load reads from an io.Reader, LoadFile from a file or a
+//     bundle, LoadLocation from a file or a database. Loading runs nothing;
+//     Resume then runs the resume hooks (RunResumeHooks: plugins rebind,
+//     stasis.onResume hooks run) and main (RunMain).
+//   - Looking: Inspect and Summarize describe an image without loading it;
+//     ReadContainer and CheckCompatible read and vet its metadata.
+//   - Bundles: WriteBundle appends an image to an executable; OpenBundle and
+//     BundledImage find it again.
 package image
 
 import (

@@ -26,61 +26,61 @@ import (
 // (stasis inspect --json). The JSON field names are stable; fields are only
 // added.
 type Summary struct {
-	Format        string   `json:"format"`        // format version, "major.minor"
-	StasisVersion string   `json:"stasisVersion"` // the Stasis that wrote the image
-	GojaVersion   string   `json:"gojaVersion"`
-	Layout        string   `json:"layout"` // heap layout fingerprint
-	Compatible    bool     `json:"compatible"`
+	Format        string   `json:"format"`                 // format version, "major.minor"
+	StasisVersion string   `json:"stasisVersion"`          // the Stasis that wrote the image
+	GojaVersion   string   `json:"gojaVersion"`            // goja's module version in that build
+	Layout        string   `json:"layout"`                 // heap layout fingerprint
+	Compatible    bool     `json:"compatible"`             // whether this build can load it
 	Incompatible  string   `json:"incompatible,omitempty"` // why this build cannot load it
 	Created       string   `json:"created"`                // RFC 3339, UTC
 	Entry         []string `json:"entry,omitempty"`        // scripts that built the world
 
-	Sizes      Sizes           `json:"sizes"`
-	Counts     Counts          `json:"counts"`
-	Objects    []KindCount     `json:"objects"` // by kind, most numerous first
-	Largest    []ObjectInfo    `json:"largest"` // the largest objects, largest first
-	Scripts    []ScriptInfo    `json:"scripts"`
-	Scopes     ScopeInfo       `json:"scopes"`
+	Sizes      Sizes           `json:"sizes"`            // of the file and its parts
+	Counts     Counts          `json:"counts"`           // of the payload's records
+	Objects    []KindCount     `json:"objects"`          // by kind, most numerous first
+	Largest    []ObjectInfo    `json:"largest"`          // the largest objects, largest first
+	Scripts    []ScriptInfo    `json:"scripts"`          // in the order they were compiled
+	Scopes     ScopeInfo       `json:"scopes"`           // captured scopes (closures' variables)
 	Globals    []string        `json:"globals"`          // global lexical bindings (let, const, class)
 	GlobalVars []string        `json:"globalProperties"` // properties the world defined on the global object (var, function, assignments)
 	Patches    []string        `json:"patches"`          // other changes to built-ins: properties added, changed or deleted, prototypes
-	Plugins    []PluginSummary `json:"plugins"`
-	Hooks      HookInfo        `json:"hooks"`
+	Plugins    []PluginSummary `json:"plugins"`          // the native plugins and what they saved
+	Hooks      HookInfo        `json:"hooks"`            // stasis.onSave, stasis.onResume, stasis.setMain
 }
 
 // Sizes are byte counts.
 type Sizes struct {
 	File     int64 `json:"file"`             // the image on disk (inside a bundle: the image alone)
 	Bundle   int64 `json:"bundle,omitempty"` // the whole bundle, when the image is in one
-	Metadata int64 `json:"metadata"`
-	Stored   int64 `json:"payloadStored"`   // the payload as stored (compressed)
-	Unpacked int64 `json:"payloadUnpacked"` // the payload once decompressed
-	Strings  int64 `json:"strings"`         // text of the strings section
-	Sources  int64 `json:"sources"`         // text of the scripts
-	Buffers  int64 `json:"buffers"`         // ArrayBuffer contents
+	Metadata int64 `json:"metadata"`         // the CBOR metadata after the header
+	Stored   int64 `json:"payloadStored"`    // the payload as stored (compressed)
+	Unpacked int64 `json:"payloadUnpacked"`  // the payload once decompressed
+	Strings  int64 `json:"strings"`          // text of the strings section
+	Sources  int64 `json:"sources"`          // text of the scripts
+	Buffers  int64 `json:"buffers"`          // ArrayBuffer contents
 }
 
 // Counts are the numbers of records in the payload's sections.
 type Counts struct {
-	Objects int `json:"objects"`
-	Strings int `json:"strings"`
-	Shapes  int `json:"shapes"`
-	Symbols int `json:"symbols"`
-	Floats  int `json:"floats"`
-	BigInts int `json:"bigints"`
-	Buffers int `json:"buffers"`
+	Objects int `json:"objects"` // objects, with the built-ins they refer to
+	Strings int `json:"strings"` // distinct strings
+	Shapes  int `json:"shapes"`  // distinct key lists
+	Symbols int `json:"symbols"` // symbols
+	Floats  int `json:"floats"`  // numbers that are not small integers
+	BigInts int `json:"bigints"` // BigInt values
+	Buffers int `json:"buffers"` // ArrayBuffer contents
 }
 
 // KindCount is the number of objects of one kind.
 type KindCount struct {
-	Kind  string `json:"kind"`
-	Count int    `json:"count"`
+	Kind  string `json:"kind"`  // "object", "array", "map", "arrow", ...
+	Count int    `json:"count"` // how many objects of the kind
 }
 
 // ObjectInfo describes one object of the image.
 type ObjectInfo struct {
-	Object   int    `json:"object"` // its number in the image
-	Kind     string `json:"kind"`
+	Object   int    `json:"object"`   // its number in the image
+	Kind     string `json:"kind"`     // as in KindCount
 	Size     int64  `json:"size"`     // slots + elements + entries + buffer bytes
 	Slots    int    `json:"slots"`    // property slots (an accessor has two)
 	Elements int    `json:"elements"` // array elements, Map/Set entries
@@ -90,15 +90,15 @@ type ObjectInfo struct {
 
 // ScriptInfo is one compiled unit of the image.
 type ScriptInfo struct {
-	Name   string `json:"name"`
-	Bytes  int    `json:"bytes"`
-	Lines  int    `json:"lines"`
-	Strict bool   `json:"strict"`
+	Name   string `json:"name"`   // the file name or a label ("<repl:3>")
+	Bytes  int    `json:"bytes"`  // length of its source
+	Lines  int    `json:"lines"`  // lines of its source
+	Strict bool   `json:"strict"` // compiled in strict mode from the outside
 }
 
 // ScopeInfo summarises the captured scopes (closures' variables).
 type ScopeInfo struct {
-	Count int          `json:"count"`
+	Count int          `json:"count"` // number of scopes
 	Slots int          `json:"slots"` // variables and extra arguments, in all scopes
 	Named []NamedScope `json:"named"` // the first scopes whose variables' names are known
 }
@@ -114,8 +114,8 @@ type NamedScope struct {
 
 // PluginSummary is a native plugin of the image with what it saved.
 type PluginSummary struct {
-	Name    string         `json:"name"`
-	Version int            `json:"version"`
+	Name    string         `json:"name"`            // natives.Plugin.Name
+	Version int            `json:"version"`         // the version of its records
 	State   any            `json:"state,omitempty"` // its own state, as JSON (functions as "[Function name]")
 	Records []NativeRecord `json:"records"`         // the objects it owns, first ones only
 	Count   int            `json:"count"`           // all the objects it owns
@@ -123,17 +123,17 @@ type PluginSummary struct {
 
 // NativeRecord is an object a plugin owns, with the record it saved.
 type NativeRecord struct {
-	Object int    `json:"object"`
-	Path   string `json:"path"`
-	Record any    `json:"record"`
+	Object int    `json:"object"` // its number in the image
+	Path   string `json:"path"`   // from a root, as in ObjectInfo
+	Record any    `json:"record"` // what the plugin saved, as JSON
 }
 
 // HookInfo counts the hooks the world registered.
 type HookInfo struct {
-	OnSave   int    `json:"onSave"`
-	OnResume int    `json:"onResume"`
-	Main     bool   `json:"main"`
-	MainName string `json:"mainName,omitempty"`
+	OnSave   int    `json:"onSave"`             // functions given to stasis.onSave
+	OnResume int    `json:"onResume"`           // functions given to stasis.onResume
+	Main     bool   `json:"main"`               // whether stasis.setMain was given one
+	MainName string `json:"mainName,omitempty"` // its name
 	// Code is the code of each onResume hook, main and each onSave hook,
 	// in the order they run.
 	Code []HookCode `json:"code,omitempty"`

@@ -11,9 +11,14 @@
 // the image package rebuilds every object, then gives each plugin its
 // records back (Rebind, RestoreState) to make live Go state again.
 //
-// The plugins of this package: Timers (setTimeout & co. on the VM's event
-// loop), FS (require("fs") with file descriptors that survive an image),
-// Modules (CommonJS require with its module cache).
+// The plugins of this package, which Default returns in the order a standard
+// world installs them: Timers (setTimeout & co. on the VM's event loop), FS
+// (require("fs") with file descriptors that survive an image), Modules
+// (CommonJS require with its module cache, and the built-in modules), Process
+// (the globals process and global) and Buffers (Buffer, TextEncoder,
+// TextDecoder, atob, btoa). Setup installs plugins from vm.Options.Setup;
+// Finish ends a world as Node ends a process. examples/kvstore and the
+// Plugin example are plugins of an embedder's own.
 package natives
 
 import (
@@ -119,6 +124,7 @@ func Plugins(v *vm.VM) []Plugin {
 // before the objects that refer to it are filled. The record's objects
 // exist then but may not have their properties yet.
 type Rebuilder interface {
+	// Rebuild makes the object that Record returned record for.
 	Rebuild(v *vm.VM, record goja.Value) (*goja.Object, error)
 }
 
@@ -128,6 +134,7 @@ type Rebuilder interface {
 // nothing on the host; Resume acts on it when the world is resumed, under
 // the world's grants (vm.Options.Permissions).
 type Resumer interface {
+	// Resume acts on the state RestoreState recorded.
 	Resume(v *vm.VM) error
 }
 

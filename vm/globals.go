@@ -14,7 +14,7 @@ import (
 
 // Binding is one top-level let, const or class binding of the world.
 type Binding struct {
-	Name  string
+	Name  string     // the binding's name
 	Const bool       // const, or a class (which cannot be assigned either in strict code)
 	Value goja.Value // nil while the binding is in its temporal dead zone
 }

@@ -29,6 +29,8 @@ type SyntaxError struct {
 	Err     error  // what the compiler returned
 }
 
+// Error reads "app.js:3:5: SyntaxError: message" (without the line and
+// column when goja did not say where).
 func (e *SyntaxError) Error() string {
 	if e.Line == 0 {
 		return fmt.Sprintf("%s: SyntaxError: %s", e.Script, e.Message)
@@ -36,6 +38,7 @@ func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("%s:%d:%d: SyntaxError: %s", e.Script, e.Line, e.Column, e.Message)
 }
 
+// Unwrap returns what the compiler returned.
 func (e *SyntaxError) Unwrap() error { return e.Err }
 
 // Pretty shows the error as Node does: the script and line number (unless

@@ -128,7 +128,7 @@ type TimerID uint64
 
 // TimerInfo describes a pending timer or immediate (for inspection).
 type TimerInfo struct {
-	ID        TimerID
+	ID        TimerID       // what AddTimer or AddImmediate returned
 	Immediate bool          // queued by AddImmediate
 	Remaining time.Duration // until due, never negative; 0 for immediates
 	Seq       uint64        // creation (or last reset) order: smaller runs first among equal due times

@@ -66,7 +66,7 @@ func (a Access) flag() string {
 // JavaScript it is thrown as an Error with code "ERR_ACCESS_DENIED",
 // permission and resource, as in Node.
 type AccessDeniedError struct {
-	Access   Access
+	Access   Access // reading or writing
 	Resource string // the absolute path that was denied
 }
 

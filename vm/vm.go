@@ -1,5 +1,20 @@
 // Package vm is the Stasis virtual machine: a goja runtime with a script
 // registry, the console, the value printer and the global `stasis` object.
+// Embedders usually start from package stasis, whose World.VM returns the VM.
+//
+// What lives here:
+//   - VM, made with New from Options (output streams, arguments, Setup
+//     functions where native plugins install themselves, grants, the call
+//     depth limit).
+//   - Registry and Script: every script the VM compiled, with its source.
+//   - Loop: the event loop (timers, immediates, tasks posted from other
+//     goroutines, safe points where saves happen, checkpoints), on a Clock:
+//     RealClock, or ManualClock and VirtualClock for runs that must not wait.
+//   - Permissions: the grants a world runs under, as in Node's permission
+//     model.
+//   - Inspect and FormatArgs: the value printer console.log and the REPL use.
+//   - SyntaxError, StackOverflowError, UnhandledRejection: errors with what a
+//     person needs to see.
 //
 // A VM is made with New. Every script it runs is compiled with goja.Compile
 // and kept, with its source, in the VM's Registry (Scripts), so that the

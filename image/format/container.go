@@ -71,26 +71,26 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // Meta is an image's metadata.
 type Meta struct {
-	StasisVersion string       `cbor:"1,keyasint"`
-	GojaVersion   string       `cbor:"2,keyasint"`
-	Layout        string       `cbor:"3,keyasint"` // heap layout fingerprint (heap.Fingerprint)
-	Created       int64        `cbor:"4,keyasint"` // Unix seconds
-	Plugins       []PluginInfo `cbor:"5,keyasint,omitempty"`
+	StasisVersion string       `cbor:"1,keyasint"`           // the Stasis that wrote the image (vm.Version)
+	GojaVersion   string       `cbor:"2,keyasint"`           // goja's module version in that build
+	Layout        string       `cbor:"3,keyasint"`           // heap layout fingerprint (heap.Fingerprint)
+	Created       int64        `cbor:"4,keyasint"`           // Unix seconds
+	Plugins       []PluginInfo `cbor:"5,keyasint,omitempty"` // the native plugins the world used
 	Entry         []string     `cbor:"6,keyasint,omitempty"` // scripts that built the world, for people
 }
 
 // PluginInfo names a native plugin an image needs.
 type PluginInfo struct {
-	Name    string `cbor:"1,keyasint"`
-	Version int    `cbor:"2,keyasint"`
+	Name    string `cbor:"1,keyasint"` // Plugin.Name
+	Version int    `cbor:"2,keyasint"` // the version of its records
 }
 
 // Header is an image's fixed header.
 type Header struct {
-	Major, Minor     uint16
-	Flags            uint32
-	MetaLen          uint32
-	Stored, Unpacked uint64
+	Major, Minor     uint16 // format version
+	Flags            uint32 // bit 0: the payload is zstd-compressed
+	MetaLen          uint32 // bytes of CBOR metadata after the header
+	Stored, Unpacked uint64 // bytes of the payload as stored, and once decompressed
 	CRC              uint32 // CRC-32C of metadata and stored payload
 }
 

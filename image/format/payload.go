@@ -106,8 +106,10 @@ const (
 // of the format: never renumber, only add.
 type Kind uint8
 
+// The kinds of object records. What Objects.Extra holds for each is said
+// on its line; function kinds keep their data in the functions' columns.
 const (
-	KindIntrinsic Kind = iota
+	KindIntrinsic Kind = iota // a built-in, by name (Objects.Intrinsic)
 	KindOrdinary
 	KindArray
 	KindFunction
@@ -141,47 +143,47 @@ const (
 	KindResolver  // extra = promise, reject (0/1), already used (0/1)
 	KindRevoke    // Proxy.revocable's revoke function: extra = the proxy
 	KindIterator  // extra = see image/iterators.go
-	NumKinds
+	NumKinds      // the number of kinds; not a kind
 )
 
 // Payload is the decoded payload: one field a section, in format order.
 type Payload struct {
-	_            struct{} `cbor:",toarray"`
-	Strings      []string
-	Lone         map[uint64][]uint16
-	Floats       []float64
-	BigInts      []string
-	Buffers      [][]byte
-	Scripts      []Script
-	Symbols      [][2]uint64
-	Shapes       [][]uint64
-	Objects      Objects
-	Stashes      [][]uint64
-	Roots        Roots
-	Plugins      []Plugin
-	Natives      []uint64    // per marked ordinary object: object number, plugin index, record code
-	Brands       [][2]uint64 // class brands (private environment types): number of fields, of methods
-	PrivEnvs     [][3]uint64 // class private environments: instance brand+1, static brand+1, outer+1 (0 = none)
-	MethodArrays [][]uint64  // private method tables shared by a class and its instances (element encoding)
-	Weak         [][]uint64  // entries of WeakMaps (key, value) and WeakSets (key), by weak record index
-	Mapped       []uint64    // mapped arguments elements: object, key string, stash code, slot, attrs
-	Templates    []uint64    // tagged template arrays: object, script+1, program index, pc, raw (0/1)
+	_            struct{}            `cbor:",toarray"`
+	Strings      []string            // every distinct string, once; values refer to them by index
+	Lone         map[uint64][]uint16 // strings holding lone surrogates, by index: their UTF-16 code units
+	Floats       []float64           // numbers that are not small integers (-0, NaN, fractions)
+	BigInts      []string            // BigInts in base 16, "-" first when negative
+	Buffers      [][]byte            // ArrayBuffer contents
+	Scripts      []Script            // compiled units, in registry order
+	Symbols      [][2]uint64         // symbols: how (built-in, registered, unique), string
+	Shapes       [][]uint64          // key lists with attributes, shared by objects
+	Objects      Objects             // the objects, in columns
+	Stashes      [][]uint64          // captured scopes (see the grammar above)
+	Roots        Roots               // what the walk starts from
+	Plugins      []Plugin            // the native plugins, with their state
+	Natives      []uint64            // per marked ordinary object: object number, plugin index, record code
+	Brands       [][2]uint64         // class brands (private environment types): number of fields, of methods
+	PrivEnvs     [][3]uint64         // class private environments: instance brand+1, static brand+1, outer+1 (0 = none)
+	MethodArrays [][]uint64          // private method tables shared by a class and its instances (element encoding)
+	Weak         [][]uint64          // entries of WeakMaps (key, value) and WeakSets (key), by weak record index
+	Mapped       []uint64            // mapped arguments elements: object, key string, stash code, slot, attrs
+	Templates    []uint64            // tagged template arrays: object, script+1, program index, pc, raw (0/1)
 }
 
 // Plugin names a native plugin the world used, with its saved state.
 type Plugin struct {
 	_       struct{} `cbor:",toarray"`
-	Name    string
-	Version int
-	State   uint64 // value code
+	Name    string   // natives.Plugin.Name
+	Version int      // the version of its records
+	State   uint64   // value code
 }
 
 // Script is a compiled unit of the world, stored with its source.
 type Script struct {
 	_      struct{} `cbor:",toarray"`
-	Name   string
-	Source string // empty for a built-in script
-	Strict bool
+	Name   string   // the file name or a label ("<repl:3>")
+	Source string   // empty for a built-in script
+	Strict bool     // compiled in strict mode from the outside
 	// Digest is set, and Source empty, for a script that every world of
 	// the build compiles for itself (image.NewWorld): the loader uses the
 	// world's own copy when its SHA-256 digest matches.
@@ -192,18 +194,18 @@ type Script struct {
 // the other columns have entries only for the objects that use them, in
 // object order.
 type Objects struct {
-	_         struct{} `cbor:",toarray"`
-	Kinds     []byte   // Kind per object
-	Intrinsic []uint64 // string index of the name, per intrinsic object
-	Proto     []uint64 // value code of [[Prototype]], per non-intrinsic object
-	Shape     []uint64 // shape index, per non-intrinsic object
-	Flags     []byte   // object flags, per non-intrinsic object
-	Slots     []uint64 // property slots of non-intrinsic objects, concatenated
-	SymProps  []uint64 // per object with FlagSymbols: count, then (symbol code, attrs, slots...)
-	Elems     []uint64 // array elements, concatenated
-	ArrLen    []uint64 // per array: length, number of stored elements, length writable (0/1)
-	Extra     [][]uint64
-	Private   []uint64 // per object with FlagPrivate: count, then (brand, method array+1, field count, fields...)
+	_         struct{}   `cbor:",toarray"`
+	Kinds     []byte     // Kind per object
+	Intrinsic []uint64   // string index of the name, per intrinsic object
+	Proto     []uint64   // value code of [[Prototype]], per non-intrinsic object
+	Shape     []uint64   // shape index, per non-intrinsic object
+	Flags     []byte     // object flags, per non-intrinsic object
+	Slots     []uint64   // property slots of non-intrinsic objects, concatenated
+	SymProps  []uint64   // per object with FlagSymbols: count, then (symbol code, attrs, slots...)
+	Elems     []uint64   // array elements, concatenated
+	ArrLen    []uint64   // per array: length, number of stored elements, length writable (0/1)
+	Extra     [][]uint64 // per object of a kind with extra data: see Kind
+	Private   []uint64   // per object with FlagPrivate: count, then (brand, method array+1, field count, fields...)
 }
 
 // Roots holds what the walk starts from.
@@ -211,11 +213,11 @@ type Roots struct {
 	_        struct{} `cbor:",toarray"`
 	Patches  []uint64 // changes to built-ins: see patch ops
 	Globals  []uint64 // global lexical bindings: (name string index, const 0/1, value code)...
-	OnSave   []uint64
-	OnResume []uint64
-	Main     uint64
-	Saving   uint64 // the promise of the stasis.saveImage call that made the image, or CodeNone
-	SavePath uint64 // its path (string index), when Saving is set
+	OnSave   []uint64 // value codes of the stasis.onSave hooks, in order
+	OnResume []uint64 // value codes of the stasis.onResume hooks, in order
+	Main     uint64   // value code of the main function, or CodeNone
+	Saving   uint64   // the promise of the stasis.saveImage call that made the image, or CodeNone
+	SavePath uint64   // its path (string index), when Saving is set
 }
 
 // Patch ops: each patch is op, object code, then op-specific fields.

@@ -56,7 +56,7 @@ var (
 // Holder names a process that holds (or held) a world's lease.
 type Holder struct {
 	Host string // os.Hostname
-	PID  int
+	PID  int    // its process id on Host
 	// Process tells this process apart from an earlier one with the same
 	// pid (on Linux: the boot id and the process's start time); empty when
 	// the platform has no such notion.
@@ -79,25 +79,26 @@ func Me() Holder {
 
 // HeldError is returned by Lease when another live process holds the world.
 type HeldError struct {
-	Name   string
-	Holder Holder
+	Name   string // the world's name in its store
+	Holder Holder // who holds it
 }
 
+// Error reads "world NAME is held by pid 123 on host example".
 func (e *HeldError) Error() string {
 	return fmt.Sprintf("world %s is held by %s", e.Name, e.Holder)
 }
 
 // Image is a stored world.
 type Image struct {
-	Data []byte
-	Gen  int64
+	Data []byte // the image's bytes
+	Gen  int64  // its generation: each holder and each write bump it
 }
 
 // Entry describes a world in a store, for List.
 type Entry struct {
-	Name string
-	Gen  int64
-	Size int64
+	Name string // the world's name in the store
+	Gen  int64  // the generation of its image
+	Size int64  // the image's bytes
 	// Holder is the process holding the world's lease, if any is recorded
 	// (a database lease that has expired is still listed).
 	Holder *Holder
@@ -134,8 +135,8 @@ type Store interface {
 // with the lease's generation, so a lease that was taken over fails with
 // ErrStale or ErrLost instead of overwriting a newer image.
 type Lease struct {
-	Name   string
-	Holder Holder
+	Name   string // the world's name in its store
+	Holder Holder // this process
 	st     Store
 	gen    int64
 	// deadline is when the lease lapses unless renewed, by this process's

@@ -32,6 +32,7 @@ func field(v reflect.Value, name string) reflect.Value {
 
 // ProgramInfo describes one program of a script's tree.
 type ProgramInfo struct {
+	// Program is the program itself.
 	Program *goja.Program
 	// Source is the text of the function (or class) the program belongs to,
 	// as the creating instruction holds it: a function object's own text.

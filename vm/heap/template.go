@@ -140,8 +140,8 @@ func TemplateID(o *goja.Object) (id unsafe.Pointer, ok bool) {
 // TemplateSite is a tagged template call site: the instruction at Pc of a
 // program, whose cooked and raw strings identify the arrays it makes.
 type TemplateSite struct {
-	Pc          int
-	Cooked, Raw unsafe.Pointer
+	Pc          int            // the instruction that makes the template object
+	Cooked, Raw unsafe.Pointer // its strings, which identify the arrays it makes
 }
 
 // TemplateSites lists the tagged template call sites of p (not of the

@@ -74,8 +74,8 @@ func checkWeak(types map[string]reflect.Type) error {
 // WeakEntry is one entry of a WeakMap (Value is the mapped value) or a
 // WeakSet (Value is nil).
 type WeakEntry struct {
-	Key   *goja.Object
-	Value goja.Value
+	Key   *goja.Object // the key (WeakMap) or member (WeakSet)
+	Value goja.Value   // the mapped value; nil for a WeakSet
 }
 
 // WeakEntries returns the entries of o, a WeakMap or WeakSet, whose keys

@@ -26,8 +26,8 @@ const (
 
 // Binding is one global lexical binding.
 type Binding struct {
-	Name  string
-	Const bool
+	Name  string     // the binding's name
+	Const bool       // goja marks it const: an assignment to it throws
 	Value goja.Value // nil while in the temporal dead zone
 }
 
