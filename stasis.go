@@ -63,8 +63,8 @@ type Options struct {
 	Stdout io.Writer
 	// Stderr receives console.warn and console.error output. Nil means os.Stderr.
 	Stderr io.Writer
-	// Args are the world's arguments: stasis.args and process.argv after
-	// the script, and what Resume passes to the main function.
+	// Args are the world's arguments: stasis.args, the end of
+	// process.argv, and what Resume passes to the main function.
 	Args []string
 	// Permissions restrict what the world may read and write. Nil allows
 	// everything, as Node does without --permission.

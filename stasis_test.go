@@ -226,3 +226,36 @@ func TestSaveImageAfterRequestedSaves(t *testing.T) {
 		}
 	}
 }
+
+func TestRunFile(t *testing.T) {
+	dir := t.TempDir()
+	for name, src := range map[string]string{
+		"lib.js":    `module.exports = (who) => "hello " + who;`,
+		"app.js":    `const hello = require("./lib"); console.log(hello(stasis.args[0]));`,
+		"broken.js": "let a = ;\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out bytes.Buffer
+	w, err := stasis.New(stasis.Options{Stdout: &out, Args: []string{"ada"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// require resolves from the script's directory, not the working one.
+	if err := w.RunFile(filepath.Join(dir, "app.js")); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "hello ada\n" {
+		t.Errorf("app.js printed %q", out.String())
+	}
+	var se *vm.SyntaxError
+	if err := w.RunFile(filepath.Join(dir, "broken.js")); !errors.As(err, &se) || se.Line != 1 {
+		t.Errorf("broken.js: error %v, want a *vm.SyntaxError on line 1", err)
+	}
+	missing := filepath.Join(dir, "missing.js")
+	if err := w.RunFile(missing); !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), missing) {
+		t.Errorf("missing.js: error %v, want one naming the file that does not exist", err)
+	}
+}
