@@ -36,6 +36,9 @@ func TestLikeNodeREPL(t *testing.T) {
 			"nope()\n" +
 			"throw {code: 3}\n" +
 			"var = 1\n" +
+			"let b = 2 myLong\n" +
+			"x = 'a' 'b'\n" +
+			"({asyncLoad() {}, *gen() {}, async am() {}, classify() {}})\n" +
 			"let a = 1;\n  a +* 2\n",
 		"await a value":         "await Promise.resolve(42)\n",
 		"await and destructure": "let { p, q } = await Promise.resolve({ p: 1, q: 2 }); p + q\n",

@@ -3,22 +3,18 @@
 package repl
 
 import (
-	"errors"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/creack/pty"
+	"github.com/stasisvm/stasis/repl/ptytest"
 )
 
-// The terminal features are tested on a pseudo-terminal: the test binary
-// starts itself again as a REPL (see TestMain) with a pty as its terminal,
-// types into it and waits for what the screen shows. Nothing depends on
-// timing but for generous time limits.
+// The terminal features are tested on a pseudo-terminal (package ptytest):
+// the test binary starts itself again as a REPL (see TestMain) with a pty
+// as its terminal, types into it and waits for what the screen shows.
 
 const helperEnv = "STASIS_REPL_TEST_HELPER"
 
@@ -39,144 +35,71 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// terminal is a REPL running on a pty.
-type terminal struct {
-	t    *testing.T
-	pty  *os.File
-	cmd  *exec.Cmd
-	out  syncBuffer
-	mark int // expect looks after this offset of out
-	done chan error
-}
-
-func startTerminal(t *testing.T, env ...string) *terminal {
+// startTerminal starts the test binary again as a REPL (see TestMain) on
+// a pseudo-terminal, with env added to its environment.
+func startTerminal(t *testing.T, env ...string) *ptytest.Terminal {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), append([]string{helperEnv + "=1", "TERM=xterm"}, env...)...)
-	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 160})
-	if err != nil {
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
-	tm := &terminal{t: t, pty: f, cmd: cmd, done: make(chan error, 1)}
-	copied := make(chan struct{})
-	go func() {
-		io.Copy(&tm.out, f) // ends with EIO when the REPL exits
-		close(copied)
-	}()
-	go func() {
-		err := cmd.Wait()
-		<-copied
-		tm.done <- err
-	}()
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-		}
-		f.Close()
-	})
-	return tm
-}
-
-func (tm *terminal) send(keys string) {
-	tm.t.Helper()
-	if _, err := tm.pty.Write([]byte(keys)); err != nil {
-		tm.t.Fatalf("typing %q: %v", keys, err)
-	}
-}
-
-// expect waits until the screen shows want after the last thing expected.
-func (tm *terminal) expect(want string) {
-	tm.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		all := tm.out.String()
-		if i := strings.Index(all[tm.mark:], want); i >= 0 {
-			tm.mark += i + len(want)
-			return
-		}
-		if time.Now().After(deadline) {
-			tm.t.Fatalf("timed out waiting for %q; the screen after the last match shows %q", want, all[tm.mark:])
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
-// rawMode waits until the prompt reads keys (Ctrl-C included).
-func (tm *terminal) rawMode() {
-	tm.t.Helper()
-	waitForRawMode(tm.t, tm.pty)
-}
-
-// exited waits for the REPL to end and checks that it ended well.
-func (tm *terminal) exited() {
-	tm.t.Helper()
-	select {
-	case err := <-tm.done:
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			tm.t.Fatalf("the REPL exited with %v; the screen shows %q", err, tm.out.String())
-		}
-	case <-time.After(30 * time.Second):
-		tm.t.Fatalf("the REPL did not exit; the screen shows %q", tm.out.String())
-	}
+	cmd.Env = append(os.Environ(), append([]string{helperEnv + "=1"}, env...)...)
+	return ptytest.Start(t, cmd)
 }
 
 func TestTerminal(t *testing.T) {
 	history := filepath.Join(t.TempDir(), "history")
 	tm := startTerminal(t, "STASIS_REPL_HISTORY="+history)
-	tm.expect("> ")
-	tm.send("1 + 1\r")
-	tm.expect("\r\n2\r\n> ")
+	tm.Expect("> ")
+	tm.Send("1 + 1\r")
+	tm.Expect("\r\n2\r\n> ")
 
 	// Multi-line input continues on "... ".
-	tm.send("[1,\r")
-	tm.expect("... ")
-	tm.send("2]\r")
-	tm.expect("[ 1, 2 ]\r\n> ")
+	tm.Send("[1,\r")
+	tm.Expect("... ")
+	tm.Send("2]\r")
+	tm.Expect("[ 1, 2 ]\r\n> ")
 
 	// Tab completes a top-level let, and a property.
-	tm.send("let myVeryLongName = 7\r")
-	tm.expect("undefined\r\n> ")
-	tm.send("myVeryL\t")
-	tm.expect("myVeryLongName")
-	tm.send("\r")
-	tm.expect("\r\n7\r\n> ")
-	tm.send("Math.ma\t")
-	tm.expect("Math.max")
-	tm.send("(1, 5)\r")
-	tm.expect("\r\n5\r\n> ")
+	tm.Send("let myVeryLongName = 7\r")
+	tm.Expect("undefined\r\n> ")
+	tm.Send("myVeryL\t")
+	tm.Expect("myVeryLongName")
+	tm.Send("\r")
+	tm.Expect("\r\n7\r\n> ")
+	tm.Send("Math.ma\t")
+	tm.Expect("Math.max")
+	tm.Send("(1, 5)\r")
+	tm.Expect("\r\n5\r\n> ")
 
 	// Ctrl-C stops a runaway loop; the world is intact.
-	tm.send("console.log('spin' + 'ning'); while (true) {}\r")
-	tm.expect("spinning\r\n")
-	tm.send("\x03")
-	tm.expect("Interrupted")
-	tm.expect("> ")
-	tm.send("myVeryLongName * 6\r")
-	tm.expect("\r\n42\r\n> ")
+	tm.Send("console.log('spin' + 'ning'); while (true) {}\r")
+	tm.Expect("spinning\r\n")
+	tm.Send("\x03")
+	tm.Expect("Interrupted")
+	tm.Expect("> ")
+	tm.Send("myVeryLongName * 6\r")
+	tm.Expect("\r\n42\r\n> ")
 
 	// Ctrl-R searches the history.
-	tm.send("\x12myVeryLongName *")
-	tm.expect("reverse-i-search")
-	tm.send("\r")
-	tm.expect("42\r\n> ")
+	tm.Send("\x12myVeryLongName *")
+	tm.Expect("reverse-i-search")
+	tm.Send("\r")
+	tm.Expect("42\r\n> ")
 
 	// .editor runs what was typed when Ctrl-D is pressed.
-	tm.send(".editor\r")
-	tm.expect("// Entering editor mode")
-	tm.send("function nine() {\r  return 9 }\rnine()\r\x04")
-	tm.expect("\r\n9\r\n> ")
+	tm.Send(".editor\r")
+	tm.Expect("// Entering editor mode")
+	tm.Send("function nine() {\r  return 9 }\rnine()\r\x04")
+	tm.Expect("\r\n9\r\n> ")
 
 	// Ctrl-C at an empty prompt explains; a second one exits.
-	tm.rawMode()
-	tm.send("\x03")
-	tm.expect("(To exit, press Ctrl+C again or Ctrl+D or type .exit)")
-	tm.expect("> ")
-	tm.rawMode()
-	tm.send("\x03")
-	tm.expect("Save it before leaving?")
-	tm.send("\r")
-	tm.exited()
+	tm.RawMode()
+	tm.Send("\x03")
+	tm.Expect("(To exit, press Ctrl+C again or Ctrl+D or type .exit)")
+	tm.Expect("> ")
+	tm.RawMode()
+	tm.Send("\x03")
+	tm.Expect("Save it before leaving?")
+	tm.Send("\r")
+	tm.Exited()
 
 	got, err := os.ReadFile(history)
 	if err != nil {
@@ -187,164 +110,164 @@ func TestTerminal(t *testing.T) {
 	}
 	// The next session has the history: Up recalls the last line.
 	tm = startTerminal(t, "STASIS_REPL_HISTORY="+history)
-	tm.expect("> ")
-	tm.send("\x1b[A")
-	tm.expect("> .editor")
-	tm.send("\x15\x04") // erase the line, then Ctrl-D at an empty prompt
+	tm.Expect("> ")
+	tm.Send("\x1b[A")
+	tm.Expect("> .editor")
+	tm.Send("\x15\x04") // erase the line, then Ctrl-D at an empty prompt
 
-	tm.exited()
+	tm.Exited()
 }
 
 func TestTerminalTimersAndColors(t *testing.T) {
 	tm := startTerminal(t, "STASIS_REPL_TEST_COLORS=1", "STASIS_REPL_HISTORY=")
-	tm.expect("> ")
-	tm.send("42\r")
-	tm.expect("\x1b[33m42\x1b[0m")
+	tm.Expect("> ")
+	tm.Send("42\r")
+	tm.Expect("\x1b[33m42\x1b[0m")
 
 	// A timer prints while a line is being typed: its output goes above a
 	// cleared line, the prompt and the typed text are drawn again, and the
 	// line goes on.
-	tm.send("let n = 0; const h = setInterval(() => console.log('tick' + ++n), 50); 0\r")
-	tm.expect("> ")
-	tm.send("6 *")
-	tm.expect("6 *")
-	tm.expect(clearLine + "tick")
-	tm.expect("> 6 *")
-	tm.send(" 7\r")
-	tm.expect("\x1b[33m42\x1b[0m")
-	tm.send("clearInterval(h)\r")
-	tm.expect("undefined")
-	tm.send("\x04")
-	tm.expect("Save it before leaving?")
-	tm.send("\r")
-	tm.exited()
+	tm.Send("let n = 0; const h = setInterval(() => console.log('tick' + ++n), 50); 0\r")
+	tm.Expect("> ")
+	tm.Send("6 *")
+	tm.Expect("6 *")
+	tm.Expect(clearLine + "tick")
+	tm.Expect("> 6 *")
+	tm.Send(" 7\r")
+	tm.Expect("\x1b[33m42\x1b[0m")
+	tm.Send("clearInterval(h)\r")
+	tm.Expect("undefined")
+	tm.Send("\x04")
+	tm.Expect("Save it before leaving?")
+	tm.Send("\r")
+	tm.Exited()
 }
 
 func TestTerminalAwait(t *testing.T) {
 	tm := startTerminal(t, "STASIS_REPL_HISTORY=")
-	tm.expect("> ")
-	tm.send("await new Promise(r => setTimeout(r, 20, 42))\r")
-	tm.expect("\r\n42\r\n> ")
-	tm.send("const x = await Promise.resolve(7)\r")
-	tm.expect("\r\nundefined\r\n> ")
-	tm.send("x * 6\r")
-	tm.expect("\r\n42\r\n> ")
+	tm.Expect("> ")
+	tm.Send("await new Promise(r => setTimeout(r, 20, 42))\r")
+	tm.Expect("\r\n42\r\n> ")
+	tm.Send("const x = await Promise.resolve(7)\r")
+	tm.Expect("\r\nundefined\r\n> ")
+	tm.Send("x * 6\r")
+	tm.Expect("\r\n42\r\n> ")
 
 	// Timers fire while an await waits; Ctrl-C stops waiting, and the
 	// REPL goes on with its world.
-	tm.send("setTimeout(() => console.log('fired'), 10); const never = await new Promise(() => {})\r")
-	tm.expect("fired\r\n")
-	tm.send("\x03")
-	tm.expect("Interrupted: no longer waiting (the awaited promise is left as it is)\r\n> ")
-	tm.send("x + 1\r")
-	tm.expect("\r\n8\r\n> ")
-	tm.send("\x04")
-	tm.expect("Save it before leaving?")
-	tm.send("\r")
-	tm.exited()
+	tm.Send("setTimeout(() => console.log('fired'), 10); const never = await new Promise(() => {})\r")
+	tm.Expect("fired\r\n")
+	tm.Send("\x03")
+	tm.Expect("Interrupted: no longer waiting (the awaited promise is left as it is)\r\n> ")
+	tm.Send("x + 1\r")
+	tm.Expect("\r\n8\r\n> ")
+	tm.Send("\x04")
+	tm.Expect("Save it before leaving?")
+	tm.Send("\r")
+	tm.Exited()
 }
 
 func TestTerminalCtrlC(t *testing.T) {
 	tm := startTerminal(t, "STASIS_REPL_HISTORY=")
-	tm.expect("> ")
-	tm.send("let kept = 'world'\r")
-	tm.expect("undefined\r\n> ")
+	tm.Expect("> ")
+	tm.Send("let kept = 'world'\r")
+	tm.Expect("undefined\r\n> ")
 
 	// On a line with text, Ctrl-C clears it and explains nothing, as in
 	// Node: the text stays on the screen and a fresh prompt follows.
-	tm.rawMode()
-	tm.send("abc")
-	tm.expect("abc")
-	tm.send("\x03")
-	tm.expect("\r\n> ")
-	tm.send("kept\r")
-	tm.expect("'world'\r\n> ")
+	tm.RawMode()
+	tm.Send("abc")
+	tm.Expect("abc")
+	tm.Send("\x03")
+	tm.Expect("\r\n> ")
+	tm.Send("kept\r")
+	tm.Expect("'world'\r\n> ")
 
 	// At an empty prompt it explains; typing in between disarms it, so a
 	// Ctrl-C that clears text after the explanation never leaves.
-	tm.rawMode()
-	tm.send("\x03")
-	tm.expect("(To exit, press Ctrl+C again or Ctrl+D or type .exit)\r\n> ")
-	tm.send("a")
-	tm.expect("a")
-	tm.send("\x03")
-	tm.expect("\r\n> ")
-	tm.rawMode()
-	tm.send("\x03")
-	tm.expect("(To exit, press Ctrl+C again or Ctrl+D or type .exit)\r\n> ")
-	tm.send("kept.length\r")
-	tm.expect("5\r\n> ")
+	tm.RawMode()
+	tm.Send("\x03")
+	tm.Expect("(To exit, press Ctrl+C again or Ctrl+D or type .exit)\r\n> ")
+	tm.Send("a")
+	tm.Expect("a")
+	tm.Send("\x03")
+	tm.Expect("\r\n> ")
+	tm.RawMode()
+	tm.Send("\x03")
+	tm.Expect("(To exit, press Ctrl+C again or Ctrl+D or type .exit)\r\n> ")
+	tm.Send("kept.length\r")
+	tm.Expect("5\r\n> ")
 
 	// Ctrl-C abandons an unfinished input.
-	tm.send("[1,\r")
-	tm.expect("... ")
-	tm.send("\x03")
-	tm.expect("\r\n> ")
-	tm.send("2 + 2\r")
-	tm.expect("4\r\n> ")
+	tm.Send("[1,\r")
+	tm.Expect("... ")
+	tm.Send("\x03")
+	tm.Expect("\r\n> ")
+	tm.Send("2 + 2\r")
+	tm.Expect("4\r\n> ")
 
 	// Two in a row at an empty prompt leave.
-	tm.rawMode()
-	tm.send("\x03")
-	tm.expect("(To exit, press Ctrl+C again or Ctrl+D or type .exit)\r\n> ")
-	tm.rawMode()
-	tm.send("\x03")
-	tm.expect("Save it before leaving?")
-	tm.send("\r")
-	tm.exited()
+	tm.RawMode()
+	tm.Send("\x03")
+	tm.Expect("(To exit, press Ctrl+C again or Ctrl+D or type .exit)\r\n> ")
+	tm.RawMode()
+	tm.Send("\x03")
+	tm.Expect("Save it before leaving?")
+	tm.Send("\r")
+	tm.Exited()
 }
 
 func TestTerminalLeaving(t *testing.T) {
 	// A world that did not change leaves at once.
 	tm := startTerminal(t, "STASIS_REPL_HISTORY=")
-	tm.expect("> ")
-	tm.send("1 + 1\r")
-	tm.expect("2\r\n> ")
-	tm.send("\x04")
-	tm.exited()
-	if strings.Contains(tm.out.String(), "changed") {
-		t.Errorf("asked about an unchanged world: %q", tm.out.String())
+	tm.Expect("> ")
+	tm.Send("1 + 1\r")
+	tm.Expect("2\r\n> ")
+	tm.Send("\x04")
+	tm.Exited()
+	if strings.Contains(tm.Screen(), "changed") {
+		t.Errorf("asked about an unchanged world: %q", tm.Screen())
 	}
 
 	// A changed world that was never saved: the answer is a file name.
 	path := filepath.Join(t.TempDir(), "left.img")
 	tm = startTerminal(t, "STASIS_REPL_HISTORY=")
-	tm.expect("> ")
-	tm.send("var saved = 41\r")
-	tm.expect("undefined\r\n> ")
-	tm.send("\x04")
-	tm.expect("This world has changed and was never saved.\r\n")
-	tm.expect("Save it before leaving? [a file name = save there, Enter = leave without saving, Ctrl+C = stay] ")
-	tm.send(path + "\r")
-	tm.expect("Saved " + path + "\r\n")
-	tm.exited()
+	tm.Expect("> ")
+	tm.Send("var saved = 41\r")
+	tm.Expect("undefined\r\n> ")
+	tm.Send("\x04")
+	tm.Expect("This world has changed and was never saved.\r\n")
+	tm.Expect("Save it before leaving? [a file name = save there, Enter = leave without saving, Ctrl+C = stay] ")
+	tm.Send(path + "\r")
+	tm.Expect("Saved " + path + "\r\n")
+	tm.Exited()
 
 	// Resumed and only read from: no question.
 	tm = startTerminal(t, "STASIS_REPL_HISTORY=", "STASIS_REPL_TEST_IMAGE="+path)
-	tm.expect("Resumed " + path)
-	tm.send("saved + 1\r")
-	tm.expect("42\r\n> ")
-	tm.send(".exit\r")
-	tm.exited()
+	tm.Expect("Resumed " + path)
+	tm.Send("saved + 1\r")
+	tm.Expect("42\r\n> ")
+	tm.Send(".exit\r")
+	tm.Exited()
 
 	// Changed: Ctrl-C at the question stays; y saves back to the image.
 	tm = startTerminal(t, "STASIS_REPL_HISTORY=", "STASIS_REPL_TEST_IMAGE="+path)
-	tm.expect("> ")
-	tm.send("saved++\r")
-	tm.expect("41\r\n> ")
-	tm.send(".exit\r")
-	tm.expect("The world has changed since it was last saved to or loaded from " + path + ".\r\n")
-	tm.expect("Save it there before leaving? ")
-	tm.rawMode()
-	tm.send("\x03")
-	tm.expect("> ")
-	tm.send("saved\r")
-	tm.expect("42\r\n> ")
-	tm.send("\x04")
-	tm.expect("Save it there before leaving? ")
-	tm.send("y\r")
-	tm.expect("Saved " + path + "\r\n")
-	tm.exited()
+	tm.Expect("> ")
+	tm.Send("saved++\r")
+	tm.Expect("41\r\n> ")
+	tm.Send(".exit\r")
+	tm.Expect("The world has changed since it was last saved to or loaded from " + path + ".\r\n")
+	tm.Expect("Save it there before leaving? ")
+	tm.RawMode()
+	tm.Send("\x03")
+	tm.Expect("> ")
+	tm.Send("saved\r")
+	tm.Expect("42\r\n> ")
+	tm.Send("\x04")
+	tm.Expect("Save it there before leaving? ")
+	tm.Send("y\r")
+	tm.Expect("Saved " + path + "\r\n")
+	tm.Exited()
 
 	stdout, _ := runREPL(t, "saved\n", Options{Image: path})
 	if stdout != "42\n" {
@@ -354,21 +277,21 @@ func TestTerminalLeaving(t *testing.T) {
 
 func TestTerminalNewWorld(t *testing.T) {
 	tm := startTerminal(t, "STASIS_REPL_HISTORY=")
-	tm.expect("> ")
-	tm.send("var a = 1\r")
-	tm.expect("undefined\r\n> ")
-	tm.send(".new-world\r")
-	tm.expect("The world has changed since it was last saved or loaded. Throw this world away and start again in a fresh one? [y/N] ")
-	tm.send("\r")
-	tm.expect("Kept the world\r\n> ")
-	tm.send("a\r")
-	tm.expect("1\r\n> ")
-	tm.send(".new-world\r")
-	tm.expect("[y/N] ")
-	tm.send("y\r")
-	tm.expect("A fresh world\r\n> ")
-	tm.send("typeof a\r")
-	tm.expect("'undefined'\r\n> ")
-	tm.send("\x04") // a fresh world, unchanged: no question
-	tm.exited()
+	tm.Expect("> ")
+	tm.Send("var a = 1\r")
+	tm.Expect("undefined\r\n> ")
+	tm.Send(".new-world\r")
+	tm.Expect("The world has changed since it was last saved or loaded. Throw this world away and start again in a fresh one? [y/N] ")
+	tm.Send("\r")
+	tm.Expect("Kept the world\r\n> ")
+	tm.Send("a\r")
+	tm.Expect("1\r\n> ")
+	tm.Send(".new-world\r")
+	tm.Expect("[y/N] ")
+	tm.Send("y\r")
+	tm.Expect("A fresh world\r\n> ")
+	tm.Send("typeof a\r")
+	tm.Expect("'undefined'\r\n> ")
+	tm.Send("\x04") // a fresh world, unchanged: no question
+	tm.Exited()
 }

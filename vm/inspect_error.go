@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dop251/goja"
 	"github.com/dop251/goja/parser"
@@ -24,6 +26,7 @@ type SyntaxError struct {
 	Script  string // the script's name
 	Line    int    // 1-based; 0 when goja did not say where
 	Column  int    // 1-based, in bytes of the line
+	Width   int    // the characters of the token at Column, which carets underline (at least 1)
 	Text    string // the source line
 	Message string // goja's message as V8 words it, without "(and N more errors)"
 	Err     error  // what the compiler returned
@@ -43,7 +46,8 @@ func (e *SyntaxError) Unwrap() error { return e.Err }
 
 // Pretty shows the error as Node does: the script and line number (unless
 // withName is false, as for an input typed at a REPL), the line, a caret
-// under the column, an empty line, then "SyntaxError: message".
+// under each character of the token at the column, an empty line, then
+// "SyntaxError: message".
 func (e *SyntaxError) Pretty(withName bool) string {
 	var b strings.Builder
 	if e.Line > 0 {
@@ -51,7 +55,7 @@ func (e *SyntaxError) Pretty(withName bool) string {
 			fmt.Fprintf(&b, "%s:%d\n", e.Script, e.Line)
 		}
 		b.WriteString(e.Text + "\n")
-		b.WriteString(caretIndent(e.Text, e.Column) + "^\n\n")
+		b.WriteString(caretIndent(e.Text, e.Column) + strings.Repeat("^", max(e.Width, 1)) + "\n\n")
 	}
 	b.WriteString("SyntaxError: " + e.Message)
 	return b.String()
@@ -103,11 +107,69 @@ func AsSyntaxError(name, src string, err error) *SyntaxError {
 		lines := strings.Split(src, "\n")
 		if e.Line <= len(lines) {
 			e.Text = strings.TrimRight(lines[e.Line-1], "\r")
+			tok := e.Text[min(max(e.Column-1, 0), len(e.Text)):]
+			tok = tok[:tokenLen(tok, e.Message)]
+			e.Width = max(utf8.RuneCountInString(tok), 1)
+			if e.Message == "Unexpected identifier" && tok != "" {
+				e.Message += " '" + tok + "'" // as V8 words it
+			}
 		} else {
 			e.Line = 0
 		}
 	}
 	return e
+}
+
+// tokenLen measures, in bytes, the token that rest begins with, as V8
+// underlines it: an identifier, a number or a string whole, a punctuator
+// as long as the message quotes it ("Unexpected token '+='"), anything
+// else as one character.
+func tokenLen(rest, msg string) int {
+	if rest == "" {
+		return 0
+	}
+	if tok, ok := strings.CutPrefix(msg, "Unexpected token '"); ok {
+		tok = strings.TrimSuffix(tok, "'")
+		if tok != "" && strings.HasPrefix(rest, tok) {
+			return len(tok)
+		}
+	}
+	r, size := utf8.DecodeRuneInString(rest)
+	switch {
+	case r == '"' || r == '\'':
+		for j := size; j < len(rest); j++ {
+			switch rest[j] {
+			case '\\':
+				j++
+			case byte(r):
+				return j + 1
+			}
+		}
+		return len(rest)
+	case r >= '0' && r <= '9' || r == '.' && len(rest) > 1 && rest[1] >= '0' && rest[1] <= '9':
+		j := 0
+		for j < len(rest) && (isIdentByte(rest[j]) || rest[j] == '.') {
+			j++
+		}
+		return j
+	case isIdentRune(r):
+		j := 0
+		for j < len(rest) {
+			r, n := utf8.DecodeRuneInString(rest[j:])
+			if !isIdentRune(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r) && r != '\u200c' && r != '\u200d' {
+				break
+			}
+			j += n
+		}
+		return j
+	}
+	return size
+}
+
+func isIdentRune(r rune) bool { return r == '_' || r == '$' || unicode.IsLetter(r) }
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // nodeMessage words goja's "Unexpected token =" as V8 does: "Unexpected

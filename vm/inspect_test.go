@@ -117,6 +117,12 @@ func TestAsSyntaxError(t *testing.T) {
 		{"let a = 1;\n\tif (a) {\n\t\ta +* 2\n\t}", "s.js:3\n\t\ta +* 2\n\t\t   ^\n\nSyntaxError: Unexpected token '*'"},
 		{"f(1, 2", "s.js:1\nf(1, 2\n      ^\n\nSyntaxError: Unexpected end of input"},
 		{"'é' + )", "s.js:1\n'é' + )\n      ^\n\nSyntaxError: Unexpected token ')'"},
+		// The carets underline the whole token, as V8's do.
+		{"let a = 2 myLong", "s.js:1\nlet a = 2 myLong\n          ^^^^^^\n\nSyntaxError: Unexpected identifier 'myLong'"},
+		{"let a = 2 ünï + 1", "s.js:1\nlet a = 2 ünï + 1\n          ^^^\n\nSyntaxError: Unexpected identifier 'ünï'"},
+		{`let a = 2 "s\"tr"`, "s.js:1\nlet a = 2 \"s\\\"tr\"\n          ^^^^^^^\n\nSyntaxError: Unexpected string"},
+		{"let a = 2 3.5e3", "s.js:1\nlet a = 2 3.5e3\n          ^^^^^\n\nSyntaxError: Unexpected number"},
+		{"a += += 1", "s.js:1\na += += 1\n     ^^\n\nSyntaxError: Unexpected token '+='"},
 	} {
 		v, err := New(Options{})
 		if err != nil {

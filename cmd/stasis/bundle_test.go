@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,24 +12,6 @@ import (
 
 	"github.com/stasisvm/stasis/image/imagetest"
 )
-
-// runExe runs an executable in dir and returns its exit status and output.
-func runExe(t testing.TB, dir, exe string, args ...string) (status int, stdout, stderr string) {
-	t.Helper()
-	cmd := exec.Command(exe, args...)
-	cmd.Dir = dir
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	var ee *exec.ExitError
-	switch {
-	case errors.As(err, &ee):
-		status = ee.ExitCode()
-	case err != nil:
-		t.Fatalf("%s: %v", exe, err)
-	}
-	return status, out.String(), errOut.String()
-}
 
 const bundleApp = `var greeting = "hello from the image";
 stasis.onResume(function () { console.log("resumed") });
@@ -46,7 +27,7 @@ stasis.setMain(function main(...args) {
 func TestBundle(t *testing.T) {
 	stasisBinary(t)
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"app.js": bundleApp})
+	writeTree(t, dir, map[string]string{"app.js": bundleApp})
 	runBinary(t, dir, "save-image", "-o", "app.img", "app.js")
 	runBinary(t, dir, "bundle", "-o", "app", "app.img")
 
@@ -62,7 +43,7 @@ func TestBundle(t *testing.T) {
 	hasExit := strings.Contains(runBinary(t, dir, "run", writeProbe(t, dir)), "function")
 
 	args := []string{"--help", "-o", "x y", "--", "load-image"}
-	status, stdout, stderr := runExe(t, empty, app, args...)
+	status, stdout, stderr := proc{dir: empty}.run(t, app, args...)
 	want := "resumed\nhello from the image " + `["--help","-o","x y","--","load-image"] ["--help","-o","x y","--","load-image"]` + "\n"
 	if stdout != want || stderr != "" {
 		t.Errorf("bundle printed %q (stderr %q), want %q", stdout, stderr, want)
@@ -76,13 +57,13 @@ func TestBundle(t *testing.T) {
 	}
 
 	// No arguments at all: still the app, not a REPL.
-	status, stdout, _ = runExe(t, empty, app)
+	status, stdout, _ = proc{dir: empty}.run(t, app)
 	if status != 0 || stdout != "resumed\nhello from the image [] []\n" {
 		t.Errorf("bundle without arguments: status %d, stdout %q", status, stdout)
 	}
 
 	// An uncaught error: its message and JavaScript stack on stderr, status 1.
-	status, stdout, stderr = runExe(t, empty, app, "throw")
+	status, stdout, stderr = proc{dir: empty}.run(t, app, "throw")
 	if status != 1 || !strings.Contains(stderr, "app: main: Error: thrown by main\n") || !strings.Contains(stderr, "app.js:5") {
 		t.Errorf("bundle throw: status %d, stdout %q, stderr %q", status, stdout, stderr)
 	}
@@ -146,20 +127,20 @@ func TestBundle(t *testing.T) {
 
 	// A bundle cannot be bundled into a bundle by accident, but its image can.
 	runBinary(t, empty, "bundle", "-o", "again", "app")
-	if status, stdout, _ := runExe(t, empty, filepath.Join(empty, "again"), "a"); !strings.Contains(stdout, `["a"]`) {
+	if status, stdout, _ := (proc{dir: empty}).run(t, filepath.Join(empty, "again"), "a"); !strings.Contains(stdout, `["a"]`) {
 		t.Errorf("re-bundled app: status %d, stdout %q", status, stdout)
 	}
 }
 
 // writeProbe writes a script that tells whether the CLI's worlds have stasis.exit.
 func writeProbe(t *testing.T, dir string) string {
-	writeFiles(t, dir, map[string]string{"probe-exit.js": "console.log(typeof stasis.exit)\n"})
+	writeTree(t, dir, map[string]string{"probe-exit.js": "console.log(typeof stasis.exit)\n"})
 	return "probe-exit.js"
 }
 
 func TestBundleErrors(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, scripts)
+	writeTree(t, dir, scripts)
 	tests := []struct {
 		args   []string
 		status int
@@ -206,7 +187,7 @@ func BenchmarkBundleStartup(b *testing.B) {
 		{"save-image", "-o", "lodash.img", "lodash.js", "main.js"}, {"bundle", "-o", "app", "lodash.img"},
 		{"save-image", "-o", "empty.img", "empty.js"}, {"bundle", "-o", "empty", "empty.img"},
 	} {
-		if status, _, stderr := runExe(b, dir, bin, args...); status != 0 {
+		if status, _, stderr := (proc{dir: dir}).run(b, bin, args...); status != 0 {
 			b.Fatalf("%v: %s", args, stderr)
 		}
 	}
@@ -251,12 +232,12 @@ func TestMdtoolExample(t *testing.T) {
 	dir := t.TempDir()
 	runBinary(t, dir, "save-image", "-o", "mdtool.img", marked, tool)
 	runBinary(t, dir, "bundle", "-o", "mdtool", "mdtool.img")
-	status, stdout, stderr := runExe(t, dir, filepath.Join(dir, "mdtool"), "-e", "# Hello", "*world*")
+	status, stdout, stderr := proc{dir: dir}.run(t, filepath.Join(dir, "mdtool"), "-e", "# Hello", "*world*")
 	if status != 0 || stdout != "<h1>Hello <em>world</em></h1>\n" {
 		t.Errorf("mdtool -e: status %d, stdout %q, stderr %q", status, stdout, stderr)
 	}
-	writeFiles(t, dir, map[string]string{"notes.md": "Some `code` and a [link](https://example.com).\n"})
-	status, stdout, stderr = runExe(t, dir, filepath.Join(dir, "mdtool"), "notes.md")
+	writeTree(t, dir, map[string]string{"notes.md": "Some `code` and a [link](https://example.com).\n"})
+	status, stdout, stderr = proc{dir: dir}.run(t, filepath.Join(dir, "mdtool"), "notes.md")
 	if status != 0 || !strings.HasPrefix(stdout, "<p>") {
 		t.Errorf("mdtool notes.md: status %d, stdout %q, stderr %q", status, stdout, stderr)
 	}

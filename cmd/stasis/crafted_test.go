@@ -16,7 +16,7 @@ import (
 // image, with one line on stderr and status 1, and nothing runs.
 func TestCraftedImagesRefused(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{
+	writeTree(t, dir, map[string]string{
 		"w.js": "var args = (function () { return arguments })(1, 2);\n" +
 			"stasis.onResume(function () { console.log('a hook ran') });\n",
 	})
@@ -57,7 +57,7 @@ func TestCraftedImagesRefused(t *testing.T) {
 	if err := format.Write(&args, meta, data); err != nil {
 		t.Fatal(err)
 	}
-	writeFiles(t, dir, map[string]string{"huge.img": string(huge), "args.img": args.String()})
+	writeTree(t, dir, map[string]string{"huge.img": string(huge), "args.img": args.String()})
 	for _, c := range []struct{ img, want string }{
 		{"huge.img", "image is over a load limit: payload of 17179869184 bytes unpacked is over the limit of 536870912"},
 		{"args.img", "image is corrupt: object 1: arguments object of length 1099511627776"},

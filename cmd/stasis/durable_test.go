@@ -81,7 +81,7 @@ func TestRunCheckpoint(t *testing.T) {
 	for _, k := range durableStores {
 		t.Run(k.name, func(t *testing.T) {
 			dir := t.TempDir()
-			writeFiles(t, dir, durableScripts)
+			writeTree(t, dir, durableScripts)
 			loc := k.loc(t)
 
 			// A run that completes leaves nothing behind: the next run
@@ -159,7 +159,7 @@ func TestRunCheckpointHeld(t *testing.T) {
 			}
 			defer l.Release()
 			dir := t.TempDir()
-			writeFiles(t, dir, durableScripts)
+			writeTree(t, dir, durableScripts)
 			status, out, errOut := stasis(t, dir, "", "run", "--checkpoint", loc, "job.js")
 			want := fmt.Sprintf("run: world %s is held by pid %d on host %s\n", name, l.Holder.PID, l.Holder.Host)
 			if status != 1 || out != "" || errOut != want {

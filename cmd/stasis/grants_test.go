@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -84,15 +82,8 @@ func TestHostileImageUnderGrants(t *testing.T) {
 	if status, _, stderr := runStatus(t, dir, "bundle", "-o", "hostile-app", "hostile.img"); status != 0 {
 		t.Fatalf("bundle: %d %s", status, stderr)
 	}
-	cmd := exec.Command(filepath.Join(dir, "hostile-app"))
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "STASIS_OPTIONS=--permission --allow-fs-read="+filepath.Join(dir, "public"))
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("bundle: %v %s", err, errOut.String())
-	}
-	check("bundle with STASIS_OPTIONS", out.String())
+	app := proc{dir: dir, env: []string{"STASIS_OPTIONS=--permission --allow-fs-read=" + filepath.Join(dir, "public")}}
+	check("bundle with STASIS_OPTIONS", app.mustRun(t, filepath.Join(dir, "hostile-app")))
 
 	// Without --permission the same image can do what the user can (as
 	// node without --permission): the README says so plainly.
@@ -104,7 +95,7 @@ func TestHostileImageUnderGrants(t *testing.T) {
 
 func TestGrantFlagErrors(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"a.js": "1"})
+	writeTree(t, dir, map[string]string{"a.js": "1"})
 	for _, tt := range []struct {
 		env  string
 		args []string

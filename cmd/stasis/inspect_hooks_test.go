@@ -10,7 +10,7 @@ import (
 // alone: the sources are gone when it is inspected.
 func TestInspectHooks(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"app.js": `var saved = 1;
+	writeTree(t, dir, map[string]string{"app.js": `var saved = 1;
 function greet(name) { return "hi " + name }
 stasis.onResume(function () {
   require("fs").writeFileSync("/tmp/x", "y");
@@ -24,7 +24,7 @@ stasis.onSave(Math.random);
 			t.Fatalf("%v: %s", args, stderr)
 		}
 	}
-	writeFiles(t, dir, map[string]string{"app.js": "", "plain.js": ""})
+	writeTree(t, dir, map[string]string{"app.js": "", "plain.js": ""})
 
 	status, stdout, stderr := stasis(t, dir, "", "inspect", "--hooks", "app.img")
 	if status != 0 {

@@ -8,8 +8,8 @@ import (
 
 func TestInspect(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, scripts)
-	writeFiles(t, dir, map[string]string{"data.js": `
+	writeTree(t, dir, scripts)
+	writeTree(t, dir, map[string]string{"data.js": `
 		var db = { users: [], index: new Map() };
 		for (let i = 0; i < 300; i++) db.users.push({ id: i, name: "user" + i });
 		const bytes = new Uint8Array(10000);

@@ -53,19 +53,12 @@ func TestIteratorWorldsMatchNode(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
 			writeTree(t, dir, map[string]string{"setup.js": c.setup, "probe.js": c.probe, "runner.js": nodeRunner})
-			cmd := exec.Command(node, "runner.js", "setup.js", "probe.js")
-			cmd.Dir = dir
-			var stderr strings.Builder
-			cmd.Stderr = &stderr
-			want, err := cmd.Output()
-			if err != nil {
-				t.Fatalf("node: %v\n%s", err, stderr.String())
-			}
+			want := proc{dir: dir}.mustRun(t, node, "runner.js", "setup.js", "probe.js")
 			got := runBinary(t, dir, "run", "setup.js", "probe.js")
 			if strings.TrimSpace(got) == "" {
 				t.Fatal("the case printed nothing")
 			}
-			if got != string(want) {
+			if got != want {
 				t.Errorf("stasis differs from node\n--- node\n%s--- stasis\n%s", want, got)
 			}
 		})

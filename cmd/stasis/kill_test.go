@@ -51,7 +51,7 @@ func TestKillDurableRun(t *testing.T) {
 		return func(w string) string { return url + "#" + w }
 	}})
 	ref := t.TempDir()
-	writeFiles(t, ref, map[string]string{"job.js": killJob})
+	writeTree(t, ref, map[string]string{"job.js": killJob})
 	want := runBinary(t, ref, "run", "job.js", "--", "ref")
 	if !strings.HasPrefix(want, "result ") || !strings.HasSuffix(want, " 60\n") {
 		t.Fatalf("uninterrupted run printed %q", want)
@@ -62,7 +62,7 @@ func TestKillDurableRun(t *testing.T) {
 			t.Logf("seed %d", seed)
 			rng := rand.New(rand.NewPCG(seed, 15))
 			dir := t.TempDir()
-			writeFiles(t, dir, map[string]string{"job.js": killJob})
+			writeTree(t, dir, map[string]string{"job.js": killJob})
 			loc := k.loc(t)("job")
 			freshAllowed := 0 // rounds that began with no world in the location
 			done := false

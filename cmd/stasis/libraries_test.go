@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -49,20 +48,6 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(filepath.Dir(binPath))
 	}
 	os.Exit(code)
-}
-
-// runBinary runs the built command in dir and returns its output; a
-// non-zero exit fails the test.
-func runBinary(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command(stasisBinary(t), args...)
-	cmd.Dir = dir
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("stasis %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
-	}
-	return stdout.String()
 }
 
 // raceDetector is set when the tests are built with -race (race_test.go).
@@ -127,7 +112,7 @@ func TestLibrariesSurviveAnImage(t *testing.T) {
 			dir := t.TempDir()
 			var libs []string
 			if meta["before"] != "" {
-				writeFiles(t, dir, map[string]string{"before.js": meta["before"] + "\n"})
+				writeTree(t, dir, map[string]string{"before.js": meta["before"] + "\n"})
 				libs = append(libs, "before.js")
 			}
 			for i, f := range strings.Split(meta["load"], ",") {
@@ -137,9 +122,9 @@ func TestLibrariesSurviveAnImage(t *testing.T) {
 				}
 				name := fmt.Sprintf("lib%d.js", i)
 				libs = append(libs, name)
-				writeFiles(t, dir, map[string]string{name: string(libSrc)})
+				writeTree(t, dir, map[string]string{name: string(libSrc)})
 			}
-			writeFiles(t, dir, map[string]string{"setup.js": setup, "probe.js": probe, "driver.cjs": nodeDriver})
+			writeTree(t, dir, map[string]string{"setup.js": setup, "probe.js": probe, "driver.cjs": nodeDriver})
 			scripts := append(append([]string(nil), libs...), "setup.js")
 
 			want := runBinary(t, dir, append(append([]string{"run"}, scripts...), "probe.js")...)
@@ -147,15 +132,8 @@ func TestLibrariesSurviveAnImage(t *testing.T) {
 				t.Fatal("the probe printed nothing")
 			}
 			if nodeErr == nil {
-				cmd := exec.Command(node, append(append([]string{"driver.cjs"}, scripts...), "probe.js")...)
-				cmd.Dir = dir
-				var stderr bytes.Buffer
-				cmd.Stderr = &stderr
-				out, err := cmd.Output()
-				if err != nil {
-					t.Fatalf("node: %v\n%s", err, stderr.String())
-				}
-				if string(out) != want {
+				out := proc{dir: dir}.mustRun(t, node, append(append([]string{"driver.cjs"}, scripts...), "probe.js")...)
+				if out != want {
 					t.Errorf("stasis differs from node\n--- node\n%s\n--- stasis\n%s", out, want)
 				}
 			}

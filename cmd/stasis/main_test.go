@@ -2,23 +2,9 @@ package main
 
 import (
 	"bytes"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 )
-
-// writeFiles writes name -> content into dir.
-func writeFiles(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
 
 // stasis runs the CLI in-process in dir and returns its status and output.
 func stasis(t *testing.T, dir, stdin string, args ...string) (status int, stdout, stderr string) {
@@ -108,7 +94,7 @@ func TestCLI(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			writeFiles(t, dir, scripts)
+			writeTree(t, dir, scripts)
 			status, stdout, stderr := stasis(t, dir, tt.stdin, tt.args...)
 			if status != tt.status {
 				t.Errorf("status %d, want %d\nstdout: %s\nstderr: %s", status, tt.status, stdout, stderr)
@@ -135,7 +121,7 @@ func TestCLI(t *testing.T) {
 
 func TestSaveAndLoadImage(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, scripts)
+	writeTree(t, dir, scripts)
 	status, _, stderr := stasis(t, dir, "", "save-image", "-o", "app.img", "app.js")
 	if status != 0 {
 		t.Fatalf("save-image: status %d: %s", status, stderr)
@@ -149,7 +135,7 @@ func TestSaveAndLoadImage(t *testing.T) {
 	}
 
 	// A base image: its hooks run (not its main), then the new script, and the result is saved.
-	writeFiles(t, dir, map[string]string{"more.js": "saved += ' and more';\n"})
+	writeTree(t, dir, map[string]string{"more.js": "saved += ' and more';\n"})
 	status, stdout, stderr = stasis(t, dir, "", "save-image", "-i", "app.img", "-o", "more.img", "more.js", "--", "1", "2")
 	if status != 0 {
 		t.Fatalf("save-image -i: status %d: %s", status, stderr)
@@ -187,7 +173,7 @@ func TestSaveAndLoadImage(t *testing.T) {
 	}
 
 	// A failing main is a JS error with its context.
-	writeFiles(t, dir, map[string]string{"badmain.js": "stasis.setMain(function () { throw new TypeError('no args'); });\n"})
+	writeTree(t, dir, map[string]string{"badmain.js": "stasis.setMain(function () { throw new TypeError('no args'); });\n"})
 	if status, _, stderr := stasis(t, dir, "", "save-image", "-o", "bad.img", "badmain.js"); status != 0 {
 		t.Fatalf("save-image badmain: status %d: %s", status, stderr)
 	}
@@ -199,19 +185,9 @@ func TestSaveAndLoadImage(t *testing.T) {
 
 // TestBinary builds the real command and checks its exit statuses and streams.
 func TestBinary(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
+	bin := stasisBinary(t)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "stasis")
-	if runtime.GOOS == "windows" {
-		bin += ".exe"
-	}
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	writeFiles(t, dir, scripts)
+	writeTree(t, dir, scripts)
 	tests := []struct {
 		args   []string
 		status int
@@ -224,28 +200,15 @@ func TestBinary(t *testing.T) {
 		{[]string{"--bogus"}, 2, ""},
 	}
 	for _, tt := range tests {
-		cmd := exec.Command(bin, tt.args...)
-		cmd.Dir = dir
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		err := cmd.Run()
-		status := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			status = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		if status != tt.status || stdout.String() != tt.stdout {
+		status, stdout, stderr := proc{dir: dir}.run(t, bin, tt.args...)
+		if status != tt.status || stdout != tt.stdout {
 			t.Errorf("stasis %s: status %d, stdout %q; want %d, %q (stderr %q)",
-				strings.Join(tt.args, " "), status, stdout.String(), tt.status, tt.stdout, stderr.String())
+				strings.Join(tt.args, " "), status, stdout, tt.status, tt.stdout, stderr)
 		}
 	}
 	// The REPL from a pipe: no prompt, results on stdout.
-	cmd := exec.Command(bin)
-	cmd.Dir = dir
-	cmd.Stdin = strings.NewReader("var x = 20\nx * 2\n")
-	out, err := cmd.Output()
-	if err != nil || string(out) != "undefined\n40\n" {
-		t.Errorf("stasis < input: %v, stdout %q", err, out)
+	status, out, stderr := proc{dir: dir, stdin: "var x = 20\nx * 2\n"}.run(t, bin)
+	if status != 0 || out != "undefined\n40\n" {
+		t.Errorf("stasis < input: status %d, stdout %q, stderr %q", status, out, stderr)
 	}
 }

@@ -1,40 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 )
-
-// nodeBinary returns the path of node, which these tests compare Stasis with.
-func nodeBinary(t *testing.T) string {
-	t.Helper()
-	p, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not installed")
-	}
-	return p
-}
-
-// runNode runs node with args in dir and returns its status and stdout.
-func runNode(t *testing.T, dir string, args ...string) (int, string) {
-	t.Helper()
-	cmd := exec.Command(nodeBinary(t), args...)
-	cmd.Dir = dir
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	if ee, ok := err.(*exec.ExitError); ok {
-		return ee.ExitCode(), out.String()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return 0, out.String()
-}
 
 // nodeReference runs a case's setup and probe in node as classic scripts
 // of one global scope (vm.runInThisContext), as Stasis runs them.
@@ -57,7 +29,7 @@ func TestNodeWorlds(t *testing.T) {
 				writeTree(t, d, c.files)
 				writeTree(t, d, files)
 			}
-			nodeStatus, nodeOut := runNode(t, nodeDir, "node-reference.js")
+			nodeStatus, nodeOut, _ := runNode(t, nodeDir, "node-reference.js")
 			if strings.TrimSpace(nodeOut) == "" {
 				t.Fatal("the case printed nothing in node")
 			}
@@ -116,7 +88,7 @@ func TestNodeScripts(t *testing.T) {
 			dir := t.TempDir()
 			writeTree(t, dir, map[string]string{c.file: string(src)})
 			args := append([]string{c.file}, c.args...)
-			nodeStatus, nodeOut := runNode(t, dir, args...)
+			nodeStatus, nodeOut, _ := runNode(t, dir, args...)
 			status, out, stderr := runStatus(t, dir, args...)
 			if status != nodeStatus || out != nodeOut {
 				t.Errorf("stasis %s: status %d, printed\n%s(stderr %s)\nnode: status %d, printed\n%s", strings.Join(args, " "), status, out, stderr, nodeStatus, nodeOut)
@@ -202,5 +174,41 @@ func TestConsoleTime(t *testing.T) {
 	}
 	if stderr != "Warning: No such label 't' for console.timeEnd()\n" {
 		t.Errorf("stderr %q", stderr)
+	}
+}
+
+// TestNodeSyntaxErrors runs scripts that do not compile with `stasis
+// FILE.js` and `node FILE.js`: both show the script and line, the line, the
+// offending token underlined, and the same message (node's stack of its
+// own loader, after the message, is left out).
+func TestNodeSyntaxErrors(t *testing.T) {
+	nodeBinary(t)
+	for _, src := range []string{
+		"let a = 1;\nfunction f() {\n  return a +* 2\n}\n",
+		"let a = 2 myLong\n",
+		"let a = 2 ünï + 1\n",
+		"let a = 2 \"s\\\"tr\"\n",
+		"let a = 2 3.5e3\n",
+		"a += += 1\n",
+		"foo bar\n",
+		"var = 1\n",
+		"let let = 1\n",
+		"\tif (x) {\n\t\tx +* 1 }\n",
+	} {
+		t.Run(src, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			writeTree(t, dir, map[string]string{"bad.js": src})
+			nodeStatus, _, nodeErr := runNode(t, dir, "bad.js")
+			// "/abs/dir/bad.js:1" … "SyntaxError: …", then node's own frames.
+			nodeErr = strings.ReplaceAll(nodeErr, filepath.Join(dir, "bad.js"), "bad.js")
+			if i := strings.Index(nodeErr, "\n    at "); i >= 0 {
+				nodeErr = nodeErr[:i+1]
+			}
+			status, _, stderr := runStatus(t, dir, "bad.js")
+			if status != nodeStatus || stderr != nodeErr {
+				t.Errorf("stasis: status %d, stderr\n%s\nnode: status %d, stderr\n%s", status, stderr, nodeStatus, nodeErr)
+			}
+		})
 	}
 }

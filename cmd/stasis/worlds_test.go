@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -104,22 +102,6 @@ func writeTree(t *testing.T, dir string, files map[string]string) {
 			t.Fatal(err)
 		}
 	}
-}
-
-// runStatus runs the built command in dir and returns its status and streams.
-func runStatus(t *testing.T, dir string, args ...string) (status int, stdout, stderr string) {
-	t.Helper()
-	cmd := exec.Command(stasisBinary(t), args...)
-	cmd.Dir = dir
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	if ee, ok := err.(*exec.ExitError); ok {
-		status = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return status, out.String(), errOut.String()
 }
 
 // TestWorldsInFreshProcesses saves worlds with pending timers, open files,
