@@ -13,7 +13,8 @@ import (
 // makeAssert makes the built-in module "assert": assert(value, message)
 // and ok, equal, notEqual, strictEqual, notStrictEqual, deepEqual,
 // notDeepEqual, deepStrictEqual, notDeepStrictEqual, throws,
-// doesNotThrow, match, doesNotMatch, fail, AssertionError, and assert.strict
+// doesNotThrow, rejects, doesNotReject, match, doesNotMatch, fail,
+// AssertionError, and assert.strict
 // (where equal is strictEqual and deepEqual deepStrictEqual). A failure
 // throws an AssertionError with Node's name, code, actual, expected and
 // operator; generated messages are shorter than Node's (which quote the
@@ -69,6 +70,7 @@ func makeAssert(v *vm.VM) *goja.Object {
 		}
 		panic(newAE(generated, true, actual, expected, operator))
 	}
+	kit := &assertKit{v: v, rt: rt, newAE: newAE, fail: fail, errorCtor: rt.GlobalObject().Get("Error").ToObject(rt)}
 	ok := func(c goja.FunctionCall) goja.Value {
 		if len(c.Arguments) == 0 {
 			fail(nil, "No value argument passed to `assert.ok()`", goja.Undefined(), rt.ToValue(true), "==")
@@ -122,25 +124,7 @@ func makeAssert(v *vm.VM) *goja.Object {
 			if !isFn {
 				throwTypef(v, "ERR_INVALID_ARG_TYPE", "The \"fn\" argument must be of type function. Received %s", describeArg(c.Argument(0)))
 			}
-			expected, message := c.Argument(1), c.Argument(2)
-			if _, isStr := expected.Export().(string); isStr && len(c.Arguments) == 2 {
-				expected, message = goja.Undefined(), expected
-			}
-			_, err := fn(goja.Undefined())
-			if err == nil {
-				if message == nil || goja.IsUndefined(message) {
-					message = rt.ToValue("Missing expected exception.")
-				}
-				fail(message, "", goja.Undefined(), expected, "throws")
-			}
-			ex, isEx := err.(*goja.Exception)
-			if !isEx {
-				panic(err)
-			}
-			thrown := ex.Value()
-			if !matchesExpected(v, thrown, expected) {
-				fail(message, "The error thrown did not match what was expected: "+inspect(thrown), thrown, expected, "throws")
-			}
+			kit.expectsError("throws", "exception", thrownBy(v, fn), c.Arguments[1:])
 			return goja.Undefined()
 		})
 		define(o, "doesNotThrow", 3, func(c goja.FunctionCall) goja.Value {
@@ -148,22 +132,14 @@ func makeAssert(v *vm.VM) *goja.Object {
 			if !isFn {
 				throwTypef(v, "ERR_INVALID_ARG_TYPE", "The \"fn\" argument must be of type function. Received %s", describeArg(c.Argument(0)))
 			}
-			if _, err := fn(goja.Undefined()); err != nil {
-				ex, isEx := err.(*goja.Exception)
-				if !isEx {
-					panic(err)
-				}
-				msg := c.Argument(1)
-				if _, isStr := msg.Export().(string); !isStr {
-					msg = c.Argument(2)
-				}
-				text := "Got unwanted exception.\nActual message: \"" + valueString(ex.Value().ToObject(rt).Get("message")) + "\""
-				if _, isStr := msg.Export().(string); isStr {
-					text = "Got unwanted exception: " + msg.String() + "\nActual message: \"" + valueString(ex.Value().ToObject(rt).Get("message")) + "\""
-				}
-				fail(rt.ToValue(text), "", ex.Value(), goja.Undefined(), "doesNotThrow")
-			}
+			kit.expectsNoError("doesNotThrow", "exception", thrownBy(v, fn), c.Arguments[1:])
 			return goja.Undefined()
+		})
+		define(o, "rejects", 1, func(c goja.FunctionCall) goja.Value {
+			return kit.settleLater("rejects", c.Arguments)
+		})
+		define(o, "doesNotReject", 1, func(c goja.FunctionCall) goja.Value {
+			return kit.settleLater("doesNotReject", c.Arguments)
 		})
 		matcher := func(name string, want bool) {
 			define(o, name, 3, func(c goja.FunctionCall) goja.Value {
@@ -194,6 +170,7 @@ func makeAssert(v *vm.VM) *goja.Object {
 		defineHidden(o, "AssertionError", aeCtorObj)
 	}
 	fill(m, false)
+	kit.installSettle(m)
 	strictFn := v.NewFunction("strict", 2, ok)
 	fill(strictFn, true)
 	defineHidden(strictFn, "strict", strictFn)
@@ -206,61 +183,6 @@ func valueString(v goja.Value) string {
 		return ""
 	}
 	return v.String()
-}
-
-// matchesExpected checks a thrown value against what assert.throws expects:
-// nothing, a constructor, a RegExp, a validation function, or an object
-// whose properties the error must have.
-func matchesExpected(v *vm.VM, thrown, expected goja.Value) bool {
-	rt := v.Runtime()
-	if expected == nil || goja.IsUndefined(expected) {
-		return true
-	}
-	eo, ok := expected.(*goja.Object)
-	if !ok {
-		return false
-	}
-	switch heap.KindOf(eo) {
-	case heap.KindRegExp:
-		test, _ := goja.AssertFunction(eo.Get("test"))
-		res, err := test(eo, rt.ToValue(thrown.String()))
-		return err == nil && res.ToBoolean()
-	}
-	if f, isFn := goja.AssertFunction(eo); isFn {
-		if p, ok := eo.Get("prototype").(*goja.Object); ok {
-			if rt.InstanceOf(thrown, eo) {
-				return true
-			}
-			errorCtor := rt.GlobalObject().Get("Error").ToObject(rt)
-			if eo == errorCtor || rt.InstanceOf(p, errorCtor) {
-				return false // an error class the thrown value is not an instance of
-			}
-		}
-		res, err := f(goja.Undefined(), thrown)
-		return err == nil && res.ToBoolean()
-	}
-	to, ok := thrown.(*goja.Object)
-	if !ok {
-		return false
-	}
-	for _, k := range eo.Keys() {
-		want, got := eo.Get(k), to.Get(k)
-		if got == nil {
-			got = goja.Undefined()
-		}
-		if wo, ok := want.(*goja.Object); ok && heap.KindOf(wo) == heap.KindRegExp {
-			test, _ := goja.AssertFunction(wo.Get("test"))
-			res, err := test(wo, rt.ToValue(got.String()))
-			if err != nil || !res.ToBoolean() {
-				return false
-			}
-			continue
-		}
-		if !deepEqual(rt, got, want, true, map[[2]*goja.Object]bool{}) {
-			return false
-		}
-	}
-	return true
 }
 
 // looseEquals is JavaScript's ==.
