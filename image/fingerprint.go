@@ -15,7 +15,7 @@ import (
 // same; the REPL compares them to tell whether a world changed since it was
 // last saved or loaded. It fails where a save would.
 func Fingerprint(v *vm.VM) (sum [32]byte, err error) {
-	p, err := walkPayload(v)
+	p, _, err := walkPayload(v, false)
 	if err != nil {
 		return sum, err
 	}

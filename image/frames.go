@@ -61,6 +61,7 @@ func (s *saver) frame(rec []uint64, c *heap.ExecCtx) []uint64 {
 		s.fail("computation suspended inside a with statement or a compound assignment (cannot be saved yet)")
 	}
 	rec = append(rec, s.program(*c.Prg())...)
+	s.codeDepends(*c.Prg())
 	rec = append(rec, s.frameScope(*c.Stash(), fi), s.privEnv(*c.PrivEnv()), s.optValue(*c.NewTarget()), s.optValue(*c.Result()),
 		zigzag(int64(*c.Pc())), zigzag(int64(*c.Sb())), zigzag(int64(*c.Args())), uint64(len(*c.Stack())))
 	for i, v := range *c.Stack() {

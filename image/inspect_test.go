@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/stasisvm/stasis/image/format"
 	"github.com/stasisvm/stasis/natives"
 	"github.com/stasisvm/stasis/vm"
 )
@@ -43,7 +45,7 @@ func TestSummarize(t *testing.T) {
 		stasis.setMain(function start(...args) {});
 	`)
 	s := inspectWorld(t, v)
-	if s.Format != "1.1" || s.StasisVersion != vm.Version || !s.Compatible {
+	if s.Format != fmt.Sprintf("%d.%d", format.Major, format.Minor) || s.StasisVersion != vm.Version || !s.Compatible {
 		t.Errorf("versions: %+v", s)
 	}
 	if s.Sizes.File <= 48 || s.Sizes.Unpacked <= 0 || s.Sizes.Stored <= 0 {

@@ -29,7 +29,7 @@ func Load(r io.Reader, opts LoadOptions) (*vm.VM, *Meta, error) {
 	if err := CheckCompatible(meta); err != nil {
 		return nil, meta, err
 	}
-	v, err := DecodePayload(payload, opts)
+	v, err := decodePayload(payload, opts, meta)
 	return v, meta, err
 }
 
@@ -54,15 +54,21 @@ func LoadFile(path string, opts LoadOptions) (*vm.VM, *Meta, error) {
 	return Load(f, opts)
 }
 
-// ErrIncompatible reports an image made by a build whose goja layout differs.
+// ErrIncompatible reports an image that this build cannot resume as it was
+// saved: its code compiles differently here, or it needs a plugin or a
+// built-in script of another build.
 var ErrIncompatible = errors.New("image is incompatible with this build")
 
-// CheckCompatible refuses images whose heap layout differs from this build's.
+// CheckCompatible refuses, from its metadata alone, an image this build
+// cannot load. An image with a code record (format 1.2 on) is loaded with
+// any supported goja, and refused at load only if the state it holds
+// depends on code that compiles differently here (see samecode.go); an
+// older image only with the heap layout it was made with.
 func CheckCompatible(m *Meta) error {
 	if err := heap.Check(); err != nil {
 		return err
 	}
-	if m.Layout != heap.Fingerprint() {
+	if m.Code == nil && m.Layout != heap.Fingerprint() {
 		return fmt.Errorf("%w: it was made with goja %s (heap layout %s) by Stasis %s; this build has goja %s (heap layout %s): rebuild the image from its scripts",
 			ErrIncompatible, m.GojaVersion, m.Layout, m.StasisVersion, heap.GojaVersion(), heap.Fingerprint())
 	}
@@ -76,8 +82,14 @@ func (l *loader) failf(format string, args ...any) {
 	panic(&corrupt{fmt.Sprintf(format, args...)})
 }
 
-// DecodePayload builds a world from an image payload.
+// DecodePayload builds a world from an image payload made by this build.
 func DecodePayload(data []byte, opts LoadOptions) (*vm.VM, error) {
+	return decodePayload(data, opts, nil)
+}
+
+// decodePayload builds a world from the payload of an image whose metadata
+// is meta (nil: a payload of this build, whose code needs no check).
+func decodePayload(data []byte, opts LoadOptions, meta *Meta) (*vm.VM, error) {
 	p, err := format.Decode(data, opts.Limits)
 	if err != nil {
 		return nil, err
@@ -87,7 +99,7 @@ func DecodePayload(data []byte, opts LoadOptions) (*vm.VM, error) {
 		return nil, err
 	}
 	b, _ := baselineOf(v)
-	l := &loader{v: v, rt: v.Runtime(), b: b, p: p, lim: opts.Limits.WithDefaults()}
+	l := &loader{v: v, rt: v.Runtime(), b: b, p: p, lim: opts.Limits.WithDefaults(), meta: meta}
 	// Every saved timer is armed from one instant, so they keep their order.
 	v.Loop().Freeze()
 	defer v.Loop().Thaw()
@@ -118,6 +130,8 @@ type loader struct {
 	b   *baseline
 	p   *payload
 	lim format.Limits
+	// meta is the image's metadata, nil for a payload of this build.
+	meta *Meta
 
 	strVals []goja.Value
 	keys    []unistring.String
@@ -167,6 +181,9 @@ func (l *loader) load() error {
 		script := l.v.Scripts().Insert(sc.Name, sc.Source, sc.Strict, c.prg)
 		l.progs = append(l.progs, c.infos)
 		l.programsOf[script] = c.infos
+	}
+	if err := l.checkCode(); err != nil {
+		return err
 	}
 	if err := l.matchPlugins(); err != nil {
 		return err

@@ -27,21 +27,9 @@ import (
 // by NewWorld or Load, and must be idle: no JavaScript running, no pending
 // promise jobs. On error nothing useful has been written to w.
 func Save(w io.Writer, v *vm.VM, opts SaveOptions) error {
-	payload, err := EncodePayload(v)
+	meta, payload, err := encodeImage(v, opts)
 	if err != nil {
 		return err
-	}
-	meta := &Meta{
-		StasisVersion: vm.Version,
-		GojaVersion:   heap.GojaVersion(),
-		Layout:        heap.Fingerprint(),
-		Created:       createdTime(opts.Created).Unix(),
-		Plugins:       pluginInfos(v),
-	}
-	for _, s := range v.Scripts().All() {
-		if s.Name != "" && s.Name[0] != '<' && len(meta.Entry) < 64 {
-			meta.Entry = append(meta.Entry, s.Name)
-		}
 	}
 	return format.Write(w, meta, payload)
 }
@@ -50,18 +38,38 @@ func Save(w io.Writer, v *vm.VM, opts SaveOptions) error {
 // file beside path, synced, and renamed over it, so an existing image is
 // never left half-written.
 func SaveFile(path string, v *vm.VM, opts SaveOptions) error {
-	payload, err := EncodePayload(v)
+	meta, payload, err := encodeImage(v, opts)
 	if err != nil {
 		return err
 	}
-	meta := &Meta{StasisVersion: vm.Version, GojaVersion: heap.GojaVersion(), Layout: heap.Fingerprint(),
-		Created: createdTime(opts.Created).Unix(), Plugins: pluginInfos(v)}
+	return WriteFileAtomic(path, 0o644, func(w io.Writer) error { return format.Write(w, meta, payload) })
+}
+
+// encodeImage walks the world and returns the metadata and payload of an
+// image of it.
+func encodeImage(v *vm.VM, opts SaveOptions) (*Meta, []byte, error) {
+	p, code, err := walkPayload(v, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	payload, err := format.Encode(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	meta := &Meta{
+		StasisVersion: vm.Version,
+		GojaVersion:   heap.GojaVersion(),
+		Layout:        heap.Fingerprint(),
+		Created:       createdTime(opts.Created).Unix(),
+		Plugins:       pluginInfos(v),
+		Code:          code,
+	}
 	for _, s := range v.Scripts().All() {
 		if s.Name != "" && s.Name[0] != '<' && len(meta.Entry) < 64 {
 			meta.Entry = append(meta.Entry, s.Name)
 		}
 	}
-	return WriteFileAtomic(path, 0o644, func(w io.Writer) error { return format.Write(w, meta, payload) })
+	return meta, payload, nil
 }
 
 func createdTime(t time.Time) time.Time {
@@ -78,18 +86,20 @@ func createdTime(t time.Time) time.Time {
 
 // EncodePayload walks the world and returns the image payload (uncompressed CBOR).
 func EncodePayload(v *vm.VM) (out []byte, err error) {
-	p, err := walkPayload(v)
+	p, _, err := walkPayload(v, false)
 	if err != nil {
 		return nil, err
 	}
 	return format.Encode(p)
 }
 
-// walkPayload walks the world into the payload of an image of it.
-func walkPayload(v *vm.VM) (*format.Payload, error) {
+// walkPayload walks the world into the payload of an image of it, and
+// returns the image's code record (see samecode.go) with it when code is
+// set.
+func walkPayload(v *vm.VM, code bool) (*format.Payload, []byte, error) {
 	b, err := baselineOf(v)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// Every pending timer's remaining time is measured from one instant.
 	v.Loop().Freeze()
@@ -101,17 +111,20 @@ func walkPayload(v *vm.VM) (*format.Payload, error) {
 			// Walk again, recording how each object was reached, to name the path.
 			t := newSaver(v, b, true)
 			if err := v.Try("save", t.walk); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
-		return nil, err
+		return nil, nil, err
 	}
 	// Return a copy of the payload, so that nothing points into the saver
 	// any more (s is dead from here): its tables (a number for every
 	// object, the shapes, the strings) can be collected while the payload
 	// is encoded.
 	p := s.p
-	return &p, nil
+	if !code {
+		return &p, nil, nil
+	}
+	return &p, s.codeRecord(), nil
 }
 
 // node identifies an object (stash false) or a stash (stash true) in the walk.
@@ -198,6 +211,7 @@ type saver struct {
 	iterMaps                  []pendingIterMap                  // Map and Set iterators, to be given their collection
 	mapOwners                 map[*heap.OrderedMap]*goja.Object // the Map or Set object of each ordered map met
 	orphanMaps                map[*goja.Object]bool             // Maps and Sets made for iterators that alone hold them
+	code                      codeUse                           // what the state needs of the compiled code (samecode.go)
 }
 
 func newSaver(v *vm.VM, b *baseline, track bool) *saver {
@@ -557,6 +571,7 @@ func (s *saver) object(o *goja.Object) {
 				ext = append(ext, 0, 0)
 			} else {
 				ext = append(ext, uint64(ref.script)+1, uint64(ref.index))
+				s.programUsed(ref, false)
 			}
 			ext = append(ext, s.key(*f.FuncName()), uint64(*f.Pc()))
 		}
@@ -733,6 +748,12 @@ func (s *saver) function(o *goja.Object, k heap.Kind) []uint64 {
 		ext = append(ext, 1, s.str(*f.Src()))
 	}
 	ext = append(ext, s.stashRef(*f.Stash()), b2u(*f.Strict()), s.privEnv(*f.PrivEnv()))
+	// A function with scopes of its own or private names reads them at
+	// the slots and indices its compiled code says.
+	closure := (*f.Stash() != nil && *f.Stash() != s.global) || *f.PrivEnv() != nil
+	if closure {
+		s.codeDepends(*f.Prg())
+	}
 	switch k {
 	case heap.KindMethod, heap.KindGeneratorMethod, heap.KindAsyncMethod:
 		ext = append(ext, s.objOrUndef(*heap.MethodOf(o).HomeObject(), lHome, 0))
@@ -750,6 +771,9 @@ func (s *saver) function(o *goja.Object, k heap.Kind) []uint64 {
 		c := heap.ClassOf(o)
 		ext = append(ext, s.brand(*c.PrivateEnvType()), s.methodArray(*c.PrivateMethods()))
 		ext = append(ext, s.program(*c.InitFields())...)
+		if closure {
+			s.codeDepends(*c.InitFields())
+		}
 		ext = append(ext, b2u(*c.Derived()), uint64(len(*c.ComputedKeys())))
 		for i, ck := range *c.ComputedKeys() {
 			ext = append(ext, s.value(ck, lInternal, uint64(i)))
@@ -768,6 +792,7 @@ func (s *saver) program(p *goja.Program) []uint64 {
 			s.fail("function created by direct eval (cannot be restored)")
 		}
 	}
+	s.programUsed(ref, false)
 	return []uint64{uint64(ref.script) + 1, uint64(ref.index)}
 }
 

@@ -73,26 +73,7 @@ func BenchmarkRun(b *testing.B) {
 // BenchmarkLibraries saves and loads a world with lodash and marked loaded,
 // against running the two libraries' sources in a fresh world.
 func BenchmarkLibraries(b *testing.B) {
-	var srcs []string
-	for _, lib := range []struct{ pkg, file string }{{"lodash@4.17.21", "lodash.js"}, {"marked@4.3.0", "lib/marked.umd.js"}} {
-		src, err := os.ReadFile(filepath.Join(imagetest.Package(b, lib.pkg), lib.file))
-		if err != nil {
-			b.Fatal(err)
-		}
-		srcs = append(srcs, string(src))
-	}
-	build := func() *vm.VM {
-		v, err := NewWorld(vm.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		for i, s := range srcs {
-			if _, err := v.RunScript([]string{"lodash.js", "marked.js"}[i], s); err != nil {
-				b.Fatal(err)
-			}
-		}
-		return v
-	}
+	build := libraryBuilder(b)
 	b.Run("RunSources", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			build()
@@ -146,3 +127,31 @@ func BenchmarkLibraries(b *testing.B) {
 		}
 	})
 }
+
+// libraryBuilder returns a function that makes a world with lodash and
+// marked loaded (fetched with npm pack, see imagetest).
+func libraryBuilder(b *testing.B) func() *vm.VM {
+	var srcs []string
+	for _, lib := range []struct{ pkg, file string }{{"lodash@4.17.21", "lodash.js"}, {"marked@4.3.0", "lib/marked.umd.js"}} {
+		src, err := os.ReadFile(filepath.Join(imagetest.Package(b, lib.pkg), lib.file))
+		if err != nil {
+			b.Fatal(err)
+		}
+		srcs = append(srcs, string(src))
+	}
+	return func() *vm.VM {
+		v, err := NewWorld(vm.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i, s := range srcs {
+			if _, err := v.RunScript([]string{"lodash.js", "marked.js"}[i], s); err != nil {
+				b.Fatal(err)
+			}
+		}
+		return v
+	}
+}
+
+// libraryWorld returns a world with lodash and marked loaded.
+func libraryWorld(b *testing.B) *vm.VM { return libraryBuilder(b)() }

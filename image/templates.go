@@ -37,6 +37,7 @@ func (s *saver) template(id unsafe.Pointer) {
 		s.fail("tagged template object made by eval code (its call site cannot be found again; cannot be saved)")
 	}
 	s.p.Templates = append(s.p.Templates, uint64(s.cur.idx), uint64(site.script)+1, uint64(site.index), uint64(site.pc), b2u(site.raw))
+	s.programUsed(progRef{site.script, site.index}, true)
 }
 
 // fillTemplates ties the loaded tagged template arrays to their call sites.

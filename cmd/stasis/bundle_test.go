@@ -94,7 +94,7 @@ func TestBundle(t *testing.T) {
 		if status := run(args, strings.NewReader(""), &out, &errOut); status != 0 {
 			t.Fatalf("%v: status %d: %s", args, status, errOut.String())
 		}
-		for _, s := range []string{"format     1.1", "built from app.js", "main main()", "onResume 1", "app.js", "greeting"} {
+		for _, s := range []string{"format     " + formatVersion, "built from app.js", "main main()", "onResume 1", "app.js", "greeting"} {
 			if !strings.Contains(out.String(), s) {
 				t.Errorf("%v lacks %q:\n%s", args, s, out.String())
 			}
@@ -120,7 +120,7 @@ func TestBundle(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &sum); err != nil {
 		t.Fatalf("inspect --json app: %v\n%s", err, out.String())
 	}
-	if fi, _ := os.Stat(app); sum.Format != "1.1" || sum.Sizes.Bundle != fi.Size() || sum.Sizes.File <= 0 || sum.Sizes.File >= sum.Sizes.Bundle ||
+	if fi, _ := os.Stat(app); sum.Format != formatVersion || sum.Sizes.Bundle != fi.Size() || sum.Sizes.File <= 0 || sum.Sizes.File >= sum.Sizes.Bundle ||
 		sum.Hooks.OnResume != 1 || !sum.Hooks.Main || sum.Hooks.MainName != "main" || strings.Join(sum.GlobalProperties, ",") != "greeting" {
 		t.Errorf("inspect --json app: %+v", sum)
 	}

@@ -2,8 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/stasisvm/stasis/image/format"
 )
 
 func TestInspect(t *testing.T) {
@@ -26,7 +29,7 @@ func TestInspect(t *testing.T) {
 		t.Fatalf("inspect: status %d, stderr %q", status, stderr)
 	}
 	for _, s := range []string{
-		"image      app.img\n", "format     1.1, written by Stasis 0.1.0", "this build can load it",
+		"image      app.img\n", "format     " + formatVersion + ", written by Stasis 0.1.0", "this build can load it",
 		"built from app.js, data.js", "bytes on disk", "unpacked",
 		"objects    ", "  array ", "  arrayBuffer ",
 		"10,000  arrayBuffer  bytes.buffer  (10,000 bytes)", "globalThis.db.users  (300 elements)",
@@ -72,7 +75,7 @@ func TestInspect(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &sum); err != nil {
 		t.Fatalf("inspect --json: %v\n%s", err, stdout)
 	}
-	if sum.Format != "1.1" || !sum.Compatible || sum.StasisVersion != "0.1.0" || sum.Created == "" {
+	if sum.Format != formatVersion || !sum.Compatible || sum.StasisVersion != "0.1.0" || sum.Created == "" {
 		t.Errorf("versions: %+v", sum)
 	}
 	if sum.Sizes["file"] <= 0 || sum.Sizes["payloadUnpacked"] <= 0 || sum.Sizes["payloadStored"] <= 0 || sum.Sizes["bundle"] != 0 {
@@ -102,3 +105,6 @@ func TestInspect(t *testing.T) {
 		t.Errorf("inspect without image: status %d, stderr %q", status, stderr)
 	}
 }
+
+// formatVersion is the image format version this build writes.
+var formatVersion = fmt.Sprintf("%d.%d", format.Major, format.Minor)

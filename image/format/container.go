@@ -55,7 +55,7 @@ import (
 // The format version this build writes and reads.
 const (
 	Major = 1
-	Minor = 1
+	Minor = 2
 )
 
 const (
@@ -77,6 +77,10 @@ type Meta struct {
 	Created       int64        `cbor:"4,keyasint"`           // Unix seconds
 	Plugins       []PluginInfo `cbor:"5,keyasint,omitempty"` // the native plugins the world used
 	Entry         []string     `cbor:"6,keyasint,omitempty"` // scripts that built the world, for people
+	// Code is the code record (see code.go): hashes of the compiled code
+	// that the saved state depends on, for a loader with another goja.
+	// Images before format 1.2 have none.
+	Code []byte `cbor:"7,keyasint,omitempty"`
 }
 
 // PluginInfo names a native plugin an image needs.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"math/rand"
 	"strings"
@@ -61,7 +62,7 @@ func TestContainerRefusesBadInput(t *testing.T) {
 		{"elf", append([]byte("\x7fELF\x02\x01\x01"), make([]byte, 60)...), ErrNotImage, "bad magic"},
 		{"text mode", mod(func(b []byte) []byte { b[0] = '?'; return b }), ErrCorrupt, "transferred as text"},
 		{"header bit", mod(func(b []byte) []byte { b[20] ^= 1; return b }), ErrCorrupt, "header checksum"},
-		{"newer major", mod(func(b []byte) []byte { binary.LittleEndian.PutUint16(b[8:], 2); return rehash(b) }), ErrNewerVersion, "format 2.1; this build reads format 1.x"},
+		{"newer major", mod(func(b []byte) []byte { binary.LittleEndian.PutUint16(b[8:], 2); return rehash(b) }), ErrNewerVersion, fmt.Sprintf("format 2.%d; this build reads format 1.x", Minor)},
 		{"unknown flags", mod(func(b []byte) []byte { binary.LittleEndian.PutUint32(b[12:], 5); return rehash(b) }), ErrCorrupt, "unknown flags 0x4"},
 		{"payload bit", mod(func(b []byte) []byte { b[len(b)-3] ^= 0x10; return b }), ErrCorrupt, "payload checksum"},
 		{"truncated header", good[:30], ErrTruncated, "header needs 48 bytes"},

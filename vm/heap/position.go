@@ -3,6 +3,7 @@ package heap
 import (
 	"fmt"
 	"reflect"
+	"strings"
 
 	"github.com/dop251/goja"
 	"github.com/dop251/goja/file"
@@ -10,6 +11,27 @@ import (
 
 // Where suspended code is: a frame is a program and a program counter, and
 // goja's srcMap ties program counters to offsets in the unit's source.
+
+// Describe names the function a program of a script's tree belongs to, for
+// people: "function step (app.js:12)", "class Box (app.js:3)", "the fields
+// of class Box (app.js:3)", "script app.js".
+func Describe(in ProgramInfo) string {
+	what := "function"
+	switch {
+	case in.Maker == "":
+		name, _ := ProgramSource(in.Program)
+		return "script " + name
+	case strings.HasSuffix(in.Maker, ".initFields"):
+		what = "the fields of class"
+	case strings.HasPrefix(in.Maker, "newClass") || strings.HasPrefix(in.Maker, "newDerivedClass"):
+		what = "class"
+	}
+	at := FrameName(in.Program, 0)
+	if ProgramName(in.Program) == "" && in.Name != "" {
+		at = in.Name + strings.TrimPrefix(at, "<anonymous>")
+	}
+	return what + " " + at
+}
 
 // FrameName describes the function a frame of program p runs and where in
 // its script it is at pc, as a stack trace would: "runJobs (jobs.js:9)",

@@ -44,6 +44,9 @@ type ProgramInfo struct {
 	// InitFields is, for a class constructor's program, the program of the
 	// class's field initialisers that the same instruction holds (or nil).
 	InitFields *goja.Program
+	// Name is the name the creating instruction gives the function or
+	// class ("" for anonymous ones and a script's own program).
+	Name string
 }
 
 // Programs lists p and every program nested in it, in a pre-order walk that
@@ -72,12 +75,15 @@ func walkPrograms(p reflect.Value, info ProgramInfo, out *[]ProgramInfo) {
 		if !ok {
 			continue
 		}
-		src := ""
+		src, fname := "", ""
 		if _, ok := ins.Elem().Type().FieldByName("source"); ok {
 			src = field(ins, "source").String()
 		}
+		if f, ok := ins.Elem().Type().FieldByName("name"); ok && f.Type.Kind() == reflect.String {
+			fname = field(ins, "name").String()
+		}
 		for _, name := range fields {
-			sub := ProgramInfo{Source: src, Maker: maker}
+			sub := ProgramInfo{Source: src, Maker: maker, Name: fname}
 			if len(fields) > 1 {
 				sub.Maker += "." + name
 			}
