@@ -38,7 +38,7 @@ type ScriptCode struct {
 // ProgramCode is the hash of one program's code.
 type ProgramCode struct {
 	Index uint64 // index in the script's program tree
-	Hash  uint64
+	Hash  uint64 // hash of its code and the code nested in it
 }
 
 // EncodeCode encodes a code record; entries must be ascending by script,
