@@ -176,6 +176,12 @@ func (l *loader) load() error {
 		}
 		c, err := programCache.compile(sc.Name, sc.Source, sc.Strict)
 		if err != nil {
+			if l.meta != nil && !sameGoja(l.meta.GojaVersion) {
+				// goja versions differ in what they accept (an older one
+				// fails on a source map comment it cannot follow).
+				return fmt.Errorf("%w: script %s does not compile with this goja (%s): %v; the image was made with %s",
+					ErrIncompatible, sc.Name, heap.GojaVersion(), err, l.meta.GojaVersion)
+			}
 			return fmt.Errorf("%w: script %d (%s) does not compile: %v", ErrCorrupt, i, sc.Name, err)
 		}
 		script := l.v.Scripts().Insert(sc.Name, sc.Source, sc.Strict, c.prg)

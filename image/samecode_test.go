@@ -235,3 +235,50 @@ func BenchmarkCodeRecord(b *testing.B) {
 		})
 	}
 }
+
+// TestScriptThatDoesNotCompileWithThisGoja: a script that this goja does
+// not compile (older ones fail on some source map comments) is a refusal
+// of an image made with another goja, and corruption of one made with this
+// goja.
+func TestScriptThatDoesNotCompileWithThisGoja(t *testing.T) {
+	for _, c := range []struct {
+		goja string
+		want error
+		text string
+	}{
+		{heap.GojaVersion(), ErrCorrupt, "script 1 (w.js) does not compile"},
+		{"v0.0.0-other", ErrIncompatible, "script w.js does not compile with this goja (" + heap.GojaVersion() + "): "},
+	} {
+		v, _ := newTestWorld(t)
+		run(t, v, "w.js", codeWorld)
+		meta, payload, err := encodeImage(v, SaveOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := format.Decode(payload, format.Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for i := range p.Scripts {
+			if p.Scripts[i].Name == "w.js" {
+				p.Scripts[i].Source, found = "function (", true
+			}
+		}
+		if !found {
+			t.Fatal("no script w.js in the payload")
+		}
+		if payload, err = format.Encode(p); err != nil {
+			t.Fatal(err)
+		}
+		meta.GojaVersion = c.goja
+		var buf bytes.Buffer
+		if err := format.Write(&buf, meta, payload); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = Load(&buf, LoadOptions{})
+		if !errors.Is(err, c.want) || !strings.Contains(err.Error(), c.text) {
+			t.Errorf("image of goja %s: got %v, want %v with %q", c.goja, err, c.want, c.text)
+		}
+	}
+}

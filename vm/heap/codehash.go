@@ -118,16 +118,22 @@ func (h *CodeHasher) operand(m *mixer, v reflect.Value, depth int) {
 		m.str(e.Type().Name())
 		h.operand(m, e, depth)
 	case reflect.Pointer:
-		if v.IsNil() {
-			m.word(0)
-			return
-		}
 		if v.Type() == programPtr {
 			m.word(h.Code((*goja.Program)(v.UnsafePointer())))
 			return
 		}
 		t := v.Type().Elem()
-		if depth >= maxOperandDepth || t.PkgPath() != gojaPkg || opaque[t.Name()] {
+		if opaque[t.Name()] && t.PkgPath() == gojaPkg {
+			// Which of goja's engines compiled a RegExp (and when) is
+			// goja's business; the pattern's source and flags are hashed.
+			m.word(2)
+			return
+		}
+		if v.IsNil() {
+			m.word(0)
+			return
+		}
+		if depth >= maxOperandDepth || t.PkgPath() != gojaPkg {
 			m.word(1)
 			return
 		}
