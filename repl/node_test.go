@@ -40,9 +40,14 @@ func TestLikeNodeREPL(t *testing.T) {
 			"x = 'a' 'b'\n" +
 			"({asyncLoad() {}, *gen() {}, async am() {}, classify() {}})\n" +
 			"let a = 1;\n  a +* 2\n",
-		"await a value":         "await Promise.resolve(42)\n",
-		"await and destructure": "let { p, q } = await Promise.resolve({ p: 1, q: 2 }); p + q\n",
-		"await a timer":         "await new Promise(r => setTimeout(r, 10, 'later'))\n",
+		"await a value": "await Promise.resolve(42)\n",
+		// node reports a rejection once it has read the lines piped to it:
+		// the one that rejects is last.
+		"an unhandled rejection":   "Promise.reject(new Error('rej')); 1\n",
+		"a rejection with a stack": "async function f() { throw new TypeError('deep') }\nf(); 2\n",
+		"a rejected value":         "Promise.reject(42); 3\n",
+		"await and destructure":    "let { p, q } = await Promise.resolve({ p: 1, q: 2 }); p + q\n",
+		"await a timer":            "await new Promise(r => setTimeout(r, 10, 'later'))\n",
 	}
 	for name, input := range sessions {
 		t.Run(name, func(t *testing.T) {

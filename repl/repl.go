@@ -368,8 +368,10 @@ func (s *session) report(err error, input bool) {
 	}
 	var rej *vm.UnhandledRejection
 	if errors.As(err, &rej) {
+		// As Node's REPL shows it: uncaught, the stack cut where the
+		// REPL's own frames begin.
 		s.setGlobal("_error", rej.Reason, &s.lastError)
-		fmt.Fprintln(s.errOut, err)
+		fmt.Fprintf(s.errOut, "Uncaught %s\n", s.inspectWith(rej.Reason, vm.InspectOptions{TrimScriptFrames: true}))
 		return
 	}
 	var ex *goja.Exception

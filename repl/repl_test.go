@@ -106,6 +106,7 @@ func TestREPL(t *testing.T) {
 		// Timers and the event loop.
 		{"an immediate runs before the next input", "setImmediate(() => console.log('tick')); 1\n2\n", "1\ntick\n2\n", ""},
 		{"an error in an immediate", "setImmediate(() => { throw new RangeError('boom') }); 1\n_error.message\n", "'boom'\n", "Uncaught RangeError: boom\n"},
+		{"an unhandled rejection", "Promise.reject(new RangeError('r')); 1\n_error.message\n", "1\n'r'\n", "Uncaught RangeError: r\n"},
 		{"queueMicrotask", "queueMicrotask(() => console.log('micro')); 1\n", "micro\n1\n", ""},
 		{"stasis.exit ends the session", "stasis.exit(0)\n1\n", "undefined\n", ""},
 

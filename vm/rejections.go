@@ -20,8 +20,8 @@ func (e *UnhandledRejection) Error() string {
 	return "Uncaught (in promise) " + reasonText(e.Reason)
 }
 
-// reasonText renders a rejection reason: an Error's stack when it has one,
-// otherwise its string form.
+// reasonText renders a rejection reason: an Error's stack when it has one
+// (its frames as Node writes them), otherwise its string form.
 func reasonText(r goja.Value) (text string) {
 	defer func() {
 		if recover() != nil {
@@ -34,7 +34,7 @@ func reasonText(r goja.Value) (text string) {
 	if o, ok := r.(*goja.Object); ok {
 		if st := o.Get("stack"); st != nil && !goja.IsUndefined(st) {
 			if s, ok := st.Export().(string); ok && s != "" {
-				return s
+				return NodeStack(s)
 			}
 		}
 	}

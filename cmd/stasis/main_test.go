@@ -80,7 +80,7 @@ func TestCLI(t *testing.T) {
 		{name: "onSave hook throws", args: []string{"save-image", "-o", "t.img", "badsave.js"}, status: 1,
 			stderr: []string{"save-image: stasis.onSave hook 1: RangeError: not now\n", "at check (badsave.js:1:"}},
 		{name: "unhandled rejection", args: []string{"run", "rejects.js"}, status: 1,
-			stderr: []string{"run: Uncaught (in promise) Error: async boom\n", "at main (rejects.js:1:"}},
+			stderr: []string{"run: Uncaught (in promise) Error: async boom\n    at main (rejects.js:1:31)\n    at rejects.js:2:5\n"}},
 		{name: "stasis.exit", args: []string{"run", "exit3.js"}, status: 3,
 			stdout: []string{"bye\nstill runs to the end of the task\n"}},
 		{name: "error in a timer", args: []string{"run", "late.js"}, status: 1,
