@@ -68,6 +68,20 @@ func TestTerminal(t *testing.T) {
 	tm.Expect("Math.max")
 	tm.Send("(1, 5)\r")
 	tm.Expect("\r\n5\r\n> ")
+	// As in node: the first Tab completes what the candidates share, the
+	// second lists them as whole expressions.
+	tm.Send("var pt = {alpha: 1, alps: 2}\r")
+	tm.Expect("undefined\r\n> ")
+	tm.Send("pt.al\t")
+	tm.Expect("pt.alp")
+	tm.Send("\t")
+	tm.Expect("\r\npt.alpha pt.alps \r\n")
+	tm.Send("ha\r")
+	tm.Expect("\r\n1\r\n> ")
+	tm.Send("'abc'.toUpp\t")
+	tm.Expect("'abc'.toUpperCase")
+	tm.Send("()\r")
+	tm.Expect("\r\n'ABC'\r\n> ")
 
 	// Ctrl-C stops a runaway loop; the world is intact.
 	tm.Send("console.log('spin' + 'ning'); while (true) {}\r")

@@ -299,6 +299,7 @@ func TestCompletion(t *testing.T) {
 	s.setWorld(v)
 	if _, err := v.RunScript("setup", `
 		var obj = {alpha: 1, alps: 2, beta: {gamma: 3}};
+		var shadow = {toString() { return 's' }};
 		let myLongLetName = 1; const myLongConst = 2; class MyLongClass {}
 		var tricky = {get boom() { throw new Error('getter ran') }};
 		var str = 'abc';
@@ -313,22 +314,38 @@ func TestCompletion(t *testing.T) {
 		items      []string
 	}{
 		{"Mat", -1, "", "", []string{"Math"}},
-		{"Math.ma", -1, "Math.", "", []string{"max"}},
-		{"obj.al", -1, "obj.", "", []string{"alpha", "alps"}},
-		{"obj.beta.ga", -1, "obj.beta.", "", []string{"gamma"}},
-		{"obj?.beta.ga", -1, "obj?.beta.", "", []string{"gamma"}},
-		{"obj.hasOwnP", -1, "obj.", "", []string{"hasOwnProperty"}},
-		{"x = obj.al + 1", 10, "x = obj.", " + 1", []string{"alpha", "alps"}},
+		{"Math.ma", -1, "", "", []string{"Math.max"}},
+		// Whole expressions, the farthest prototype's names first, the
+		// object's own last, each group sorted, as node lists them.
+		{"obj.", -1, "", "", []string{"obj.__proto__", "obj.constructor", "obj.hasOwnProperty", "obj.isPrototypeOf",
+			"obj.propertyIsEnumerable", "obj.toLocaleString", "obj.toString", "obj.valueOf", "obj.alpha", "obj.alps", "obj.beta"}},
+		{"obj.al", -1, "", "", []string{"obj.alpha", "obj.alps"}},
+		{"obj.beta.ga", -1, "", "", []string{"obj.beta.gamma"}},
+		{"obj?.beta.ga", -1, "", "", []string{"obj?.beta.gamma"}},
+		{"obj.hasOwnP", -1, "", "", []string{"obj.hasOwnProperty"}},
+		{"x = obj.al + 1", 10, "x = ", " + 1", []string{"obj.alpha", "obj.alps"}},
+		{"shadow.to", -1, "", "", []string{"shadow.toLocaleString", "shadow.toString"}},
 		{"myLong", -1, "", "", []string{"myLongConst", "myLongLetName"}},
 		{"MyLong", -1, "", "", []string{"MyLongClass"}},
-		{"str.toUpp", -1, "str.", "", []string{"toUpperCase"}},
+		{"str.toUpp", -1, "", "", []string{"str.toUpperCase"}},
 		{"tricky.boom.", -1, "", "", nil},
 		{"prox.", -1, "", "", nil},
 		{"f().a", -1, "", "", nil},
 		{"retu", -1, "", "", []string{"return"}},
 		{"setTim", -1, "", "", []string{"setTimeout"}},
 		{".sa", -1, "", "", []string{".save", ".save-image"}},
-		{"nothing.her", -1, "nothing.", "", nil},
+		{"nothing.her", -1, "", "", nil},
+		// Literals complete as in Node; what would need running does not.
+		{"'abc'.toUpp", -1, "", "", []string{"'abc'.toUpperCase"}},
+		{`x = "it\"s".padS`, -1, "x = ", "", []string{`"it\"s".padStart`}},
+		{"`t`.trimE", -1, "", "", []string{"`t`.trimEnd"}},
+		{"(1.5).toFix", -1, "", "", []string{"(1.5).toFixed"}},
+		{"f('x').len", -1, "", "", nil},
+		{"f 'x'.len", -1, "", "", nil},
+		{"return 'x'.len", -1, "return ", "", []string{"'x'.length"}},
+		{"`a${b}`.len", -1, "", "", nil},
+		{"a(1).toF", -1, "", "", nil},
+		{`'a\nb'.len`, -1, "", "", []string{`'a\nb'.length`}},
 	}
 	for _, tt := range tests {
 		pos := tt.pos

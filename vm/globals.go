@@ -51,8 +51,10 @@ func (v *VM) GlobalNames() []string {
 			names = append(names, n)
 		}
 	}
-	for _, n := range PropertyNames(v.rt.GlobalObject()) {
-		add(n)
+	for _, level := range PropertyNames(v.rt.GlobalObject()) {
+		for _, n := range level {
+			add(n)
+		}
 	}
 	for _, b := range v.Lexicals() {
 		add(b.Name)
@@ -62,19 +64,20 @@ func (v *VM) GlobalNames() []string {
 }
 
 // PropertyNames lists the string-keyed property names of o and of its
-// prototypes, nearest first, as they come (a name its prototype shares
-// shows twice). It runs no code of the world: it stops at a Proxy, whose
-// traps it would otherwise call.
-func PropertyNames(o *goja.Object) []string {
-	var names []string
+// prototypes, a list for each: o's own first, then its prototype's, and so
+// on up the chain (a name that two levels share is in both). It runs no
+// code of the world: it stops at a Proxy, whose traps it would otherwise
+// call.
+func PropertyNames(o *goja.Object) [][]string {
+	var levels [][]string
 	for depth := 0; o != nil && depth < maxProtoDepth; depth++ {
 		if KindOf(o) == KindProxy {
 			break
 		}
-		names = append(names, o.GetOwnPropertyNames()...)
+		levels = append(levels, o.GetOwnPropertyNames())
 		o = o.Prototype()
 	}
-	return names
+	return levels
 }
 
 // maxProtoDepth bounds a walk up a prototype chain; a longer chain than
