@@ -24,7 +24,7 @@ import (
 // prototype's prototype is require("events").prototype), with argv, env,
 // exit, exitCode, nextTick, platform, arch, version, versions, pid, cwd,
 // hrtime, hrtime.bigint, uptime, memoryUsage, stdout.write and
-// stderr.write. What it reads from the host (argv, env, pid, the working
+// stderr.write, and permission when the world's grants restrict it. What it reads from the host (argv, env, pid, the working
 // directory) is read again by every process that loads an image, since
 // the image holds only what the world changed in its built-ins: a value
 // the world assigned (process.exitCode, process.env.X, 'exit' listeners)
@@ -227,6 +227,9 @@ func (p *Process) Install(v *vm.VM) error {
 		rt.Interrupt(exitInterrupt{code})
 		return goja.Undefined()
 	})
+	if err := installPermission(v, o); err != nil {
+		return err
+	}
 	if err := RegisterModule(v, "os", makeOS(v)); err != nil {
 		return err
 	}
