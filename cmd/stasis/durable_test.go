@@ -142,6 +142,63 @@ func TestRunCheckpoint(t *testing.T) {
 	}
 }
 
+// TestScriptCheckpoint: `stasis [FLAGS] FILE.js [ARGS]` takes the flags
+// of `stasis run` before the file, as node takes its options before the
+// script, and makes the same durable run; the words after the file stay
+// the script's.
+func TestScriptCheckpoint(t *testing.T) {
+	for _, k := range durableStores {
+		t.Run(k.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeTree(t, dir, durableScripts)
+			loc := k.loc(t)
+
+			status, out, errOut := stasis(t, dir, "", "--checkpoint", loc("job"), "--every", "5ms", "job.js", loc("job"))
+			if want := "checkpoint false true\ndone 1,2,3\n"; status != 0 || out != want || errOut != "" {
+				t.Fatalf("stasis --checkpoint LOC job.js: status %d, stdout %q, stderr %q; want %q", status, out, errOut, want)
+			}
+			if holds(t, loc("job")) {
+				t.Fatal("a completed run left its world in the store")
+			}
+
+			status, out, errOut = stasis(t, dir, "", "--checkpoint="+loc("fails"), "fails.js")
+			if status != 1 || out != "try 1\n" || !strings.Contains(errOut, "first try fails") ||
+				!strings.Contains(errOut, "the last checkpoint is kept in "+loc("fails")) {
+				t.Fatalf("failing run: status %d, stdout %q, stderr %q", status, out, errOut)
+			}
+			status, out, errOut = stasis(t, dir, "", "--every=10ms", "--checkpoint", loc("fails"), "fails.js")
+			if status != 0 || out != "resumed 0\ntry 1\nfinished\n" || errOut != "run: resuming the world in "+loc("fails")+"\n" {
+				t.Fatalf("resumed run: status %d, stdout %q, stderr %q", status, out, errOut)
+			}
+			if holds(t, loc("fails")) {
+				t.Fatal("the resumed world was kept after it completed")
+			}
+		})
+	}
+
+	dir := t.TempDir()
+	writeTree(t, dir, durableScripts)
+	for _, c := range []struct {
+		args   []string
+		status int
+		stderr string
+	}{
+		{[]string{"--every", "nope", "--checkpoint", "x.img", "job.js"}, 2, "stasis: --every: expected duration"},
+		{[]string{"--every", "0s", "--checkpoint", "x.img", "job.js"}, 1, "--every 0s: must be more than 0"},
+		{[]string{"--bogus", "job.js"}, 2, "unknown flag --bogus"},
+		// After the file, a flag is the script's.
+		{[]string{"exits.js", "--checkpoint", "x.img"}, 4, ""},
+	} {
+		status, _, errOut := stasis(t, dir, "", c.args...)
+		if status != c.status || !strings.Contains(errOut, c.stderr) || c.stderr == "" && errOut != "" {
+			t.Errorf("stasis %s: status %d, stderr %q; want %d, %q", strings.Join(c.args, " "), status, errOut, c.status, c.stderr)
+		}
+	}
+	if holds(t, filepath.Join(dir, "x.img")) {
+		t.Error("a flag after the file made the run durable")
+	}
+}
+
 // TestRunCheckpointHeld: a second process on a held world exits with
 // status 1, naming the holder's host and pid.
 func TestRunCheckpointHeld(t *testing.T) {

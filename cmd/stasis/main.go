@@ -2,7 +2,8 @@
 // file and resumed later.
 //
 //	stasis                               REPL on a fresh world (same as `stasis repl`)
-//	stasis FILE.js [ARGS]                run FILE.js with ARGS, as `node FILE.js ARGS` does
+//	stasis [FLAGS] FILE.js [ARGS]        run FILE.js with ARGS, as `node FILE.js ARGS` does;
+//	                                     FLAGS are run's (--checkpoint LOCATION, --every, grants)
 //	stasis repl [IMAGE]                  REPL, resuming IMAGE if given
 //	stasis run SCRIPT... [-- ARGS]       run scripts in one world
 //	stasis save-image -o OUT [-i BASE] SCRIPT... [-- ARGS]
@@ -64,16 +65,16 @@ type exitRequest int
 // run parses args (without the program name), runs the chosen command and
 // returns the exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) {
-	if script, rest, ok := scriptInvocation(args); ok {
-		return runFile(script, &env{stdin: stdin, stdout: stdout, stderr: stderr, args: rest, script: script})
+	if flags, script, rest, ok := scriptInvocation(args); ok {
+		return runFile(flags, script, &env{stdin: stdin, stdout: stdout, stderr: stderr, args: rest, script: script})
 	}
 	cmdArgs, jsArgs := splitArgs(args)
 	var cli cli
 	parser, err := kong.New(&cli,
 		kong.Name("stasis"),
 		kong.Description("Stasis runs JavaScript in a world that can be saved to an image file and resumed later.\n\n"+
-			"Run without a command, stasis starts a REPL on a fresh world; 'stasis FILE.js [ARGS]'\n"+
-			"runs FILE.js as 'node FILE.js ARGS' does."),
+			"Run without a command, stasis starts a REPL on a fresh world; 'stasis [FLAGS] FILE.js [ARGS]'\n"+
+			"runs FILE.js as 'node FILE.js ARGS' does, FLAGS being those of 'stasis run'."),
 		kong.Vars{"version": "stasis " + vm.Version},
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { panic(exitRequest(code)) }),
