@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stasisvm/stasis/image/store/storetest"
 	"github.com/stasisvm/stasis/repl/ptytest"
 )
 
@@ -308,4 +309,79 @@ func TestTerminalNewWorld(t *testing.T) {
 	tm.Expect("'undefined'\r\n> ")
 	tm.Send("\x04") // a fresh world, unchanged: no question
 	tm.Exited()
+}
+
+// TestTerminalImageLocations: .save-image and .load-image take a location
+// in any store, as the CLI's commands do (an image file,
+// sqlite:FILE#NAME, postgres://...#NAME). A person saves there, throws the
+// world away, loads it back, saves again without naming the location,
+// saves on leaving, and a new REPL resumes the world from there.
+func TestTerminalImageLocations(t *testing.T) {
+	for _, store := range []struct {
+		name string
+		loc  func(t *testing.T) (world, missing string)
+	}{
+		{"file", func(t *testing.T) (string, string) {
+			dir := t.TempDir()
+			return filepath.Join(dir, "notes.img"), filepath.Join(dir, "missing.img")
+		}},
+		{"sqlite", func(t *testing.T) (string, string) {
+			db := filepath.Join(t.TempDir(), "worlds.db")
+			return "sqlite:" + db + "#notes", "sqlite:" + db + "#missing"
+		}},
+		{"postgres", func(t *testing.T) (string, string) {
+			url := storetest.Postgres(t)
+			return url + "#notes", url + "#missing"
+		}},
+	} {
+		t.Run(store.name, func(t *testing.T) {
+			loc, missing := store.loc(t)
+			tm := startTerminal(t, "STASIS_REPL_HISTORY=")
+			tm.Expect("> ")
+			tm.Send("var notes = ['milk']; function add(n) { return notes.push(n) }\r")
+			tm.Expect("undefined\r\n> ")
+			tm.Send(".save-image " + loc + "\r")
+			tm.Expect("Saved " + loc + "\r\n> ")
+
+			tm.Send(".new-world\r")
+			tm.Expect("[y/N] ")
+			tm.Send("y\r")
+			tm.Expect("A fresh world\r\n> ")
+			tm.Send("typeof notes\r")
+			tm.Expect("'undefined'\r\n> ")
+			tm.Send(".load-image " + missing + "\r")
+			tm.Expect(".load-image: " + missing + ": ")
+			tm.Expect("> ")
+			tm.Send(".load-image " + loc + "\r")
+			tm.Expect("Resumed " + loc + "\r\n> ")
+			tm.Send("add('eggs')\r")
+			tm.Expect("\r\n2\r\n> ")
+			tm.Send(".save-image\r")
+			tm.Expect("Saved " + loc + "\r\n> ")
+
+			tm.Send("add('tea')\r")
+			tm.Expect("\r\n3\r\n> ")
+			tm.Send("\x04")
+			tm.Expect("The world has changed since it was last saved to or loaded from " + loc + ".\r\n")
+			tm.Expect("Save it there before leaving? ")
+			tm.Send("y\r")
+			tm.Expect("Saved " + loc + "\r\n")
+			tm.Exited()
+
+			tm = startTerminal(t, "STASIS_REPL_HISTORY=", "STASIS_REPL_TEST_IMAGE="+loc)
+			tm.Expect("Resumed " + loc + "\r\n")
+			tm.Expect("> ")
+			tm.Send("add('jam'), notes\r")
+			tm.Expect("[ 'milk', 'eggs', 'tea', 'jam' ]\r\n> ")
+			tm.Send(".exit\r")
+			tm.Expect("Save it there before leaving? ")
+			tm.Send("\r") // leave without saving
+			tm.Exited()
+
+			stdout, _ := runREPL(t, "notes.length\n", Options{Image: loc})
+			if stdout != "3\n" {
+				t.Errorf("the world in %s holds %q notes", loc, stdout)
+			}
+		})
+	}
 }
