@@ -104,7 +104,7 @@ func TestLoadRefusesImpossibleStates(t *testing.T) {
 				}
 				t.Fatal("no scope of two values")
 			},
-			"its code uses slot 1 of a scope of 1"},
+			"scope 0 of its chain has 1 slots; its code makes it with 2"},
 		{"private fields dropped", `class A { #x = 1; #y = 2; sum() { return this.#x + this.#y } }; var a = new A();`,
 			func(t *testing.T, p *payload) {
 				// per object: count, then brand, method table+1, field count, fields...

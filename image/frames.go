@@ -188,4 +188,5 @@ func (l *loader) fillFrame(c *cursor, x *heap.ExecCtx) {
 	}
 	x.IterStack().Make(0)
 	x.RefStack().Make(0)
+	l.frames = append(l.frames, x)
 }

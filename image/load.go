@@ -149,6 +149,10 @@ type loader struct {
 	promiseParts map[int]promiseParts
 	asyncMaker   goja.Callable
 
+	frames   []*heap.ExecCtx
+	made     map[*heap.Stash]madeBy
+	progLocs map[*goja.Program]progLoc
+
 	creating     []bool
 	brands       []*heap.PrivateEnvType
 	privEnvs     []*heap.PrivateEnv
@@ -213,7 +217,7 @@ func (l *loader) load() error {
 	l.fillIterators()
 	l.fillMapped()
 	l.fillTemplates()
-	l.checkClosures()
+	l.checkScopes()
 	l.checkGraph()
 	l.applyRoots()
 	l.rebindNatives()
@@ -800,45 +804,6 @@ func (l *loader) checkGraph() {
 			if n++; n > len(l.privEnvs)+1 {
 				l.failf("a chain of private environments is a cycle")
 			}
-		}
-	}
-}
-
-// checkClosures refuses a function whose code uses a slot that its scopes
-// do not have (a scope with values dropped): goja would index past the
-// scope's values when the function runs. It is checked for every function
-// whose code makes no scope of its own (heap.ClosureSlots); the slots of
-// the others depend on where in the code an access is.
-func (l *loader) checkClosures() {
-	need := map[*goja.Program][]uint32{}
-	for i, kb := range l.p.Objects.Kinds {
-		if _, ok := funcKinds[objKind(kb)]; !ok {
-			continue
-		}
-		f := heap.JSFuncOf(l.objs[i])
-		if *f.Prg() == nil {
-			continue
-		}
-		n, seen := need[*f.Prg()]
-		if !seen {
-			var ok bool
-			if n, ok = heap.ClosureSlots(*f.Prg()); !ok {
-				n = nil
-			}
-			need[*f.Prg()] = n
-		}
-		st := *f.Stash()
-		for level, slots := range n {
-			if st == nil {
-				l.failf("function %d: its code uses %d scopes, it has %d", i, len(n), level)
-			}
-			if st == l.global {
-				break // the global scope grows as scripts declare bindings
-			}
-			if slots > uint32(len(*st.Values())) {
-				l.failf("function %d: its code uses slot %d of a scope of %d", i, slots-1, len(*st.Values()))
-			}
-			st = *st.Outer()
 		}
 	}
 }

@@ -286,6 +286,7 @@ func checkLayout() layoutState {
 		func() error { return checkWeak(st.types) },
 		checkProgramLayout,
 		checkCodeLayout,
+		checkScopeLayout,
 		checkJobQueue,
 		func() error { return checkPromiseLayout(&st, rt) },
 		func() error { return checkTemplateLayout(rt) },

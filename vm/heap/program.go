@@ -47,6 +47,10 @@ type ProgramInfo struct {
 	// Name is the name the creating instruction gives the function or
 	// class ("" for anonymous ones and a script's own program).
 	Name string
+	// Parent is the index (in the same list) of the program whose code
+	// makes functions of this one, and PC the making instruction's
+	// position in it; Parent is -1 for a script's own program.
+	Parent, PC int
 }
 
 // Programs lists p and every program nested in it, in a pre-order walk that
@@ -54,7 +58,7 @@ type ProgramInfo struct {
 // identified across runtimes by its script and its index in this list.
 func Programs(p *goja.Program) []ProgramInfo {
 	var out []ProgramInfo
-	walkPrograms(reflect.ValueOf(p), ProgramInfo{}, &out)
+	walkPrograms(reflect.ValueOf(p), ProgramInfo{Parent: -1}, &out)
 	return out
 }
 
@@ -63,6 +67,7 @@ func walkPrograms(p reflect.Value, info ProgramInfo, out *[]ProgramInfo) {
 		return
 	}
 	info.Program = p.Interface().(*goja.Program)
+	self := len(*out)
 	*out = append(*out, info)
 	code := field(p, "code")
 	for pc := 0; pc < code.Len(); pc++ {
@@ -83,7 +88,7 @@ func walkPrograms(p reflect.Value, info ProgramInfo, out *[]ProgramInfo) {
 			fname = field(ins, "name").String()
 		}
 		for _, name := range fields {
-			sub := ProgramInfo{Source: src, Maker: maker, Name: fname}
+			sub := ProgramInfo{Source: src, Maker: maker, Name: fname, Parent: self, PC: pc}
 			if len(fields) > 1 {
 				sub.Maker += "." + name
 			}
