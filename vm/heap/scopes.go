@@ -3,7 +3,9 @@ package heap
 import (
 	"fmt"
 	"reflect"
+	"runtime"
 	"sync"
+	"weak"
 
 	"github.com/dop251/goja"
 )
@@ -113,24 +115,27 @@ var endsPath = map[string]bool{
 	"_ret": true, "cret": true, "_throw": true, "_throwAssignToConst": true, "throwConst": true,
 }
 
-// scopeMaps memoises Analyse: programs are immutable and shared.
-var scopeMaps sync.Map // *goja.Program -> *ScopeMap
+// scopeMaps memoises Analyse: programs are immutable and shared (a warm
+// load of a cached script analyses nothing). It holds programs weakly: an
+// entry goes when its program is collected.
+var scopeMaps sync.Map // weak.Pointer[goja.Program] -> *ScopeMap
 
 // Analyse follows p's code (see ScopeMap). It is memoised per program.
 func Analyse(p *goja.Program) *ScopeMap {
-	if m, ok := scopeMaps.Load(p); ok {
+	key := weak.Make(p)
+	if m, ok := scopeMaps.Load(key); ok {
 		return m.(*ScopeMap)
 	}
 	m := analyse(p)
-	if old, loaded := scopeMaps.LoadOrStore(p, m); loaded {
+	if old, loaded := scopeMaps.LoadOrStore(key, m); loaded {
 		return old.(*ScopeMap)
 	}
+	runtime.AddCleanup(p, func(k weak.Pointer[goja.Program]) { scopeMaps.Delete(k) }, key)
 	return m
 }
 
-// ForgetScopes drops the memoised analysis of p (for a program that will
-// not be loaded again).
-func ForgetScopes(p *goja.Program) { scopeMaps.Delete(p) }
+// ForgetScopes drops the memoised analysis of p at once.
+func ForgetScopes(p *goja.Program) { scopeMaps.Delete(weak.Make(p)) }
 
 func analyse(p *goja.Program) *ScopeMap {
 	c := code(p)

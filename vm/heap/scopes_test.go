@@ -1,7 +1,10 @@
 package heap
 
 import (
+	"fmt"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/dop251/goja"
 )
@@ -113,5 +116,36 @@ func TestScopeAnalysisScopes(t *testing.T) {
 				t.Fatalf("program %d: scopes %v, want %v", i+1, got[i], exp[i])
 			}
 		}
+	}
+}
+
+// TestScopeMapsGoWithTheirPrograms: the memo of analyses holds programs
+// weakly, so a process that loads many different scripts does not keep
+// them all.
+func TestScopeMapsGoWithTheirPrograms(t *testing.T) {
+	count := func() int {
+		n := 0
+		scopeMaps.Range(func(any, any) bool { n++; return true })
+		return n
+	}
+	before := count()
+	for i := 0; i < 50; i++ {
+		p, err := goja.Compile("x.js", fmt.Sprintf("function f%d() { let a = %d; return () => a }", i, i), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, info := range Programs(p) {
+			Analyse(info.Program)
+		}
+	}
+	if count() < before+50 {
+		t.Fatalf("%d analyses memoised, want at least %d", count(), before+50)
+	}
+	for i := 0; i < 100 && count() > before+10; i++ {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := count(); n > before+10 {
+		t.Fatalf("%d analyses still memoised after their programs went, %d before", n, before)
 	}
 }
