@@ -175,7 +175,7 @@ func SummarizeWorld(v *vm.VM) (*Summary, error) {
 // Summarize describes an image from its metadata, header and unpacked
 // payload; fileSize is the size of the image as stored.
 func Summarize(meta *Meta, hdr *Header, data []byte, fileSize int64) (sum *Summary, err error) {
-	p, err := format.Decode(data, format.Limits{})
+	p, err := format.DecodeVersion(data, format.Limits{}, hdr.Version())
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ func Load(r io.Reader, opts LoadOptions) (*vm.VM, *Meta, error) {
 	if err := CheckCompatible(meta); err != nil {
 		return nil, meta, err
 	}
-	v, err := decodePayload(payload, opts, meta)
+	v, err := decodeWorld(payload, opts, meta)
 	return v, meta, err
 }
 
@@ -84,13 +84,24 @@ func (l *loader) failf(format string, args ...any) {
 
 // DecodePayload builds a world from an image payload made by this build.
 func DecodePayload(data []byte, opts LoadOptions) (*vm.VM, error) {
-	return decodePayload(data, opts, nil)
+	return decodeWorld(data, opts, nil)
 }
 
-// decodePayload builds a world from the payload of an image whose metadata
-// is meta (nil: a payload of this build, whose code needs no check).
-func decodePayload(data []byte, opts LoadOptions, meta *Meta) (*vm.VM, error) {
-	p, err := format.Decode(data, opts.Limits)
+// decodeWorld builds a world from the payload of an image whose metadata
+// is meta (nil: a payload of this build, whose code needs no check). What
+// an image of a newer format version holds that this build cannot make
+// sense of is refused as format.ErrNewerVersion, naming both versions.
+func decodeWorld(data []byte, opts LoadOptions, meta *Meta) (*vm.VM, error) {
+	ver := format.Current
+	if meta != nil {
+		ver = meta.Version
+	}
+	v, err := decodePayload(data, opts, meta, ver)
+	return v, format.AsNewer(ver, err)
+}
+
+func decodePayload(data []byte, opts LoadOptions, meta *Meta, ver format.Version) (*vm.VM, error) {
+	p, err := format.DecodeVersion(data, opts.Limits, ver)
 	if err != nil {
 		return nil, err
 	}

@@ -2,12 +2,15 @@ package image
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
+	"hash/crc32"
 	"strings"
 	"testing"
 
 	"github.com/fxamacker/cbor/v2"
 	"github.com/stasisvm/stasis/image/format"
+	"github.com/stasisvm/stasis/vm"
 	"github.com/stasisvm/stasis/vm/heap"
 )
 
@@ -136,5 +139,39 @@ func TestLoadRefusesPrototypeCycle(t *testing.T) {
 	w, err := DecodePayload(bad, LoadOptions{})
 	if w != nil || !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "prototype chain is a cycle") {
 		t.Fatalf("got world %v, error %v; want a refusal naming the cycle", w != nil, err)
+	}
+}
+
+// TestLoadVersions: an image written by a build of format 1 (the same
+// payload), or of a newer minor version that added nothing this world
+// uses, loads into a world that behaves as the saved one; a newer major
+// version is refused, naming both versions.
+func TestLoadVersions(t *testing.T) {
+	const src = `var xs = [1, 2, 3]; function* g() { for (const x of xs) yield x * 10 } var it = g(); it.next();`
+	img := savedImage(t, src)
+	withVersion := func(major, minor uint16) []byte {
+		b := append([]byte(nil), img...)
+		binary.LittleEndian.PutUint16(b[8:], major)
+		binary.LittleEndian.PutUint16(b[10:], minor)
+		binary.LittleEndian.PutUint32(b[44:], crc32.Checksum(b[:44], crc32.MakeTable(crc32.Castagnoli)))
+		return b
+	}
+	for _, ver := range []format.Version{{Major: 1, Minor: 0}, {Major: 1, Minor: 1}, format.Current, {Major: format.Major, Minor: format.Minor + 1}} {
+		var out bytes.Buffer
+		v, meta, err := Load(bytes.NewReader(withVersion(ver.Major, ver.Minor)), LoadOptions{VM: vm.Options{Stdout: &out}})
+		if err != nil {
+			t.Fatalf("format %s: %v", ver, err)
+		}
+		if meta.Version != ver {
+			t.Fatalf("format %s: read as %s", ver, meta.Version)
+		}
+		run(t, v, "probe.js", `console.log(JSON.stringify([it.next(), it.next(), it.next()]))`)
+		if want := `[{"value":20,"done":false},{"value":30,"done":false},{"done":true}]` + "\n"; out.String() != want {
+			t.Fatalf("format %s: the world printed %q, want %q", ver, out.String(), want)
+		}
+	}
+	_, _, err := Load(bytes.NewReader(withVersion(format.Major+1, 0)), LoadOptions{})
+	if !errors.Is(err, ErrNewerVersion) || !strings.Contains(err.Error(), "format 3.0; this build reads format 2.0 and older") {
+		t.Fatalf("got %v, want a newer-version refusal", err)
 	}
 }

@@ -57,10 +57,31 @@ func TestCraftedImagesRefused(t *testing.T) {
 	if err := format.Write(&args, meta, data); err != nil {
 		t.Fatal(err)
 	}
-	writeTree(t, dir, map[string]string{"huge.img": string(huge), "args.img": args.String()})
+	// Images of a newer format: a newer major version, and a newer minor
+	// version that holds an object of a kind this build does not know.
+	version := func(img []byte, major, minor uint16) string {
+		b := append([]byte(nil), img...)
+		binary.LittleEndian.PutUint16(b[8:], major)
+		binary.LittleEndian.PutUint16(b[10:], minor)
+		binary.LittleEndian.PutUint32(b[44:], crc32.Checksum(b[:44], crc32.MakeTable(crc32.Castagnoli)))
+		return string(b)
+	}
+	p.Objects.Kinds[len(p.Objects.Kinds)-1] = 250
+	data, err = format.Encode(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var unknown bytes.Buffer
+	if err := format.Write(&unknown, meta, data); err != nil {
+		t.Fatal(err)
+	}
+	writeTree(t, dir, map[string]string{"huge.img": string(huge), "args.img": args.String(),
+		"major.img": version(img, format.Major+1, 0), "minor.img": version(unknown.Bytes(), format.Major, format.Minor+1)})
 	for _, c := range []struct{ img, want string }{
 		{"huge.img", "image is over a load limit: payload of 17179869184 bytes unpacked is over the limit of 536870912"},
 		{"args.img", "image is corrupt: object 1: arguments object of length 1099511627776"},
+		{"major.img", "image was written by a newer Stasis: format 3.0; this build reads format 2.0 and older"},
+		{"minor.img", "image was written by a newer Stasis: format 2.1; this build reads format 2.0 and older (object"},
 	} {
 		for _, cmd := range [][]string{{"load-image", c.img}, {"inspect", c.img}, {"repl", c.img}} {
 			status, stdout, stderr := stasis(t, dir, "", cmd...)

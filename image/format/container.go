@@ -23,7 +23,7 @@ package format
 //	magic    = "\x89STASIS\n"      8 bytes: a binary first byte, so text tools and text-mode
 //	                               transfers are caught
 //	major    = uint16              format major version (Major); a larger one is refused
-//	minor    = uint16              format minor version; a larger minor is still readable
+//	minor    = uint16              format minor version (see version.go)
 //	flags    = uint32              bit 0: the payload is zstd-compressed; other bits must be 0
 //	metaLen  = uint32              length of the metadata block (at most 1 MiB)
 //	reserved = uint32              0
@@ -36,8 +36,7 @@ package format
 //
 // A reader checks, in order: magic, header checksum, version, flags, lengths
 // against the file, payload checksum, then decompresses to exactly `unpacked`
-// bytes. Version skew: the writer of a format change bumps the minor version
-// when old readers can still read the image, the major version otherwise.
+// bytes. Version skew: see version.go.
 
 import (
 	"bytes"
@@ -52,10 +51,10 @@ import (
 	"github.com/klauspost/compress/zstd"
 )
 
-// The format version this build writes and reads.
+// The format version this build writes (and the newest it reads).
 const (
-	Major = 1
-	Minor = 2
+	Major = 2
+	Minor = 0
 )
 
 const (
@@ -81,6 +80,10 @@ type Meta struct {
 	// that the saved state depends on, for a loader with another goja.
 	// Images before format 1.2 have none.
 	Code []byte `cbor:"7,keyasint,omitempty"`
+
+	// Version is the format version of the image, from its header (it is
+	// not part of the metadata block).
+	Version Version `cbor:"-"`
 }
 
 // PluginInfo names a native plugin an image needs.
@@ -97,6 +100,9 @@ type Header struct {
 	Stored, Unpacked uint64 // bytes of the payload as stored, and once decompressed
 	CRC              uint32 // CRC-32C of metadata and stored payload
 }
+
+// Version is the image's format version.
+func (h *Header) Version() Version { return Version{h.Major, h.Minor} }
 
 var metaEnc = func() cbor.EncMode {
 	m, err := cbor.CoreDetEncOptions().EncMode()
@@ -189,11 +195,10 @@ func readHeader(r io.Reader) (*Header, error) {
 		Stored: binary.LittleEndian.Uint64(h[24:]), Unpacked: binary.LittleEndian.Uint64(h[32:]),
 		CRC: binary.LittleEndian.Uint32(h[40:]),
 	}
-	if hd.Major > Major {
-		return nil, formatErr(ErrNewerVersion, fmt.Sprintf("format %d.%d; this build reads format %d.x", hd.Major, hd.Minor, Major))
-	}
-	if hd.Major < Major {
-		return nil, formatErr(ErrCorrupt, fmt.Sprintf("format %d.%d is older than any Stasis release", hd.Major, hd.Minor))
+	if v := hd.Version(); v.Major > Major {
+		return nil, newerErr(v, "")
+	} else if _, _, ok := sectionsIn(v); !ok {
+		return nil, formatErr(ErrCorrupt, fmt.Sprintf("format %s is older than any Stasis release", v))
 	}
 	if hd.Flags&^knownFlags != 0 {
 		return nil, formatErr(ErrCorrupt, fmt.Sprintf("unknown flags %#x", hd.Flags&^knownFlags))
@@ -222,6 +227,7 @@ func ReadMeta(r io.Reader) (*Meta, *Header, error) {
 	if err := metaDec.Unmarshal(mb, &m); err != nil {
 		return nil, hd, formatErr(ErrCorrupt, fmt.Sprintf("metadata: %v", err))
 	}
+	m.Version = hd.Version()
 	return &m, hd, nil
 }
 
@@ -253,6 +259,7 @@ func Read(r io.Reader, lim Limits) (*Meta, []byte, error) {
 	if err := metaDec.Unmarshal(mb, &m); err != nil {
 		return nil, nil, formatErr(ErrCorrupt, fmt.Sprintf("metadata: %v", err))
 	}
+	m.Version = hd.Version()
 	payload := stored
 	if hd.Flags&flagZstd != 0 {
 		if payload, err = unpack(stored, hd.Unpacked); err != nil {

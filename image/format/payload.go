@@ -338,13 +338,29 @@ func Encode(p *Payload) ([]byte, error) {
 // (zero fields mean the defaults) before anything is allocated for it, and
 // checks the structure of what it decoded (see check).
 func Decode(data []byte, lim Limits) (*Payload, error) {
+	return DecodeVersion(data, lim, Current)
+}
+
+// DecodeVersion decodes a payload of format version v (the version in its
+// image's header, Meta.Version): an older version's payload is read as
+// this build's, and a newer minor version's as far as this build can (see
+// version.go); what it cannot read is refused as ErrNewerVersion.
+func DecodeVersion(data []byte, lim Limits, v Version) (*Payload, error) {
+	p, err := decode(data, lim, v)
+	return p, AsNewer(v, err)
+}
+
+func decode(data []byte, lim Limits, v Version) (*Payload, error) {
 	lim = lim.WithDefaults()
-	ms, err := scanPayload(data)
+	ms, lay, err := scanPayload(data, v)
 	if err != nil {
 		return nil, Corruptf("payload: %v", err)
 	}
 	if err := checkMeasures(&ms, len(data), lim); err != nil {
 		return nil, err
+	}
+	if lay.n != numSections {
+		data = normalise(data, lay)
 	}
 	var p Payload
 	if err := decMode.Unmarshal(data, &p); err != nil {

@@ -46,34 +46,57 @@ type scanner struct {
 	m *measure
 }
 
-// scanPayload measures each section of an encoded payload.
-func scanPayload(d []byte) ([numSections]measure, error) {
+// layout is where the sections of a payload are: how many there are, the
+// offset of the first, and the end of the last one this build knows.
+type layout struct{ n, body, cut int }
+
+// scanPayload measures each section of an encoded payload of version v.
+// Sections past the ones this build knows (of a newer minor version) must
+// be empty.
+func scanPayload(d []byte, v Version) ([numSections]measure, layout, error) {
 	var ms [numSections]measure
+	var lay layout
 	s := &scanner{d: d}
 	major, n, err := s.head()
 	if err != nil {
-		return ms, err
+		return ms, lay, err
 	}
-	if major != 4 || n != numSections {
-		return ms, fmt.Errorf("the payload is not an array of %d sections", numSections)
+	lo, hi, _ := sectionsIn(v)
+	if major != 4 || n < uint64(lo) || n > uint64(hi) {
+		switch {
+		case lo == hi:
+			return ms, lay, fmt.Errorf("the payload is not an array of %d sections", lo)
+		case hi > numSections:
+			return ms, lay, fmt.Errorf("the payload is not an array of at least %d sections", lo)
+		}
+		return ms, lay, fmt.Errorf("the payload is not an array of %d to %d sections", lo, hi)
 	}
-	for k := range ms {
-		s.m = &ms[k]
+	lay.n, lay.body = int(n), s.i
+	var extra measure
+	for k := 0; k < lay.n; k++ {
+		name := fmt.Sprintf("section %d", k+1)
+		s.m = &extra
+		if k < numSections {
+			s.m, name = &ms[k], sectionNames[k]
+		}
 		start := s.i
 		major, n, err := s.head()
 		if err != nil {
-			return ms, fmt.Errorf("%s: %v", sectionNames[k], err)
+			return ms, lay, fmt.Errorf("%s: %v", name, err)
 		}
 		if major != 4 && major != 5 && major != 7 { // 7: null, an empty section
-			return ms, fmt.Errorf("%s: not an array", sectionNames[k])
+			return ms, lay, fmt.Errorf("%s: not an array", name)
 		}
 		if major == 7 {
 			n = 0
 		}
+		if k >= numSections && n > 0 {
+			return ms, lay, fmt.Errorf("%s is not empty, and this build does not know it", name)
+		}
 		s.i = start
 		s.m.count = n
 		if err := s.item(1); err != nil {
-			return ms, fmt.Errorf("%s: %v", sectionNames[k], err)
+			return ms, lay, fmt.Errorf("%s: %v", name, err)
 		}
 		if k == secObjects && n > 0 {
 			// The first column of the objects section is the byte string
@@ -84,11 +107,43 @@ func scanPayload(d []byte) ([numSections]measure, error) {
 				s.m.first = n
 			}
 		}
+		if k < numSections {
+			lay.cut = s.i
+		}
 	}
 	if s.i != len(d) {
-		return ms, fmt.Errorf("%d bytes after the last section", len(d)-s.i)
+		return ms, lay, fmt.Errorf("%d bytes after the last section", len(d)-s.i)
 	}
-	return ms, nil
+	return ms, lay, nil
+}
+
+// normalise returns the payload d (of layout lay) with exactly the
+// sections this build knows: an older version's missing sections are
+// added empty, a newer version's empty extra sections are dropped.
+func normalise(d []byte, lay layout) []byte {
+	out := make([]byte, 0, 9+lay.cut-lay.body+numSections)
+	out = appendHead(out, 4, numSections)
+	out = append(out, d[lay.body:lay.cut]...)
+	for k := lay.n; k < numSections; k++ {
+		out = append(out, 0xf6) // null: an empty section
+	}
+	return out
+}
+
+// appendHead appends a CBOR item head of the given major type and argument.
+func appendHead(b []byte, major byte, n uint64) []byte {
+	m := major << 5
+	switch {
+	case n < 24:
+		return append(b, m|byte(n))
+	case n <= 0xff:
+		return append(b, m|24, byte(n))
+	case n <= 0xffff:
+		return append(b, m|25, byte(n>>8), byte(n))
+	case n <= 0xffffffff:
+		return append(b, m|26, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+	}
+	return append(b, m|27, byte(n>>56), byte(n>>48), byte(n>>40), byte(n>>32), byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
 }
 
 // head reads an item's initial byte and argument. Indefinite lengths are
