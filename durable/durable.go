@@ -50,6 +50,9 @@ type Options struct {
 	// Location names the world in messages and in stasis.checkpoint()'s
 	// result; OpenLocation sets it.
 	Location string
+	// Limits bound what resuming a checkpoint accepts (zero fields: the
+	// defaults of image.Limits).
+	Limits image.Limits
 }
 
 // World is a durable world: its VM, and the lease that makes this process
@@ -100,7 +103,7 @@ func Open(ctx context.Context, st store.Store, name string, opts Options) (w *Wo
 	case err != nil:
 		return nil, err
 	default:
-		w.VM, _, err = image.Load(bytes.NewReader(data), image.LoadOptions{VM: opts.VM})
+		w.VM, _, err = image.Load(bytes.NewReader(data), image.LoadOptions{VM: opts.VM, Limits: opts.Limits})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", opts.Location, err)
 		}

@@ -32,6 +32,9 @@ type PluginInfo = format.PluginInfo
 // FormatError is an image that cannot be read (see format.Error).
 type FormatError = format.Error
 
+// Limits bound what a load accepts from an image (see format.Limits).
+type Limits = format.Limits
+
 // Sentinel errors, for errors.Is on what Load and ReadContainer return; they
 // are format's own, so either package's name matches.
 var (

@@ -147,17 +147,23 @@ const (
 )
 
 // Inspect reads the image in r (size bytes, from its first byte) and
-// summarises it. It verifies the image as Load does.
+// summarises it. It verifies the image as Load does, within the default
+// limits.
 func Inspect(r io.ReaderAt, size int64) (*Summary, error) {
+	return InspectWithin(r, size, Limits{})
+}
+
+// InspectWithin is Inspect within the limits lim (zero fields: defaults).
+func InspectWithin(r io.ReaderAt, size int64, lim Limits) (*Summary, error) {
 	meta, hdr, err := format.ReadMeta(io.NewSectionReader(r, 0, size))
 	if err != nil {
 		return nil, err
 	}
-	_, payload, err := format.Read(io.NewSectionReader(r, 0, size), format.Limits{})
+	_, payload, err := format.Read(io.NewSectionReader(r, 0, size), lim)
 	if err != nil {
 		return nil, err
 	}
-	return Summarize(meta, hdr, payload, size)
+	return summarize(meta, hdr, payload, size, lim)
 }
 
 // SummarizeWorld describes the image that saving the world v now would
@@ -175,7 +181,11 @@ func SummarizeWorld(v *vm.VM) (*Summary, error) {
 // Summarize describes an image from its metadata, header and unpacked
 // payload; fileSize is the size of the image as stored.
 func Summarize(meta *Meta, hdr *Header, data []byte, fileSize int64) (sum *Summary, err error) {
-	p, err := format.DecodeVersion(data, format.Limits{}, hdr.Version())
+	return summarize(meta, hdr, data, fileSize, Limits{})
+}
+
+func summarize(meta *Meta, hdr *Header, data []byte, fileSize int64, lim Limits) (sum *Summary, err error) {
+	p, err := format.DecodeVersion(data, lim, hdr.Version())
 	if err != nil {
 		return nil, err
 	}

@@ -59,6 +59,9 @@ type Options struct {
 	// REPL's own output, so that what a timer prints while the prompt is
 	// shown does not garble the line being typed.
 	World vm.Options
+	// Limits bound what loading an image (Image, .load-image) accepts;
+	// zero fields mean the defaults of image.Limits.
+	Limits image.Limits
 	// Image is the image the world comes from. When Run is given no world,
 	// it resumes Image (its stasis.onResume hooks run, its main does not)
 	// and says so on one line; empty means a fresh world. `.save-image`
@@ -159,7 +162,7 @@ func (s *session) firstWorld() (*vm.VM, error) {
 
 // resume loads the image at path and runs its resume hooks (not its main).
 func (s *session) resume(path string) (*vm.VM, error) {
-	v, _, err := image.LoadLocation(context.Background(), path, image.LoadOptions{VM: s.opts.World})
+	v, _, err := image.LoadLocation(context.Background(), path, image.LoadOptions{VM: s.opts.World, Limits: s.opts.Limits})
 	if err != nil {
 		return nil, image.FileError(path, err)
 	}

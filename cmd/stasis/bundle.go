@@ -128,6 +128,10 @@ func runBundle(args []string, stdin io.Reader, stdout, stderr io.Writer) (status
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return exitUsage, true
 	}
+	if err := e.limit(limitFlags{}); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return exitUsage, true
+	}
 	return runWorld(name, sec, e), true
 }
 
@@ -138,7 +142,7 @@ func runWorld(name string, r io.Reader, e *env) int {
 		fmt.Fprintf(e.stderr, "%s: %s\n", name, describe(err))
 		return exitError
 	}
-	v, _, err := image.Load(r, image.LoadOptions{VM: worldOptions(e)})
+	v, _, err := image.Load(r, image.LoadOptions{VM: worldOptions(e), Limits: e.limits})
 	if err != nil {
 		return fail(fmt.Errorf("bundled image: %w", err))
 	}

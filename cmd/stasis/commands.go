@@ -36,6 +36,7 @@ resumed, to its main function), as in: stasis run app.js -- --port 8080`
 
 type runCmd struct {
 	Grants     grantFlags    `embed:""`
+	Limits     limitFlags    `embed:""`
 	Checkpoint string        `placeholder:"LOCATION" help:"Make the run durable: resume the world LOCATION holds, or run the scripts fresh; checkpoint it there as it runs; remove it when the run completes. LOCATION is an image file, sqlite:FILE#NAME or postgres://...#NAME."`
 	Every      time.Duration `default:"1s" placeholder:"DURATION" help:"With --checkpoint: the least time between two checkpoints (they are taken only when something ran)."`
 	Scripts    []string      `arg:"" name:"script" help:"Scripts to run, in order."`
@@ -56,6 +57,9 @@ func (c *runCmd) Run(e *env) error {
 	if err := e.grant(c.Grants); err != nil {
 		return err
 	}
+	if err := e.limit(c.Limits); err != nil {
+		return err
+	}
 	if c.Checkpoint != "" {
 		return c.runDurable(e)
 	}
@@ -70,6 +74,7 @@ type saveImageCmd struct {
 	Out     string     `short:"o" required:"" placeholder:"OUT" help:"Image file to write (replaced atomically), or a location: sqlite:FILE#NAME, postgres://...#NAME."`
 	Base    string     `short:"i" placeholder:"BASE" help:"Start from this image, bundle or location instead of a fresh world: its resume hooks run, its main does not."`
 	Grants  grantFlags `embed:""`
+	Limits  limitFlags `embed:""`
 	Scripts []string   `arg:"" name:"script" help:"Scripts to run before saving, in order."`
 }
 
@@ -85,6 +90,9 @@ func (c *saveImageCmd) Help() string {
 
 func (c *saveImageCmd) Run(e *env) error {
 	if err := e.grant(c.Grants); err != nil {
+		return err
+	}
+	if err := e.limit(c.Limits); err != nil {
 		return err
 	}
 	var v *vm.VM
@@ -123,6 +131,7 @@ func (c *saveImageCmd) Run(e *env) error {
 
 type loadImageCmd struct {
 	Grants  grantFlags `embed:""`
+	Limits  limitFlags `embed:""`
 	Image   string     `arg:"" help:"Image file, bundle or location (sqlite:FILE#NAME, postgres://...#NAME) to resume."`
 	Scripts []string   `arg:"" optional:"" name:"script" help:"Scripts to run after resuming, in order."`
 }
@@ -134,6 +143,9 @@ func (c *loadImageCmd) Help() string {
 
 func (c *loadImageCmd) Run(e *env) error {
 	if err := e.grant(c.Grants); err != nil {
+		return err
+	}
+	if err := e.limit(c.Limits); err != nil {
 		return err
 	}
 	v, err := resumeImage(c.Image, e, true)
@@ -154,6 +166,7 @@ func (c *bareCmd) Run(e *env) error { return (&replCmd{}).Run(e) }
 
 type replCmd struct {
 	Grants grantFlags `embed:""`
+	Limits limitFlags `embed:""`
 	Image  string     `arg:"" optional:"" help:"Image file or location to resume (its resume hooks run, not its main function)."`
 }
 
@@ -170,9 +183,13 @@ func (c *replCmd) Run(e *env) error {
 	if err := e.grant(c.Grants); err != nil {
 		return err
 	}
+	if err := e.limit(c.Limits); err != nil {
+		return err
+	}
 	return repl.Run(nil, e.stdin, e.stdout, e.stderr, repl.Options{
 		Colors:  colorful(e.stdout),
 		World:   worldOptions(e),
+		Limits:  e.limits,
 		Image:   c.Image,
 		History: repl.HistoryFile(),
 	})

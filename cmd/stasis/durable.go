@@ -18,7 +18,7 @@ func (c *runCmd) runDurable(e *env) error {
 	if c.Every <= 0 {
 		return fmt.Errorf("--every %s: must be more than 0", c.Every)
 	}
-	w, err := durable.OpenLocation(ctx, c.Checkpoint, durable.Options{VM: worldOptions(e), Every: c.Every})
+	w, err := durable.OpenLocation(ctx, c.Checkpoint, durable.Options{VM: worldOptions(e), Every: c.Every, Limits: e.limits})
 	if err != nil {
 		return err
 	}

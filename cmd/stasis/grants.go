@@ -25,7 +25,7 @@ const optionsEnv = "STASIS_OPTIONS"
 // permissions returns the grants of the command line g merged with those
 // of $STASIS_OPTIONS: nil when neither asks for --permission.
 func (g grantFlags) permissions() (*vm.Permissions, error) {
-	fromEnv, err := parseOptionsEnv(os.Getenv(optionsEnv))
+	fromEnv, _, err := parseOptionsEnv(os.Getenv(optionsEnv))
 	if err != nil {
 		return nil, err
 	}
@@ -41,10 +41,11 @@ func (g grantFlags) permissions() (*vm.Permissions, error) {
 	return &vm.Permissions{Enabled: true, FSRead: splitList(g.AllowFsRead), FSWrite: splitList(g.AllowFsWrite)}, nil
 }
 
-// parseOptionsEnv reads the permission flags in s, words separated by
-// spaces; any other word is an error.
-func parseOptionsEnv(s string) (grantFlags, error) {
+// parseOptionsEnv reads the permission and load-limit flags in s, words
+// separated by spaces; any other word is an error.
+func parseOptionsEnv(s string) (grantFlags, limitFlags, error) {
 	var g grantFlags
+	var l limitFlags
 	for _, w := range strings.Fields(s) {
 		name, value, hasValue := strings.Cut(w, "=")
 		switch {
@@ -54,11 +55,19 @@ func parseOptionsEnv(s string) (grantFlags, error) {
 			g.AllowFsRead = append(g.AllowFsRead, value)
 		case name == "--allow-fs-write" && hasValue:
 			g.AllowFsWrite = append(g.AllowFsWrite, value)
+		case name == "--max-image-size" && hasValue:
+			l.MaxImageSize = value
+		case name == "--max-objects" && hasValue:
+			l.MaxObjects = value
+		case name == "--max-string-size" && hasValue:
+			l.MaxStringSize = value
+		case name == "--max-buffer-size" && hasValue:
+			l.MaxBufferSize = value
 		default:
-			return g, fmt.Errorf("%s: %q is not allowed there (only --permission, --allow-fs-read=PATH and --allow-fs-write=PATH)", optionsEnv, w)
+			return g, l, fmt.Errorf("%s: %q is not allowed there (only --permission, --allow-fs-read=PATH, --allow-fs-write=PATH and the load limits --max-image-size=SIZE, --max-objects=N, --max-string-size=SIZE, --max-buffer-size=SIZE)", optionsEnv, w)
 		}
 	}
-	return g, nil
+	return g, l, nil
 }
 
 // splitList splits comma-separated lists of paths.

@@ -18,6 +18,8 @@ type inspectCmd struct {
 	Image string `arg:"" help:"Image file, bundle or location (sqlite:FILE#NAME, postgres://...#NAME) to describe."`
 	JSON  bool   `name:"json" help:"Print the summary as JSON (the fields of image.Summary)."`
 	Hooks bool   `help:"Also print the code of the onResume hooks, main and the onSave hooks: what the image runs when it is loaded."`
+
+	Limits limitFlags `embed:""`
 }
 
 func (c *inspectCmd) Help() string {
@@ -31,12 +33,15 @@ func (c *inspectCmd) Help() string {
 }
 
 func (c *inspectCmd) Run(e *env) error {
+	if err := e.limit(c.Limits); err != nil {
+		return err
+	}
 	if !store.IsFile(c.Image) {
 		data, err := image.ReadLocation(context.Background(), c.Image)
 		if err != nil {
 			return err
 		}
-		s, err := image.Inspect(bytes.NewReader(data), int64(len(data)))
+		s, err := image.InspectWithin(bytes.NewReader(data), int64(len(data)), e.limits)
 		if err != nil {
 			return fmt.Errorf("%s: %w", c.Image, err)
 		}
@@ -60,7 +65,7 @@ func (c *inspectCmd) Run(e *env) error {
 	if bundle {
 		r, size = sec, sec.Size()
 	}
-	s, err := image.Inspect(r, size)
+	s, err := image.InspectWithin(r, size, e.limits)
 	if err != nil {
 		return image.FileError(c.Image, err)
 	}

@@ -28,6 +28,7 @@ import (
 	"os"
 
 	"github.com/alecthomas/kong"
+	"github.com/stasisvm/stasis/image"
 	"github.com/stasisvm/stasis/vm"
 )
 
@@ -55,7 +56,8 @@ type env struct {
 	stdout, stderr io.Writer
 	args           []string // the words after `--`, never nil
 	perms          *vm.Permissions
-	script         string // the main script, process.argv[1] ("" for none)
+	limits         image.Limits // of the images the command loads
+	script         string       // the main script, process.argv[1] ("" for none)
 }
 
 // exitRequest is panicked by kong's exit hook (after --help or --version)

@@ -110,7 +110,7 @@ func runScripts(v *vm.VM, paths []string) error {
 // error from a hook or main comes with the world (for finish); a world
 // that cannot be loaded comes as nil.
 func resumeImage(path string, e *env, withMain bool) (*vm.VM, error) {
-	v, _, err := image.LoadLocation(context.Background(), path, image.LoadOptions{VM: worldOptions(e)})
+	v, _, err := image.LoadLocation(context.Background(), path, image.LoadOptions{VM: worldOptions(e), Limits: e.limits})
 	if err != nil {
 		return nil, image.FileError(path, err)
 	}
@@ -137,6 +137,7 @@ func fileError(path string, err error) error {
 // describe renders err for stderr: one line, except that an uncaught
 // JavaScript exception is followed by its JavaScript stack.
 func describe(err error) (text string) {
+	err = limitHint(err)
 	defer func() {
 		// Printing a thrown object calls its toString, which may throw too.
 		if recover() != nil {

@@ -242,7 +242,7 @@ func Read(r io.Reader, lim Limits) (*Meta, []byte, error) {
 		return nil, nil, err
 	}
 	if hd.Unpacked > lim.Payload {
-		return nil, nil, limitErr("payload of %d bytes unpacked is over the limit of %d", hd.Unpacked, lim.Payload)
+		return nil, nil, limitErr("Payload", "payload of %d bytes unpacked is over the limit of %d", hd.Unpacked, lim.Payload)
 	}
 	mb := make([]byte, hd.MetaLen)
 	if n, err := io.ReadFull(r, mb); err != nil {

@@ -19,6 +19,10 @@ var (
 type Error struct {
 	Kind   error  // ErrNotImage, ErrTruncated, ErrCorrupt, ErrNewerVersion or ErrLimit
 	Detail string // what exactly, for people
+	// Limit names the field of Limits that an ErrLimit error is over
+	// ("Payload", "Objects", "StringBytes", "BufferBytes"); empty for an
+	// image over a bound no option raises.
+	Limit string
 }
 
 // Error says what is wrong with the image, for people.
@@ -39,6 +43,6 @@ func Corruptf(format string, args ...any) error {
 	return &Error{Kind: ErrCorrupt, Detail: fmt.Sprintf(format, args...)}
 }
 
-func limitErr(format string, args ...any) error {
-	return &Error{Kind: ErrLimit, Detail: fmt.Sprintf(format, args...)}
+func limitErr(limit, format string, args ...any) error {
+	return &Error{Kind: ErrLimit, Detail: fmt.Sprintf(format, args...), Limit: limit}
 }

@@ -241,18 +241,18 @@ func checkMeasures(ms *[numSections]measure, size int, lim Limits) error {
 	var alloc uint64
 	for k := range ms {
 		if ms[k].count > uint64(lim.Objects) {
-			return limitErr("%d %s records are over the limit of %d", ms[k].count, sectionNames[k], lim.Objects)
+			return limitErr("Objects", "%d %s records are over the limit of %d", ms[k].count, sectionNames[k], lim.Objects)
 		}
 		alloc += ms[k].alloc
 	}
 	if n := ms[secObjects].first; n > uint64(lim.Objects) {
-		return limitErr("%d objects are over the limit of %d", n, lim.Objects)
+		return limitErr("Objects", "%d objects are over the limit of %d", n, lim.Objects)
 	}
 	if n := ms[secStrings].text + ms[secScripts].text + 2*ms[secLone].ints; n > lim.StringBytes {
-		return limitErr("strings of %d bytes are over the limit of %d", n, lim.StringBytes)
+		return limitErr("StringBytes", "strings of %d bytes are over the limit of %d", n, lim.StringBytes)
 	}
 	if n := ms[secBuffers].bytes; n > lim.BufferBytes {
-		return limitErr("ArrayBuffers of %d bytes are over the limit of %d", n, lim.BufferBytes)
+		return limitErr("BufferBytes", "ArrayBuffers of %d bytes are over the limit of %d", n, lim.BufferBytes)
 	}
 	if budget := decodeFactor*uint64(size) + 1<<20; alloc > budget {
 		return Corruptf("the payload of %d bytes would decode into %d bytes (records without content)", size, alloc)
