@@ -15,9 +15,9 @@ import (
 // directory. On any error the temporary file is removed and path is untouched.
 //
 // The temporary file is named ".NAME.tmp-RANDOM" beside NAME. Saves into
-// one directory take turns (an exclusive lock on the directory, on systems
-// that have flock), so two saves to one path both succeed, one after the
-// other, and temporary files of NAME that a killed save left behind are
+// one directory take turns (an exclusive lock on the directory; on Windows
+// on a file .stasis-save.lock in it, which stays), so two saves to one path
+// both succeed, one after the other, and temporary files of NAME that a killed save left behind are
 // removed by the next save to NAME. When path is a symbolic link, the file
 // it points to is replaced and the link stays a link.
 //

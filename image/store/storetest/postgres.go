@@ -1,3 +1,5 @@
+//go:build unix
+
 // Package storetest starts what the store tests need: a real Postgres
 // server of the machine's own, in a temporary directory, listening only on
 // a unix socket there.
