@@ -140,6 +140,9 @@ func (c *checker) run() {
 		}
 	}
 	c.objects(slots)
+	for i, rec := range p.Stashes {
+		c.stash(i, rec)
+	}
 	for i, b := range p.Brands {
 		if b[0] > 1<<24 || b[1] > 1<<24 {
 			c.failf("brand %d is too large", i)
@@ -355,6 +358,43 @@ func (c *checker) elem(k *column, where place) {
 	for ; n > 0; n-- {
 		c.value(k.next(), where)
 	}
+}
+
+// stash checks a scope record: outer scope, function kind, with-object, n,
+// n values, n, n surplus arguments, names flag, and with names: n, n
+// (string, slot) pairs; nothing more.
+func (c *checker) stash(i int, rec []uint64) {
+	k := &column{c: c, name: "scope " + strconv.Itoa(i), s: rec}
+	if outer := k.next(); outer >= 2 && outer-2 >= uint64(len(c.p.Stashes)) {
+		c.failf("scope %d: outer scope %d out of range", i, outer-2)
+	}
+	if ft := k.next(); ft > 255 {
+		c.failf("scope %d: unknown function kind %d", i, ft)
+	}
+	if obj := k.next(); obj != CodeNone {
+		if obj&7 != TagObject {
+			c.failf("scope %d: a with-object that is not an object", i)
+		}
+		c.value(obj, place{"scope", i})
+	}
+	for part := 0; part < 2; part++ {
+		for n := c.count(k, len(rec)); n > 0; n-- {
+			c.value(k.next(), place{"scope", i})
+		}
+	}
+	switch k.next() {
+	case 0:
+	case 1:
+		for n := c.count(k, len(rec)); n > 0; n-- {
+			c.str(k.next(), place{"scope", i})
+			if k.next() > 1<<32-1 {
+				c.failf("scope %d: a slot out of range", i)
+			}
+		}
+	default:
+		c.failf("scope %d: malformed names", i)
+	}
+	k.end()
 }
 
 // count reads a count that cannot be more than max.
