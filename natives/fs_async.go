@@ -85,6 +85,10 @@ func (p *FS) defineAsync(v *vm.VM, m *goja.Object) {
 			d := c.Argument(data)
 			encode(v, d, enc) // reject bad data now, as Node does
 			_ = rec.Set("data", d)
+		} else {
+			// Reject an unknown encoding now too: the read completes
+			// outside any call, where a throw would end the world.
+			decode(v, nil, enc)
 		}
 		return rec
 	}

@@ -547,6 +547,8 @@ func TestFSAsync(t *testing.T) {
 			await new Promise((resolve) => fs.readFile(dir + "/b.txt", { encoding: "utf8" }, (err, data) => { log("callback", err, data); resolve() }));
 			await new Promise((resolve) => fs.readFile(dir, (err, data) => { log("directory", err.code, data); resolve() }));
 			try { fs.readFile(dir + "/a.txt") } catch (e) { log("no callback", e.code) }
+			try { fs.readFile(dir + "/a.txt", "w", () => log("read with encoding w")) } catch (e) { log("bad encoding", e.code) }
+			try { await fs.promises.readFile(dir + "/a.txt", { encoding: "nope" }) } catch (e) { log("bad encoding", e.code) }
 		}
 		main().then(() => log("done"));
 	`)
@@ -557,6 +559,8 @@ written null
 callback null hi
 directory EISDIR undefined
 no callback ERR_INVALID_ARG_TYPE
+bad encoding ERR_UNKNOWN_ENCODING
+bad encoding ERR_UNKNOWN_ENCODING
 done
 `)
 }
