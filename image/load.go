@@ -228,8 +228,9 @@ func (l *loader) load() error {
 	l.fillIterators()
 	l.fillMapped()
 	l.fillTemplates()
-	l.checkScopes()
+	// Cycles first: the scope checks follow chains of scopes.
 	l.checkGraph()
+	l.checkScopes()
 	l.applyRoots()
 	l.rebindNatives()
 	l.resumeSaving()
