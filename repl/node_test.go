@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/stasisvm/stasis/repl/ptytest"
 )
 
 // TestLikeNodeREPL types the same inputs into this REPL and into node's
@@ -61,7 +63,7 @@ func TestLikeNodeREPL(t *testing.T) {
 			}
 			want := normalizeNode(string(out))
 
-			var ours syncBuffer
+			var ours ptytest.Buffer
 			if err := Run(nil, strings.NewReader(input), &ours, &ours, Options{World: worldOptions()}); err != nil {
 				t.Fatal(err)
 			}

@@ -7,12 +7,11 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/stasisvm/stasis/image"
 	"github.com/stasisvm/stasis/natives"
+	"github.com/stasisvm/stasis/repl/ptytest"
 	"github.com/stasisvm/stasis/vm"
 )
 
@@ -234,53 +233,23 @@ func TestResumeErrors(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
-// waitFor waits until b holds want.
-func waitFor(t *testing.T, b *syncBuffer, want string) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !strings.Contains(b.String(), want) {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %q; got %q", want, b.String())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 func TestTimersFireWhileWaitingForInput(t *testing.T) {
 	pr, pw := io.Pipe()
-	var out, errOut syncBuffer
+	var out, errOut ptytest.Buffer
 	done := make(chan error)
 	go func() {
 		done <- Run(nil, pr, &out, &errOut, Options{World: worldOptions()})
 	}()
 	io.WriteString(pw, "let n = 0; const h = setInterval(() => console.log('tick', ++n), 20); 'started'\n")
-	waitFor(t, &out, "tick 3\n")
+	out.Wait(t, 0, "tick 3\n")
 	// An unreferenced timer fires too: the REPL keeps the loop alive.
 	io.WriteString(pw, "setTimeout(() => console.log('unref fired'), 10).unref(); clearInterval(h)\n")
-	waitFor(t, &out, "unref fired\n")
+	out.Wait(t, 0, "unref fired\n")
 	// An uncaught error in a timer is reported and kept in _error.
 	io.WriteString(pw, "setTimeout(() => { throw new RangeError('boom') }, 1); 'armed'\n")
-	waitFor(t, &errOut, "Uncaught RangeError: boom\n")
+	errOut.Wait(t, 0, "Uncaught RangeError: boom\n")
 	io.WriteString(pw, "_error.message\n")
-	waitFor(t, &out, "'boom'\n")
+	out.Wait(t, 0, "'boom'\n")
 	pw.Close()
 	if err := <-done; err != nil {
 		t.Fatal(err)

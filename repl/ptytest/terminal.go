@@ -3,21 +3,15 @@
 package ptytest
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"os"
 	"os/exec"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/creack/pty"
 )
-
-// Limit is how long Expect and Exited wait before they fail the test.
-const Limit = 30 * time.Second
 
 // Terminal is a program running on a pseudo-terminal of 40 rows and 160
 // columns.
@@ -25,7 +19,7 @@ type Terminal struct {
 	t    testing.TB
 	pty  *os.File
 	cmd  *exec.Cmd
-	out  screen
+	out  Buffer
 	mark int // Expect looks after this offset of out
 	done chan error
 }
@@ -76,18 +70,7 @@ func (tm *Terminal) Send(keys string) {
 // found, and moves past it.
 func (tm *Terminal) Expect(want string) {
 	tm.t.Helper()
-	deadline := time.Now().Add(Limit)
-	for {
-		all := tm.out.String()
-		if i := strings.Index(all[tm.mark:], want); i >= 0 {
-			tm.mark += i + len(want)
-			return
-		}
-		if time.Now().After(deadline) {
-			tm.t.Fatalf("timed out waiting for %q; the screen after the last match shows %q", want, all[tm.mark:])
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	tm.mark = tm.out.Wait(tm.t, tm.mark, want)
 }
 
 // Screen returns all that the program wrote to the terminal so far.
@@ -128,22 +111,4 @@ func (tm *Terminal) Exited() {
 	case <-time.After(Limit):
 		tm.t.Fatalf("the program did not exit; the screen shows %q", tm.out.String())
 	}
-}
-
-// screen collects what the program writes while the test reads it.
-type screen struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *screen) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *screen) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
