@@ -20,6 +20,7 @@ type Buffer struct {
 	b  bytes.Buffer
 }
 
+// Write appends p, as bytes.Buffer.Write does.
 func (b *Buffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
