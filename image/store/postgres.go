@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -27,10 +28,29 @@ func OpenPostgres(ctx context.Context, connURL string) (Store, error) {
 	}}
 	if err := s.createPostgres(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("%s: %w", what, err)
+		return nil, fmt.Errorf("%s: %w", what, oneLine{err})
 	}
 	return s, nil
 }
+
+// oneLine shows an error of several lines (pgx writes one for each address
+// it tried to connect to, often the same twice) on one, each distinct line
+// once, so that the CLI's and the REPL's messages stay one line.
+type oneLine struct{ err error }
+
+func (e oneLine) Error() string {
+	var parts []string
+	seen := map[string]bool{}
+	for _, l := range strings.Split(e.err.Error(), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !seen[l] {
+			seen[l] = true
+			parts = append(parts, l)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+func (e oneLine) Unwrap() error { return e.err }
 
 // createPostgres creates the table under a transaction-scoped advisory
 // lock: two processes running CREATE TABLE IF NOT EXISTS at once can

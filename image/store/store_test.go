@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stasisvm/stasis/image/store"
 	"github.com/stasisvm/stasis/image/store/storetest"
 )
@@ -292,4 +293,23 @@ func TestOpenLocations(t *testing.T) {
 		t.Fatalf("file location: %v %q", err, name)
 	}
 	s.Close()
+}
+
+// TestPostgresRefusedIsOneLine: a server that refuses the connection (on
+// every address localhost has) is one line of error, each cause once, and
+// the driver's error is still there to be found.
+func TestPostgresRefusedIsOneLine(t *testing.T) {
+	_, _, err := store.Open(context.Background(), "postgres://localhost:1/db?connect_timeout=5#w")
+	if err == nil {
+		t.Fatal("a connection to port 1 succeeded")
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "\n") || !strings.Contains(msg, "connection refused") ||
+		strings.Count(msg, "127.0.0.1:1 (localhost): dial error") > 1 {
+		t.Errorf("error %q", msg)
+	}
+	var ce *pgconn.ConnectError
+	if !errors.As(err, &ce) {
+		t.Errorf("the driver's error is lost: %T", errors.Unwrap(err))
+	}
 }
