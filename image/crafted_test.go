@@ -105,6 +105,15 @@ func TestLoadRefusesImpossibleStates(t *testing.T) {
 				t.Fatal("no scope of two values")
 			},
 			"scope 0 of its chain has 1 slots; its code makes it with 2"},
+		{"a Map entry without a key", `var m = new Map([[1, 2]]);`,
+			func(t *testing.T, p *payload) { extraOf(t, p, okMap)[1] = codeNone },
+			"an entry's key is missing"},
+		{"a Map entry without a value", `var m = new Map([[1, 2]]);`,
+			func(t *testing.T, p *payload) { extraOf(t, p, okMap)[2] = codeNone },
+			"an entry's value is missing"},
+		{"a Set entry that is a hole", `var s = new Set([1]);`,
+			func(t *testing.T, p *payload) { extraOf(t, p, okSet)[1] = codeNone },
+			"an entry's key is missing"},
 		{"private fields dropped", `class A { #x = 1; #y = 2; sum() { return this.#x + this.#y } }; var a = new A();`,
 			func(t *testing.T, p *payload) {
 				// per object: count, then brand, method table+1, field count, fields...

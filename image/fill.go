@@ -89,10 +89,12 @@ func (l *loader) fillObjects() {
 				add = l.b.setAdd
 			}
 			for e := 0; e < n; e++ {
-				key := l.value(c.next())
+				// "none" (a hole) is no value: goja's collections would
+				// dereference it.
+				key := l.some(c.next(), i, "an entry's key")
 				var err error
 				if k == okMap {
-					_, err = add(o, key, l.value(c.next()))
+					_, err = add(o, key, l.some(c.next(), i, "an entry's value"))
 				} else {
 					_, err = add(o, key)
 				}
@@ -537,10 +539,10 @@ func (l *loader) fillWeak(i int, o *goja.Object, isMap bool, rec []uint64) {
 		add = l.b.weakSetAdd
 	}
 	for c.i < len(rec) {
-		key := l.value(c.next())
+		key := l.some(c.next(), i, "a weak entry's key")
 		var err error
 		if isMap {
-			_, err = add(o, key, l.value(c.next()))
+			_, err = add(o, key, l.some(c.next(), i, "a weak entry's value"))
 		} else {
 			_, err = add(o, key)
 		}

@@ -345,6 +345,16 @@ func (l *loader) symbols() {
 }
 
 // value decodes a value code.
+// some is value for a place that must hold one: "none" (a hole, an
+// uninitialised binding) there is refused, as goja would dereference it.
+func (l *loader) some(c uint64, i int, what string) goja.Value {
+	v := l.value(c)
+	if v == nil {
+		l.failf("object %d: %s is missing", i, what)
+	}
+	return v
+}
+
 func (l *loader) value(c uint64) goja.Value {
 	n := c >> 3
 	switch c & 7 {
@@ -518,7 +528,7 @@ func (l *loader) createObjects() {
 			o, err = rt.New(l.ctor(k), rt.ToValue(0))
 		case okRegExp:
 			need(2)
-			o, err = patternCache.newRegExp(rt, l.ctor(k), l.value(ext[0]), l.value(ext[1]))
+			o, err = patternCache.newRegExp(rt, l.ctor(k), l.some(ext[0], i, "the pattern"), l.some(ext[1], i, "the flags"))
 		case okArrayBuffer:
 			need(2)
 			if ext[0] >= uint64(len(l.p.Buffers)) {
@@ -594,10 +604,10 @@ func (l *loader) createLate(i int) {
 			l.failf("object %d: this world cannot make bound functions", i)
 		}
 		c := &cursor{l: l, name: fmt.Sprintf("object %d", i), s: ext}
-		target, this := l.value(c.next()), l.value(c.next())
+		target, this := l.some(c.next(), i, "the bound target"), l.some(c.next(), i, "the bound this")
 		args := []goja.Value{this}
 		for n := c.count(len(ext)); n > 0; n-- {
-			args = append(args, l.value(c.next()))
+			args = append(args, l.some(c.next(), i, "a bound argument"))
 		}
 		var v goja.Value
 		v, err = t.bind(target, args...)
