@@ -75,6 +75,16 @@ func CheckCompatible(m *Meta) error {
 	return nil
 }
 
+// missingBuiltin refuses an image that uses a built-in this build lacks:
+// as made with another goja (which has it), or as corrupt.
+func (l *loader) missingBuiltin(name string) {
+	if l.meta != nil && !sameGoja(l.meta.GojaVersion) {
+		panic(&pluginError{fmt.Errorf("%w: the world uses the built-in %s, which this goja (%s) does not have; the image was made with %s",
+			ErrIncompatible, name, heap.GojaVersion(), l.meta.GojaVersion)})
+	}
+	l.failf("this build has no built-in %q", name)
+}
+
 // corrupt is a decoding failure; it carries a message that says where.
 type corrupt struct{ msg string }
 
@@ -167,6 +177,7 @@ type loader struct {
 	creating     []bool
 	brands       []*heap.PrivateEnvType
 	privEnvs     []*heap.PrivateEnv
+	missing      map[uint64]string // built-ins of the image this build lacks, by object
 	methodArrays [][]goja.Value
 }
 
@@ -363,6 +374,9 @@ func (l *loader) value(c uint64) goja.Value {
 			l.failf("object %d out of range", n)
 		}
 		if l.objs[n] == nil {
+			if name, ok := l.missing[n]; ok {
+				l.missingBuiltin(name)
+			}
 			l.createLate(int(n))
 		}
 		return l.objs[n]
@@ -506,7 +520,14 @@ func (l *loader) createObjects() {
 			name := l.str(ob.Intrinsic[intrinsic])
 			intrinsic++
 			if o = l.b.byName[name]; o == nil {
-				l.failf("object %d: this build has no built-in %q", i, name)
+				// Another goja may have built-ins this one lacks (an
+				// image lists every built-in, to compare it with the
+				// pristine one): only a use of one refuses the image.
+				if l.missing == nil {
+					l.missing = map[uint64]string{}
+				}
+				l.missing[uint64(i)] = name
+				continue
 			}
 		case okOrdinary:
 			o = rt.NewObject()
@@ -561,7 +582,7 @@ func (l *loader) createObjects() {
 	l.extras = extras
 	l.creating = make([]bool, len(ob.Kinds))
 	for i := range ob.Kinds {
-		if l.objs[i] == nil {
+		if _, ok := l.missing[uint64(i)]; l.objs[i] == nil && !ok {
 			l.createLate(i)
 		}
 	}

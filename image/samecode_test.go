@@ -282,3 +282,67 @@ func TestScriptThatDoesNotCompileWithThisGoja(t *testing.T) {
 		}
 	}
 }
+
+// TestBuiltinsThisGojaLacks: an image names every built-in of the goja
+// that made it; one that this goja lacks refuses the image only when the
+// world uses it (as made with another goja, or as corrupt with this one).
+func TestBuiltinsThisGojaLacks(t *testing.T) {
+	const world = `var abs = Math.abs; var n = -3`
+	cases := []struct {
+		name, builtin, goja string
+		want                error
+		text                string
+	}{
+		{"unused, another goja", "globalThis.Math.sign", "v0.0.0-other", nil, ""},
+		{"unused, this goja", "globalThis.Math.sign", heap.GojaVersion(), nil, ""},
+		{"used, another goja", "globalThis.Math.abs", "v0.0.0-other", ErrIncompatible,
+			"the world uses the built-in globalThis.Math.absNext, which this goja (" + heap.GojaVersion() + ") does not have; the image was made with v0.0.0-other"},
+		{"used, this goja", "globalThis.Math.abs", heap.GojaVersion(), ErrCorrupt, `this build has no built-in "globalThis.Math.absNext"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			v, _ := newTestWorld(t)
+			run(t, v, "w.js", world)
+			meta, payload, err := encodeImage(v, SaveOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := format.Decode(payload, format.Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			renamed := false
+			for _, si := range p.Objects.Intrinsic {
+				if p.Strings[si] == c.builtin {
+					p.Strings[si], renamed = c.builtin+"Next", true
+				}
+			}
+			if !renamed {
+				t.Fatalf("the image does not name %s", c.builtin)
+			}
+			if payload, err = format.Encode(p); err != nil {
+				t.Fatal(err)
+			}
+			meta.GojaVersion = c.goja
+			var buf bytes.Buffer
+			if err := format.Write(&buf, meta, payload); err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			w, _, err := Load(&buf, LoadOptions{VM: vm.Options{Stdout: &out, Stderr: &out}})
+			if c.want != nil {
+				if !errors.Is(err, c.want) || !strings.Contains(err.Error(), c.text) {
+					t.Fatalf("got %v, want %v with %q", err, c.want, c.text)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			run(t, w, "probe.js", `console.log(abs(n), Math.sign(n))`)
+			if got := out.String(); got != "3 -1\n" {
+				t.Errorf("the resumed world prints %q", got)
+			}
+		})
+	}
+}

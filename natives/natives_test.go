@@ -12,6 +12,7 @@ import (
 	"github.com/dop251/goja"
 	"github.com/stasisvm/stasis/natives"
 	"github.com/stasisvm/stasis/vm"
+	"github.com/stasisvm/stasis/vm/heap"
 )
 
 var epoch = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -563,4 +564,15 @@ bad encoding ERR_UNKNOWN_ENCODING
 bad encoding ERR_UNKNOWN_ENCODING
 done
 `)
+}
+
+// TestProcessVersions: process.versions holds strings, as node's does;
+// goja's is the version this build was linked with.
+func TestProcessVersions(t *testing.T) {
+	w := newWorld(t)
+	w.run("v.js", `console.log(typeof process.versions.goja, typeof process.versions.stasis, typeof process.versions.node)`)
+	w.expectOut("string string string\n")
+	if got, want := w.eval(`process.versions.goja`).String(), heap.GojaVersion(); got != want {
+		t.Errorf("process.versions.goja is %q, want %q", got, want)
+	}
 }

@@ -135,7 +135,7 @@ func (p *Process) Install(v *vm.VM) error {
 	versions := rt.NewObject()
 	_ = versions.Set("node", NodeVersion)
 	_ = versions.Set("stasis", vm.Version)
-	_ = versions.Set("goja", heap.GojaVersion)
+	_ = versions.Set("goja", heap.GojaVersion())
 	set("versions", versions)
 	set("arch", nodeArch())
 	set("platform", nodePlatform())
