@@ -27,6 +27,21 @@ import (
 //	                       map of weak pointers); before, in each  candidate key's Object.weakRefs under
 //	                       key's Object.weakRefs, by the           the collection's id
 //	                       collection's id
+//
+// What differs in the code goja compiles (images move between versions where
+// it does not: image/samecode.go; .ci/goja-cross tests it):
+//
+//	since                  what                                   what an image does
+//	065cd970 (2026-03-11)  `delete o?.x` compiles to new           a suspended frame or closure of a
+//	                       instructions (joptdel...)               function holding one is refused
+//	                                                               across (.ci/goja-worlds)
+//	43234fa6 (2026-09-01)  a `//# sourceMappingURL` comment that   before, such a script (rxjs's UMD
+//	                       names a file goja cannot read no        bundle) does not compile: its images
+//	                       longer fails compilation                are refused there, naming it
+//
+// Every other construct of the round-trip worlds and of lodash, acorn,
+// immutable, big.js and dayjs compiles to the same code in every supported
+// version (hashed with CodeHasher, 2026-12-01).
 
 // WeakCollection mirrors goja's weakMapObject and weakSetObject (whose
 // layouts are the same but for the field's name).
