@@ -71,6 +71,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) 
 		return runFile(flags, script, &env{stdin: stdin, stdout: stdout, stderr: stderr, args: rest, script: script})
 	}
 	cmdArgs, jsArgs := splitArgs(args)
+	// `stasis help [COMMAND]` is `stasis [COMMAND] --help`, as in go and git.
+	if len(cmdArgs) > 0 && cmdArgs[0] == "help" {
+		cmdArgs = append(append([]string{}, cmdArgs[1:]...), "--help")
+	}
 	var cli cli
 	parser, err := kong.New(&cli,
 		kong.Name("stasis"),

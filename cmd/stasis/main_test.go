@@ -52,6 +52,9 @@ func TestCLI(t *testing.T) {
 		{name: "help save-image", args: []string{"save-image", "--help"}, stdout: []string{"Usage: stasis save-image --out=OUT <script> ...", "-o, --out=OUT", "-i, --base=BASE", "onSave", "--base=BASE"}},
 		{name: "help load-image", args: []string{"load-image", "--help"}, stdout: []string{"Usage: stasis load-image <image> [<script> ...]", "stasis.setMain", "Words after --"}},
 		{name: "help repl", args: []string{"repl", "--help"}, stdout: []string{"Usage: stasis repl [<image>]", ".help"}},
+		{name: "help command", args: []string{"help"}, stdout: []string{"Usage: stasis", "run", "save-image", "load-image", "repl"}},
+		{name: "help command inspect", args: []string{"help", "inspect"}, stdout: []string{"Usage: stasis inspect <image>", "--hooks"}},
+		{name: "help unknown command", args: []string{"help", "frobnicate"}, status: 2, stderr: []string{"stasis: "}, stderrLine: true},
 
 		{name: "unknown command", args: []string{"frobnicate"}, status: 2, stderr: []string{"stasis: "}, stderrLine: true},
 		{name: "unknown flag", args: []string{"run", "--nope", "a.js"}, status: 2, stderr: []string{"stasis run: ", "--nope"}, stderrLine: true},
