@@ -94,6 +94,7 @@ func TestREPL(t *testing.T) {
 		{"leading-dot number is JS", ".5 + .5\n", "1\n", ""},
 		{".save-image without file or image", ".save-image\n", "", ".save-image: usage: .save-image FILE (this world does not come from an image)\n"},
 		{".save-image into a missing directory", ".save-image nodir/a.img\n", "", ".save-image: nodir/a.img: directory nodir does not exist\n"},
+		{".save-image into a database in a missing directory", ".save-image sqlite:nodir/a.db#w\n", "", ".save-image: sqlite nodir/a.db: directory nodir does not exist\n"},
 		{".clear is .break", "[1,\n.clear\nvar kept = 5\nkept\n", "undefined\n5\n", ""},
 		{".new-world", "var gone = 1\n.new-world\ntypeof gone\n", "A fresh world\n'undefined'\n", ""},
 		{".editor", ".editor\nfunction g() {\n  return 7 }\ng()\n", "7\n", ""},

@@ -4,7 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
+	"path/filepath"
 
 	// modernc.org/sqlite is SQLite translated to Go: no cgo, so stasis and
 	// its bundles stay static binaries, and (unlike a WebAssembly build of
@@ -20,6 +23,12 @@ import (
 func OpenSQLite(ctx context.Context, file string) (Store, error) {
 	if file == "" {
 		return nil, fmt.Errorf("sqlite: no database file")
+	}
+	// SQLite would say only "unable to open database file (14)".
+	if dir := filepath.Dir(file); dir != "" {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("sqlite %s: %w", file, missingDir(dir))
+		}
 	}
 	q := url.Values{}
 	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)"} {
@@ -42,3 +51,11 @@ func OpenSQLite(ctx context.Context, file string) (Store, error) {
 	}
 	return s, nil
 }
+
+// missingDir is the directory of a database file that does not exist (or
+// is not a directory); it is an fs.ErrNotExist.
+type missingDir string
+
+func (d missingDir) Error() string { return "directory " + string(d) + " does not exist" }
+
+func (d missingDir) Is(target error) bool { return target == fs.ErrNotExist }

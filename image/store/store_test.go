@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -282,11 +283,15 @@ func TestOpenLocations(t *testing.T) {
 		{"sqlite:#job", "no database before '#'"},
 		{"postgres://localhost/db", "name the world after '#'"},
 		{"", "empty location"},
+		{"sqlite:" + filepath.Join("nodir", "w.db") + "#w", "sqlite " + filepath.Join("nodir", "w.db") + ": directory nodir does not exist"},
 	} {
 		_, _, err := store.Open(context.Background(), c.loc)
 		if err == nil || !strings.Contains(err.Error(), c.err) {
 			t.Errorf("Open(%q): %v, want %q", c.loc, err, c.err)
 		}
+	}
+	if _, _, err := store.Open(context.Background(), "sqlite:nodir/w.db#w"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a database in a missing directory: %v is not fs.ErrNotExist", err)
 	}
 	s, name, err := store.Open(context.Background(), filepath.Join("some", "dir", "job.img"))
 	if err != nil || name != "job.img" {
