@@ -27,7 +27,8 @@ func (c *inspectCmd) Help() string {
 		"objects by kind, the largest objects and the path they hang from, scripts,\n" +
 		"captured scopes, the records of native plugins (timers, open files), hooks and\n" +
 		"main. IMAGE may be a bundle made by 'stasis bundle'. With --hooks, also the code\n" +
-		"that loading it runs (onResume hooks and main), to read before you load it.\n\n" +
+		"that loading it runs (onResume hooks and main), to read before you load it,\n" +
+		"and of the onSave hooks that saving it again runs.\n\n" +
 		"With --json the same is printed as one JSON object; its field names are stable\n" +
 		"(see image.Summary in the Go documentation)."
 }
