@@ -57,7 +57,7 @@ func makeAssert(v *vm.VM) *goja.Object {
 	defineHidden(aeProto, "constructor", aeCtorObj)
 
 	inspect := func(val goja.Value) string {
-		return vm.Inspect(rt, val, vm.InspectOptions{BreakLength: math.MaxInt32})
+		return v.Inspect(val, vm.InspectOptions{BreakLength: math.MaxInt32})
 	}
 	// fail throws an AssertionError: message is the user's (a string, or an
 	// Error thrown as it is) or else the generated one.

@@ -33,7 +33,7 @@ type assertKit struct {
 }
 
 func (k *assertKit) inspect(val goja.Value) string {
-	return vm.Inspect(k.rt, val, vm.InspectOptions{BreakLength: math.MaxInt32})
+	return k.v.Inspect(val, vm.InspectOptions{BreakLength: math.MaxInt32})
 }
 
 // truthy is JavaScript's Boolean(val) for a value that may be missing.
@@ -175,7 +175,7 @@ func (k *assertKit) expectedException(actual goja.Value, expected *goja.Object, 
 				msg += "\n\nError message:\n\n" + m.String()
 			}
 		} else {
-			msg += "\"" + vm.Inspect(rt, actual, vm.InspectOptions{Depth: -1, BreakLength: math.MaxInt32}) + "\""
+			msg += "\"" + k.v.Inspect(actual, vm.InspectOptions{Depth: -1, BreakLength: math.MaxInt32}) + "\""
 		}
 		throwAE(msg)
 	default:

@@ -53,7 +53,7 @@ func installConsoleExtras(v *vm.VM) error {
 			if stderr {
 				w = v.Stderr()
 			}
-			write(w, vm.FormatArgs(rt, c.Arguments, vm.InspectOptions{}))
+			write(w, v.FormatArgs(c.Arguments, vm.InspectOptions{}))
 			return goja.Undefined()
 		}
 	}
@@ -111,7 +111,7 @@ func installConsoleExtras(v *vm.VM) error {
 		}
 		text := l + ": " + formatDuration(now()-start.ToFloat())
 		if len(c.Arguments) > 1 {
-			text += " " + vm.FormatArgs(rt, c.Arguments[1:], vm.InspectOptions{})
+			text += " " + v.FormatArgs(c.Arguments[1:], vm.InspectOptions{})
 		}
 		if end {
 			_ = timers.Delete(l)
@@ -132,14 +132,14 @@ func installConsoleExtras(v *vm.VM) error {
 		}
 		text := "Assertion failed"
 		if len(c.Arguments) > 1 {
-			text += ": " + vm.FormatArgs(rt, c.Arguments[1:], vm.InspectOptions{})
+			text += ": " + v.FormatArgs(c.Arguments[1:], vm.InspectOptions{})
 		}
 		write(v.Stderr(), text)
 		return goja.Undefined()
 	})
 	group := func(c goja.FunctionCall) goja.Value {
 		if len(c.Arguments) > 0 {
-			write(v.Stdout(), vm.FormatArgs(rt, c.Arguments, vm.InspectOptions{}))
+			write(v.Stdout(), v.FormatArgs(c.Arguments, vm.InspectOptions{}))
 		}
 		s := state()
 		_ = s.Set("indent", s.Get("indent").ToInteger()+2)
@@ -163,16 +163,16 @@ func installConsoleExtras(v *vm.VM) error {
 				}
 			}
 		}
-		write(v.Stdout(), vm.Inspect(rt, c.Argument(0), opts))
+		write(v.Stdout(), v.Inspect(c.Argument(0), opts))
 		return goja.Undefined()
 	})
 	v.DefineFunction(console, "table", 1, func(c goja.FunctionCall) goja.Value {
 		data, ok := c.Argument(0).(*goja.Object)
 		if !ok {
-			write(v.Stdout(), vm.FormatArgs(rt, c.Arguments, vm.InspectOptions{}))
+			write(v.Stdout(), v.FormatArgs(c.Arguments, vm.InspectOptions{}))
 			return goja.Undefined()
 		}
-		write(v.Stdout(), table(rt, data, c.Argument(1)))
+		write(v.Stdout(), table(v, data, c.Argument(1)))
 		return goja.Undefined()
 	})
 	return nil
@@ -205,9 +205,9 @@ func formatDuration(ms float64) string {
 // table renders data as console.table does: a row per own enumerable
 // property (index), a column per property of the rows' object values, and a
 // Values column for the rows that are primitives.
-func table(rt *goja.Runtime, data *goja.Object, filter goja.Value) string {
+func table(v *vm.VM, data *goja.Object, filter goja.Value) string {
 	short := func(val goja.Value) string {
-		return vm.Inspect(rt, val, vm.InspectOptions{Depth: 1, BreakLength: math.MaxInt32})
+		return v.Inspect(val, vm.InspectOptions{Depth: 1, BreakLength: math.MaxInt32})
 	}
 	var columns []string
 	seen := map[string]bool{}

@@ -61,6 +61,8 @@ func (p *URLs) Install(v *vm.VM) error {
 	}); err != nil {
 		return err
 	}
+	v.SetView(k.urlProto, k.urlView)
+	v.SetView(k.paramsProto, k.paramsView)
 	g := rt.GlobalObject()
 	_ = g.DefineDataProperty("URL", k.url, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 	_ = g.DefineDataProperty("URLSearchParams", k.params, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)

@@ -55,3 +55,45 @@ func TestURLState(t *testing.T) {
 		t.Error(`require("url").URL is not the global URL`)
 	}
 }
+
+// TestURLViewRunsNoCode: printing a URL or a URLSearchParams reads their
+// state, never a getter, and one whose state a world has reshaped prints as
+// an ordinary object; replacing Object.getOwnPropertyDescriptor or
+// Symbol.for changes nothing.
+func TestURLViewRunsNoCode(t *testing.T) {
+	for _, c := range []struct{ name, src, want string }{
+		{"getters not called", `
+			var u = new URL("http://h/?a=1"), calls = 0;
+			Object.defineProperty(URL.prototype, "href", {get() { calls++; return "x" }});
+			Object.defineProperty(URLSearchParams.prototype, "size", {get() { calls++; return 0 }});
+			Object.getOwnPropertyDescriptor = () => { calls++ };
+			Symbol.for = () => { calls++ };
+			console.log(u); console.log(calls)`,
+			"URL {\n  href: 'http://h/?a=1',\n  origin: 'http://h',\n  protocol: 'http:',\n  username: '',\n  password: '',\n  host: 'h',\n  hostname: 'h',\n  port: '',\n  pathname: '/',\n  search: '?a=1',\n  searchParams: URLSearchParams { 'a' => '1' },\n  hash: ''\n}\n0\n"},
+		{"state with a getter", `
+			var s = Symbol.for("stasis.state"), calls = 0;
+			var p = Object.create(URLSearchParams.prototype);
+			Object.defineProperty(p, s, {value: {get list() { calls++; return ["a", "b"] }, url: null}});
+			console.log(p, calls)`,
+			"URLSearchParams {} 0\n"},
+		{"state of the wrong shape", `
+			var u = Object.create(URL.prototype);
+			Object.defineProperty(u, Symbol.for("stasis.state"), {value: {href: 7}});
+			u.own = 1;
+			console.log(u)`,
+			"URL { own: 1 }\n"},
+		{"list of a proxy", `
+			var calls = 0, p = Object.create(URLSearchParams.prototype);
+			Object.defineProperty(p, Symbol.for("stasis.state"), {value: new Proxy({list: []}, {get() { calls++ }, getOwnPropertyDescriptor() { calls++ }})});
+			console.log(p, calls)`,
+			"URLSearchParams {} 0\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w := newWorld(t)
+			w.run("view.js", c.src)
+			if got := w.out.String(); got != c.want {
+				t.Errorf("printed\n%s\nwant\n%s", got, c.want)
+			}
+		})
+	}
+}

@@ -11,7 +11,7 @@ func makeUtil(v *vm.VM) *goja.Object {
 	rt := v.Runtime()
 	m := rt.NewObject()
 	v.DefineFunction(m, "format", 1, func(c goja.FunctionCall) goja.Value {
-		return rt.ToValue(vm.FormatArgs(rt, c.Arguments, vm.InspectOptions{}))
+		return rt.ToValue(v.FormatArgs(c.Arguments, vm.InspectOptions{}))
 	})
 	v.DefineFunction(m, "inspect", 2, func(c goja.FunctionCall) goja.Value {
 		var opts vm.InspectOptions
@@ -30,7 +30,7 @@ func makeUtil(v *vm.VM) *goja.Object {
 				opts.Colors = col.ToBoolean()
 			}
 		}
-		return rt.ToValue(vm.Inspect(rt, c.Argument(0), opts))
+		return rt.ToValue(v.Inspect(c.Argument(0), opts))
 	})
 	v.DefineFunction(m, "inherits", 2, func(c goja.FunctionCall) goja.Value {
 		ctor, ok1 := c.Argument(0).(*goja.Object)

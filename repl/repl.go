@@ -465,7 +465,7 @@ func (s *session) inspectWith(val goja.Value, opts vm.InspectOptions) (text stri
 	}
 	opts.Colors = s.opts.Colors
 	if err := s.v.Try("print the value", func() error {
-		text = vm.Inspect(s.v.Runtime(), val, opts)
+		text = s.v.Inspect(val, opts)
 		return nil
 	}); err != nil {
 		return "[value could not be printed: " + err.Error() + "]"

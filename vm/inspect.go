@@ -35,7 +35,13 @@ type InspectOptions struct {
 // quoted, objects with their class names, Maps and Sets with their entries,
 // cycles marked <ref *1> ... [Circular *1], nesting cut at a depth. It never
 // runs user code (no getters, no toString) and never changes the world.
+//
+// It shows no native's View: VM.Inspect does.
 func Inspect(rt *goja.Runtime, v goja.Value, opts InspectOptions) string {
+	return inspect(rt, nil, v, opts)
+}
+
+func inspect(rt *goja.Runtime, views *views, v goja.Value, opts InspectOptions) string {
 	if opts.Depth == 0 {
 		opts.Depth = 2
 	}
@@ -45,7 +51,7 @@ func Inspect(rt *goja.Runtime, v goja.Value, opts InspectOptions) string {
 	if opts.BreakLength == 0 {
 		opts.BreakLength = 80
 	}
-	p := &printer{rt: rt, opts: opts, seen: map[*goja.Object]bool{}, refs: map[*goja.Object]int{}}
+	p := &printer{rt: rt, views: views, opts: opts, seen: map[*goja.Object]bool{}, refs: map[*goja.Object]int{}}
 	p.findCycles(v, 0)
 	return p.value(v, 0, true)
 }
@@ -54,6 +60,10 @@ func Inspect(rt *goja.Runtime, v goja.Value, opts InspectOptions) string {
 // string may hold %s %d %i %f %j %o %O %c %% directives; strings print as
 // they are, other values through Inspect.
 func FormatArgs(rt *goja.Runtime, args []goja.Value, opts InspectOptions) string {
+	return formatArgs(rt, nil, args, opts)
+}
+
+func formatArgs(rt *goja.Runtime, views *views, args []goja.Value, opts InspectOptions) string {
 	var parts []string
 	rest := args
 	if len(args) > 0 {
@@ -61,7 +71,7 @@ func FormatArgs(rt *goja.Runtime, args []goja.Value, opts InspectOptions) string
 			rest = args[1:]
 			str := s.String()
 			if strings.IndexByte(str, '%') >= 0 && len(rest) > 0 {
-				str, rest = formatDirectives(rt, str, rest, opts)
+				str, rest = formatDirectives(rt, views, str, rest, opts)
 			}
 			parts = append(parts, str)
 		}
@@ -70,13 +80,13 @@ func FormatArgs(rt *goja.Runtime, args []goja.Value, opts InspectOptions) string
 		if s, ok := a.(goja.String); ok {
 			parts = append(parts, s.String())
 		} else {
-			parts = append(parts, Inspect(rt, a, opts))
+			parts = append(parts, inspect(rt, views, a, opts))
 		}
 	}
 	return strings.Join(parts, " ")
 }
 
-func formatDirectives(rt *goja.Runtime, f string, args []goja.Value, opts InspectOptions) (string, []goja.Value) {
+func formatDirectives(rt *goja.Runtime, views *views, f string, args []goja.Value, opts InspectOptions) (string, []goja.Value) {
 	var b strings.Builder
 	for i := 0; i < len(f); i++ {
 		if f[i] != '%' || i+1 == len(f) {
@@ -101,7 +111,7 @@ func formatDirectives(rt *goja.Runtime, f string, args []goja.Value, opts Inspec
 			if s, ok := a.(goja.String); ok {
 				b.WriteString(s.String())
 			} else {
-				b.WriteString(Inspect(rt, a, InspectOptions{Depth: 1}))
+				b.WriteString(inspect(rt, views, a, InspectOptions{Depth: 1}))
 			}
 		case 'd', 'i':
 			n := a.ToFloat()
@@ -118,7 +128,7 @@ func formatDirectives(rt *goja.Runtime, f string, args []goja.Value, opts Inspec
 			}
 			b.WriteString(s)
 		case 'o', 'O':
-			b.WriteString(Inspect(rt, a, opts))
+			b.WriteString(inspect(rt, views, a, opts))
 		case 'c':
 		}
 	}
@@ -150,11 +160,12 @@ func formatNumber(rt *goja.Runtime, f float64) string {
 }
 
 type printer struct {
-	rt   *goja.Runtime
-	opts InspectOptions
-	seen map[*goja.Object]bool // on the current path
-	refs map[*goja.Object]int  // objects that close a cycle: their ref number (0 = not numbered yet)
-	next int
+	rt    *goja.Runtime
+	views *views // natives' views, by prototype
+	opts  InspectOptions
+	seen  map[*goja.Object]bool // on the current path
+	refs  map[*goja.Object]int  // objects that close a cycle: their ref number (0 = not numbered yet)
+	next  int
 
 	// As Node's ctx.indentationLvl: the indentation of the value being
 	// formatted, which narrows the room for lines.
@@ -216,8 +227,21 @@ func (p *printer) children(o *goja.Object) (out []goja.Value) {
 	return out
 }
 
-func (p *printer) descriptor(o *goja.Object, key string) *goja.Object {
-	gopd, _ := goja.AssertFunction(p.rt.Get("Object").ToObject(p.rt).Get("getOwnPropertyDescriptor"))
+// gopd returns Object.getOwnPropertyDescriptor: the runtime's own, kept
+// when natives registered views, rather than what the world may have put
+// in its place.
+func (p *printer) gopd() goja.Callable {
+	if p.views != nil && p.views.gopd != nil {
+		return p.views.gopd
+	}
+	f, _ := goja.AssertFunction(p.rt.Get("Object").ToObject(p.rt).Get("getOwnPropertyDescriptor"))
+	return f
+}
+
+// descriptor returns o's own property descriptor for key (a string or a
+// symbol), or nil.
+func (p *printer) descriptor(o *goja.Object, key any) *goja.Object {
+	gopd := p.gopd()
 	if gopd == nil {
 		return nil
 	}
@@ -426,6 +450,15 @@ func (p *printer) object(o *goja.Object, depth int) (out string) {
 	if kind == "Function" {
 		return p.function(o, depth)
 	}
+	vw, viewed := p.view(o)
+	if viewed && p.opts.Depth >= 0 && depth > p.opts.Depth {
+		// As in Node, whose URL's inspect.custom then gives the URL
+		// itself (which has no keys) and URLSearchParams' gives [Object].
+		if len(vw.Fields) == 0 {
+			return p.color(cSpecial, "[Object]")
+		}
+		viewed = false
+	}
 	// Past the depth, an object shows as [Object]; but an empty one shows
 	// as it is, as in Node, which looks at the keys first.
 	if p.opts.Depth >= 0 && depth > p.opts.Depth && !p.plainEmpty(o, kind) {
@@ -441,6 +474,9 @@ func (p *printer) object(o *goja.Object, depth int) (out string) {
 	}
 	p.seen[o] = true
 	defer delete(p.seen, o)
+	if viewed {
+		return p.viewed(o, vw, depth)
+	}
 	var entries []string
 	name := p.constructorName(o)
 	switch kind {
@@ -585,7 +621,7 @@ func (p *printer) plainEmpty(o *goja.Object, kind string) bool {
 func (p *printer) toStringTag(o *goja.Object) string {
 	defer func() { recover() }()
 	for cur := o; cur != nil; cur = cur.Prototype() {
-		gopd, _ := goja.AssertFunction(p.rt.Get("Object").ToObject(p.rt).Get("getOwnPropertyDescriptor"))
+		gopd := p.gopd()
 		d, err := gopd(goja.Undefined(), cur, goja.SymToStringTag)
 		if err == nil && !goja.IsUndefined(d) {
 			if v := d.ToObject(p.rt).Get("value"); v != nil {
@@ -782,7 +818,7 @@ func (p *printer) ownEntries(o *goja.Object, depth int, skipIndices bool) []stri
 	syms := o.Symbols()
 	sort.SliceStable(syms, func(i, j int) bool { return false })
 	for _, s := range syms {
-		gopd, _ := goja.AssertFunction(p.rt.Get("Object").ToObject(p.rt).Get("getOwnPropertyDescriptor"))
+		gopd := p.gopd()
 		d, err := gopd(goja.Undefined(), o, s)
 		if err != nil || goja.IsUndefined(d) {
 			continue

@@ -75,6 +75,7 @@ type VM struct {
 	hooks   Hooks
 	stasis  *goja.Object
 	attach  map[any]any
+	views   *views // natives' views for Inspect, by prototype
 	// rejected holds the promises rejected without a handler since the
 	// last CheckRejections.
 	rejected []*goja.Promise

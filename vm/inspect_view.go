@@ -1,0 +1,172 @@
+package vm
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dop251/goja"
+)
+
+// A View is how Inspect shows an object of a native's kind, in place of its
+// own properties (which a native object mostly keeps in its state, out of
+// sight): Node shows a URL's parts and a URLSearchParams' pairs.
+type View struct {
+	// Fields are shown as "key: value", in order, as an object's own
+	// properties are (URL { href: '...', origin: '...' }).
+	Fields []ViewField
+	// Pairs, a flat list of keys and values, are shown as "key => value"
+	// when Fields is empty, as Node shows a URLSearchParams' entries.
+	Pairs []goja.Value
+}
+
+// ViewField is one "key: value" of a View.
+type ViewField struct {
+	Key   string
+	Value goja.Value
+}
+
+// ViewReader reads an object's own data property (nil when it is missing
+// or an accessor) without running any JavaScript: what a ViewFunc uses to
+// read a state that a hostile image may have shaped as it likes.
+type ViewReader func(o *goja.Object, key string) goja.Value
+
+// ViewFunc makes the View of o, an object that has the prototype the
+// function was registered for somewhere on its chain. state is o's own data
+// property under Symbol.for("stasis.state") (nil when there is none). It
+// must not call into JavaScript (no Get of a property that may be a getter,
+// no method calls): it reads the state through read. It returns false when
+// o is not one it can show (a look-alike made with Object.create, a state
+// of the wrong shape); o then prints as an ordinary object.
+type ViewFunc func(o, state *goja.Object, read ViewReader) (View, bool)
+
+// SetView registers f as the way Inspect (through the VM's Inspect and
+// FormatArgs: console.log, util.inspect, the REPL) shows objects that
+// inherit from proto. Natives call it when they install their classes.
+func (v *VM) SetView(proto *goja.Object, f ViewFunc) {
+	if v.views == nil {
+		v.views = &views{byProto: map[*goja.Object]ViewFunc{}}
+		// Natives install before any of the world's code runs, so this is
+		// still the runtime's own Symbol.for.
+		if sym, err := v.symbolFor("stasis.state"); err == nil {
+			v.views.state = sym
+		}
+		v.views.gopd, _ = goja.AssertFunction(v.rt.Get("Object").ToObject(v.rt).Get("getOwnPropertyDescriptor"))
+	}
+	v.views.byProto[proto] = f
+}
+
+// views are the natives' views of a VM.
+type views struct {
+	byProto map[*goja.Object]ViewFunc
+	state   *goja.Symbol  // Symbol.for("stasis.state")
+	gopd    goja.Callable // Object.getOwnPropertyDescriptor
+}
+
+// symbolFor calls the global Symbol.for.
+func (v *VM) symbolFor(key string) (sym *goja.Symbol, err error) {
+	err = v.Try("Symbol.for", func() error {
+		f, ok := goja.AssertFunction(v.rt.Get("Symbol").ToObject(v.rt).Get("for"))
+		if !ok {
+			return fmt.Errorf("Symbol.for is not a function")
+		}
+		s, err := f(goja.Undefined(), v.rt.ToValue(key))
+		if err != nil {
+			return err
+		}
+		if sym, ok = s.(*goja.Symbol); !ok {
+			return fmt.Errorf("Symbol.for gave no symbol")
+		}
+		return nil
+	})
+	return sym, err
+}
+
+// Inspect is the package's Inspect with the views natives registered.
+func (v *VM) Inspect(val goja.Value, opts InspectOptions) string {
+	return inspect(v.rt, v.views, val, opts)
+}
+
+// FormatArgs is the package's FormatArgs with the views natives registered.
+func (v *VM) FormatArgs(args []goja.Value, opts InspectOptions) string {
+	return formatArgs(v.rt, v.views, args, opts)
+}
+
+// view finds the view of o, if a native registered one for a prototype on
+// its chain and it accepts o.
+func (p *printer) view(o *goja.Object) (View, bool) {
+	if p.views == nil || p.views.state == nil {
+		return View{}, false
+	}
+	for proto, n := o.Prototype(), 0; proto != nil && n < 100; proto, n = proto.Prototype(), n+1 {
+		f, ok := p.views.byProto[proto]
+		if !ok {
+			continue
+		}
+		var state *goja.Object
+		if d := p.descriptor(o, p.views.state); d != nil {
+			state, _ = d.Get("value").(*goja.Object)
+		}
+		if state == nil {
+			return View{}, false
+		}
+		if _, isProxy := state.Export().(goja.Proxy); isProxy {
+			return View{}, false
+		}
+		return f(o, state, p.readData)
+	}
+	return View{}, false
+}
+
+// readData is the ViewReader of the printer.
+func (p *printer) readData(o *goja.Object, key string) goja.Value {
+	if o == nil {
+		return nil
+	}
+	if _, isProxy := o.Export().(goja.Proxy); isProxy {
+		return nil
+	}
+	d := p.descriptor(o, key)
+	if d == nil {
+		return nil
+	}
+	if get, set := d.Get("get"), d.Get("set"); get != nil && !goja.IsUndefined(get) || set != nil && !goja.IsUndefined(set) {
+		return nil
+	}
+	return d.Get("value")
+}
+
+// viewed formats a View of o.
+func (p *printer) viewed(o *goja.Object, vw View, depth int) string {
+	name := orDefault(p.constructorName(o), "Object")
+	if len(vw.Fields) == 0 {
+		return p.viewPairs(name, vw.Pairs, depth)
+	}
+	var entries []string
+	for _, f := range vw.Fields {
+		p.indent += 2
+		entries = append(entries, keyString(f.Key)+": "+p.value(f.Value, depth+1, false))
+		p.indent -= 2
+	}
+	return p.wrap(depth, name+" ", "{", "}", entries, nil)
+}
+
+// viewPairs lays out pairs as Node's URLSearchParams[inspect.custom] does:
+// on one line when they fit, else one a line with the brace after the last.
+func (p *printer) viewPairs(name string, pairs []goja.Value, depth int) string {
+	var out []string
+	length := -2
+	for i := 0; i+1 < len(pairs); i += 2 {
+		s := p.value(pairs[i], depth+1, false) + " => " + p.value(pairs[i+1], depth+1, false)
+		out = append(out, s)
+		length += visibleLen(s) + 2
+	}
+	switch {
+	case len(out) == 0:
+		return name + " {}"
+	case length > p.opts.BreakLength:
+		p.shown = true
+		return name + " {\n  " + strings.Join(out, ",\n  ") + " }"
+	}
+	p.shown = true
+	return name + " { " + strings.Join(out, ", ") + " }"
+}
