@@ -42,6 +42,11 @@ func TestLikeNodeREPL(t *testing.T) {
 			"x = 'a' 'b'\n" +
 			"({asyncLoad() {}, *gen() {}, async am() {}, classify() {}})\n" +
 			"let a = 1;\n  a +* 2\n",
+		"natives' values": "new URL('https://u:p@a.b:8080/p?q=1#h')\n" +
+			"new URLSearchParams('a=1&b=2')\n" +
+			"const u = new URL('http://x/?k=v'); u.searchParams\n" +
+			"[u, {deep: {er: {still: u}}}]\n" +
+			"require('util').inspect(u.searchParams)\n",
 		"await a value": "await Promise.resolve(42)\n",
 		// node reports a rejection once it has read the lines piped to it:
 		// the one that rejects is last.

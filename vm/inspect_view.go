@@ -21,7 +21,9 @@ type View struct {
 
 // ViewField is one "key: value" of a View.
 type ViewField struct {
-	Key   string
+	// Key is the field's name, quoted as a property key is when it must be.
+	Key string
+	// Value is shown as the value of a property is.
 	Value goja.Value
 }
 
