@@ -1,0 +1,602 @@
+package heap
+
+import (
+	"math/big"
+	"reflect"
+	"unsafe"
+)
+
+// Codecs for the Go values that make up a compiled program, built once per
+// type by reflection from codeTypes' registry and then run over raw
+// memory: a codec reads or writes a value of its type at an address.
+// progcode.go says what the bytes look like.
+
+// codeType is one concrete type an interface of a program may hold.
+type codeType struct {
+	t     reflect.Type
+	name  string
+	ins   bool   // an instruction type
+	codec *codec // nil: values of this type cannot be stored
+	// shared marks pointer instructions, which may stand at several
+	// places of a program (their identity is kept within a script).
+	shared bool
+	// direct tells whether Go keeps a value of this type in an
+	// interface's data word itself (pointers), rather than a pointer to it.
+	direct bool
+	// itab is the first word of an interface of each slot type holding
+	// a value of this type (an itab, or the type for interface{}).
+	itab map[reflect.Type]unsafe.Pointer
+}
+
+// codec reads (dec) and writes (enc) a value of one type at p.
+type codec struct {
+	enc func(e *progEncoder, p unsafe.Pointer)
+	dec func(d *progDecoder, p unsafe.Pointer)
+	// zero tells that the type has no bytes in a stream (struct{}).
+	zero bool
+}
+
+// maxOperand bounds the integer operands of instructions that are not
+// jumps or packed scope slots: counts and sizes that goja allocates by
+// (a new array's capacity, a function's stack size).
+const maxOperand = 1 << 20
+
+// jumpTypes are the instructions that are a relative jump.
+var jumpTypes = map[string]bool{
+	"enumNext": true, "iterNext": true, "jcoalesc": true, "jcoalescP": true, "jdef": true, "jdefP": true,
+	"jeq": true, "jeqP": true, "jne": true, "jneP": true, "jopt": true, "joptc": true, "joptdel": true,
+	"joptdelP": true, "joptdelc": true, "joptdelcP": true, "jump": true,
+}
+
+// packedTypes are the instructions, and packedFields the fields, that hold
+// a scope slot as level<<24 | index: any value is an address, and goja
+// checks neither (a wrong one panics, which the VM turns into an error).
+var packedFields = map[string]bool{
+	"loadMixed.idx": true, "loadMixedLex.idx": true, "loadMixedCallee.idx": true, "resolveMixed.idx": true,
+}
+
+// intCheck is what a decoded integer must satisfy.
+type intCheck uint8
+
+const (
+	checkBound intCheck = iota // |v| <= maxOperand
+	checkNone                  // any value
+	checkJump                  // pc+v within the program (0 allowed: no target)
+)
+
+type codecBuilder struct {
+	r      *codeRegistry
+	built  map[builtKey]*codec
+	ifaces map[reflect.Type]func(*codeType) bool
+}
+
+type builtKey struct {
+	t     reflect.Type
+	check intCheck
+}
+
+// register adds t to the registry, as an instruction type when ins.
+func (b *codecBuilder) register(t reflect.Type, ins bool) {
+	if b.built == nil {
+		b.built = map[builtKey]*codec{}
+	}
+	ct := &codeType{t: t, name: t.String(), ins: ins, itab: map[reflect.Type]unsafe.Pointer{}}
+	check := checkBound
+	name := t.Name()
+	if t.Kind() == reflect.Ptr {
+		name = t.Elem().Name()
+	}
+	switch {
+	case !ins:
+		check = checkNone
+	case jumpTypes[name]:
+		check = checkJump
+	case stashIndexed[name]:
+		check = checkNone
+	}
+	if c, ok := b.codecFor(t, check, name); ok {
+		ct.codec = c
+	}
+	ct.direct = isDirect(t)
+	ct.shared = ins && t.Kind() == reflect.Ptr && t != b.r.yieldType
+	b.r.byType[t] = ct
+	b.r.byName[ct.name] = ct
+}
+
+// isDirect tells whether an interface holds a value of t in its data word:
+// then an interface holding t's zero value has a nil data word.
+func isDirect(t reflect.Type) bool {
+	var x any
+	reflect.ValueOf(&x).Elem().Set(reflect.New(t).Elem())
+	return (*[2]unsafe.Pointer)(unsafe.Pointer(&x))[1] == nil
+}
+
+// ifaceWord returns the first word of an interface of type iface holding a
+// value of type t.
+func ifaceWord(iface, t reflect.Type) unsafe.Pointer {
+	v := reflect.New(iface)
+	v.Elem().Set(reflect.New(t).Elem())
+	return (*[2]unsafe.Pointer)(v.UnsafePointer())[0]
+}
+
+// codecFor builds the codec of t; ok is false when t holds something a
+// program should not (a function, a channel, a runtime's object).
+func (b *codecBuilder) codecFor(t reflect.Type, check intCheck, where string) (*codec, bool) {
+	k := builtKey{t, check}
+	if c, ok := b.built[k]; ok {
+		return c, c != nil
+	}
+	r := b.r
+	c := &codec{}
+	b.built[k] = c // for recursive types; replaced by nil on failure
+	ok := true
+	switch {
+	case t == r.programType:
+		c.enc, c.dec = encProgramPtr, decProgramPtr
+	case t == r.fileType:
+		c.enc, c.dec = encFile, decFile
+	case t == r.regexpType:
+		c.enc, c.dec = encRegexp, decRegexp
+	case t == r.bigIntType:
+		c.enc, c.dec = encBigInt, decBigInt
+	case t == r.yieldType:
+		c.enc, c.dec = encYield, decYield
+	case t == r.privTypeType && r.privTypeType != nil, t == r.objectType:
+		c.enc, c.dec = encNilOnly, decNilOnly
+	default:
+		ok = b.generic(c, t, check, where)
+	}
+	if !ok {
+		b.built[k] = nil
+		return nil, false
+	}
+	return c, true
+}
+
+func (b *codecBuilder) generic(c *codec, t reflect.Type, check intCheck, where string) bool {
+	switch t.Kind() {
+	case reflect.Bool:
+		c.enc = func(e *progEncoder, p unsafe.Pointer) { e.byte(boolByte(*(*bool)(p))) }
+		c.dec = func(d *progDecoder, p unsafe.Pointer) {
+			v := d.uvarint()
+			if v > 1 {
+				d.failf("a boolean of %d", v)
+			}
+			*(*bool)(p) = v == 1
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		size := t.Size()
+		c.enc = func(e *progEncoder, p unsafe.Pointer) {
+			v := loadInt(p, size)
+			e.checkInt(v, check, where)
+			e.varint(v)
+		}
+		c.dec = func(d *progDecoder, p unsafe.Pointer) {
+			v := d.varint()
+			if storeInt(p, size, v) != v {
+				d.failf("%s: %d out of range", where, v)
+			}
+			d.checkInt(v, check, where)
+		}
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		size := t.Size()
+		c.enc = func(e *progEncoder, p unsafe.Pointer) {
+			v := loadUint(p, size)
+			if v > 1<<62 {
+				e.failf("%s: %d too large", where, v)
+			}
+			e.checkInt(int64(v), check, where)
+			e.uvarint(v)
+		}
+		c.dec = func(d *progDecoder, p unsafe.Pointer) {
+			v := d.uvarint()
+			if storeUint(p, size, v) != v || v > 1<<62 {
+				d.failf("%s: %d out of range", where, v)
+			}
+			d.checkInt(int64(v), check, where)
+		}
+	case reflect.Float32, reflect.Float64:
+		if t.Size() != 8 {
+			return false
+		}
+		c.enc = func(e *progEncoder, p unsafe.Pointer) { e.uvarint(*(*uint64)(p)) }
+		c.dec = func(d *progDecoder, p unsafe.Pointer) { *(*uint64)(p) = d.uvarint() }
+	case reflect.String:
+		c.enc = func(e *progEncoder, p unsafe.Pointer) { e.string(*(*string)(p)) }
+		c.dec = func(d *progDecoder, p unsafe.Pointer) { *(*string)(p) = d.string() }
+	case reflect.Slice:
+		elem, ok := b.codecFor(t.Elem(), check, where)
+		if !ok {
+			return false
+		}
+		st, esize := t, t.Elem().Size()
+		c.enc = func(e *progEncoder, p unsafe.Pointer) {
+			h := (*sliceHeader)(p)
+			if h.data == nil {
+				e.uvarint(0)
+				return
+			}
+			e.uvarint(uint64(h.len) + 1)
+			for i := 0; i < h.len; i++ {
+				elem.enc(e, unsafe.Add(h.data, uintptr(i)*esize))
+			}
+		}
+		c.dec = func(d *progDecoder, p unsafe.Pointer) {
+			n := d.count(elem.zero)
+			if n < 0 {
+				return
+			}
+			s := reflect.MakeSlice(st, n, n)
+			data := s.UnsafePointer()
+			for i := 0; i < n; i++ {
+				elem.dec(d, unsafe.Add(data, uintptr(i)*esize))
+			}
+			reflect.NewAt(st, p).Elem().Set(s)
+		}
+	case reflect.Map:
+		if t.Key().Kind() != reflect.String {
+			return false
+		}
+		key, ok1 := b.codecFor(t.Key(), checkNone, where)
+		val, ok2 := b.codecFor(t.Elem(), checkNone, where)
+		if !ok1 || !ok2 {
+			return false
+		}
+		mt := t
+		c.enc = func(e *progEncoder, p unsafe.Pointer) {
+			m := reflect.NewAt(mt, p).Elem()
+			if m.IsNil() {
+				e.uvarint(0)
+				return
+			}
+			keys := m.MapKeys()
+			sortStrings(keys)
+			e.uvarint(uint64(len(keys)) + 1)
+			for _, k := range keys {
+				kc := reflect.New(mt.Key()).Elem()
+				kc.Set(k)
+				vc := reflect.New(mt.Elem()).Elem()
+				vc.Set(m.MapIndex(k))
+				key.enc(e, kc.Addr().UnsafePointer())
+				val.enc(e, vc.Addr().UnsafePointer())
+			}
+		}
+		c.dec = func(d *progDecoder, p unsafe.Pointer) {
+			n := d.count(false)
+			if n < 0 {
+				return
+			}
+			m := reflect.MakeMapWithSize(mt, n)
+			for i := 0; i < n; i++ {
+				kc := reflect.New(mt.Key())
+				vc := reflect.New(mt.Elem())
+				key.dec(d, kc.UnsafePointer())
+				val.dec(d, vc.UnsafePointer())
+				if m.MapIndex(kc.Elem()).IsValid() {
+					d.failf("%s: a key twice in a map", where)
+				}
+				m.SetMapIndex(kc.Elem(), vc.Elem())
+			}
+			reflect.NewAt(mt, p).Elem().Set(m)
+		}
+	case reflect.Struct:
+		type fieldCodec struct {
+			off uintptr
+			c   *codec
+		}
+		var fields []fieldCodec
+		zero := true
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			fcheck := check
+			w := t.Name() + "." + f.Name
+			switch {
+			case f.Name == "catchOffset" || f.Name == "finallyOffset":
+				fcheck = checkJump
+			case packedFields[w]:
+				fcheck = checkNone
+			}
+			fc, ok := b.codecFor(f.Type, fcheck, w)
+			if !ok {
+				return false
+			}
+			if !fc.zero {
+				zero = false
+			}
+			fields = append(fields, fieldCodec{f.Offset, fc})
+		}
+		c.zero = zero
+		c.enc = func(e *progEncoder, p unsafe.Pointer) {
+			for _, f := range fields {
+				f.c.enc(e, unsafe.Add(p, f.off))
+			}
+		}
+		c.dec = func(d *progDecoder, p unsafe.Pointer) {
+			for _, f := range fields {
+				f.c.dec(d, unsafe.Add(p, f.off))
+			}
+		}
+	case reflect.Ptr:
+		elem, ok := b.codecFor(t.Elem(), check, where)
+		if !ok {
+			return false
+		}
+		et := t.Elem()
+		c.enc = func(e *progEncoder, p unsafe.Pointer) {
+			q := *(*unsafe.Pointer)(p)
+			if q == nil {
+				e.uvarint(0)
+				return
+			}
+			e.uvarint(1)
+			elem.enc(e, q)
+		}
+		c.dec = func(d *progDecoder, p unsafe.Pointer) {
+			switch d.uvarint() {
+			case 0:
+				*(*unsafe.Pointer)(p) = nil
+			case 1:
+				q := reflect.New(et).UnsafePointer()
+				elem.dec(d, q)
+				*(*unsafe.Pointer)(p) = q
+			default:
+				d.failf("%s: a bad pointer", where)
+			}
+		}
+	case reflect.Interface:
+		b.iface(c, t, where)
+	default:
+		return false
+	}
+	return true
+}
+
+// iface makes the codec of an interface slot of type t: a type number
+// (0: nil), then the value. Only registered types that may stand there are
+// accepted: instructions where an instruction goes, primitive constants
+// where a Value does, goja's reference error in a throwConst.
+func (b *codecBuilder) iface(c *codec, t reflect.Type, where string) {
+	r := b.r
+	allowed := b.allowedIn(t)
+	if b.ifaces == nil {
+		b.ifaces = map[reflect.Type]func(*codeType) bool{}
+	}
+	b.ifaces[t] = allowed
+	c.enc = func(e *progEncoder, p unsafe.Pointer) {
+		words := (*[2]unsafe.Pointer)(p)
+		if words[0] == nil {
+			e.uvarint(0)
+			return
+		}
+		dt := reflect.NewAt(t, p).Elem().Elem().Type()
+		ct := r.byType[dt]
+		if ct == nil || !allowed(ct) {
+			e.failf("%s: a value of type %s", where, dt)
+		}
+		e.uvarint(uint64(e.typeIndex(ct)) + 1)
+		if ct.shared {
+			// The same instruction at several places of a script (a
+			// block's exit on every break): written once, then referred to.
+			key := sharedIns{ct, words[1]}
+			if i, ok := e.seen[key]; ok {
+				e.uvarint(uint64(i) + 1)
+				return
+			}
+			e.uvarint(0)
+			// Numbered once written, as the decoder numbers them.
+			defer func() { e.seen[key] = len(e.seen) }()
+		}
+		if ct.direct {
+			ct.codec.enc(e, unsafe.Pointer(&words[1]))
+		} else {
+			ct.codec.enc(e, words[1])
+		}
+	}
+	c.dec = func(d *progDecoder, p unsafe.Pointer) {
+		n := d.uvarint()
+		words := (*[2]unsafe.Pointer)(p)
+		if n == 0 {
+			words[0], words[1] = nil, nil
+			return
+		}
+		if n > uint64(len(d.types)) {
+			d.failf("%s: type %d out of range", where, n-1)
+		}
+		ct := d.types[n-1]
+		itab, ok := ct.itab[t]
+		if !ok {
+			d.failf("%s: a value of type %s", where, ct.name)
+		}
+		if ct.shared {
+			if i := d.uvarint(); i > 0 {
+				if i > uint64(len(d.shared)) || d.shared[i-1].ct != ct {
+					d.failf("%s: a bad reference to an instruction %d of %d (%s)", where, i, len(d.shared), ct.name)
+				}
+				words[0], words[1] = itab, d.shared[i-1].p
+				return
+			}
+		}
+		if ct.direct {
+			var w unsafe.Pointer
+			ct.codec.dec(d, unsafe.Pointer(&w))
+			words[0], words[1] = itab, w
+			if ct.shared {
+				d.shared = append(d.shared, sharedIns{ct, w})
+			}
+			return
+		}
+		q := unsafe.Pointer(nil)
+		if ct.codec.zero {
+			q = zeroBase(ct.t)
+		} else {
+			q = reflect.New(ct.t).UnsafePointer()
+		}
+		ct.codec.dec(d, q)
+		words[0], words[1] = itab, q
+	}
+}
+
+// zeroBase returns where Go points interfaces holding a zero-size value.
+func zeroBase(t reflect.Type) unsafe.Pointer { return reflect.New(t).UnsafePointer() }
+
+func boolByte(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func loadInt(p unsafe.Pointer, size uintptr) int64 {
+	switch size {
+	case 1:
+		return int64(*(*int8)(p))
+	case 2:
+		return int64(*(*int16)(p))
+	case 4:
+		return int64(*(*int32)(p))
+	}
+	return *(*int64)(p)
+}
+
+// storeInt stores v in size bytes and returns what was stored.
+func storeInt(p unsafe.Pointer, size uintptr, v int64) int64 {
+	switch size {
+	case 1:
+		*(*int8)(p) = int8(v)
+	case 2:
+		*(*int16)(p) = int16(v)
+	case 4:
+		*(*int32)(p) = int32(v)
+	default:
+		*(*int64)(p) = v
+	}
+	return loadInt(p, size)
+}
+
+func loadUint(p unsafe.Pointer, size uintptr) uint64 {
+	switch size {
+	case 1:
+		return uint64(*(*uint8)(p))
+	case 2:
+		return uint64(*(*uint16)(p))
+	case 4:
+		return uint64(*(*uint32)(p))
+	}
+	return *(*uint64)(p)
+}
+
+func storeUint(p unsafe.Pointer, size uintptr, v uint64) uint64 {
+	switch size {
+	case 1:
+		*(*uint8)(p) = uint8(v)
+	case 2:
+		*(*uint16)(p) = uint16(v)
+	case 4:
+		*(*uint32)(p) = uint32(v)
+	default:
+		*(*uint64)(p) = v
+	}
+	return loadUint(p, size)
+}
+
+func sortStrings(keys []reflect.Value) {
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0 && keys[j].String() < keys[j-1].String(); j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+		}
+	}
+}
+
+// BigInt constants: sign, then the magnitude's big-endian bytes.
+func encBigInt(e *progEncoder, p unsafe.Pointer) {
+	q := *(*unsafe.Pointer)(p)
+	if q == nil {
+		e.uvarint(0)
+		return
+	}
+	x := (*big.Int)(q)
+	e.uvarint(uint64(x.Sign() + 2))
+	e.bytes(x.Bytes())
+}
+
+func decBigInt(d *progDecoder, p unsafe.Pointer) {
+	s := d.uvarint()
+	if s == 0 {
+		*(*unsafe.Pointer)(p) = nil
+		return
+	}
+	if s > 3 {
+		d.failf("a BigInt of sign %d", int(s)-2)
+	}
+	x := new(big.Int).SetBytes(d.bytes())
+	if s == 1 {
+		x.Neg(x)
+	} else if (s == 2) != (x.Sign() == 0) {
+		d.failf("a BigInt whose sign does not match its magnitude")
+	}
+	*(*unsafe.Pointer)(p) = unsafe.Pointer(x)
+}
+
+// Yield markers: goja compares them by address.
+func encYield(e *progEncoder, p unsafe.Pointer) {
+	q := *(*unsafe.Pointer)(p)
+	for i, y := range e.r.yields {
+		if y == q {
+			e.uvarint(uint64(i))
+			return
+		}
+	}
+	e.failf("a yield marker that is not one of goja's")
+}
+
+func decYield(d *progDecoder, p unsafe.Pointer) {
+	i := d.uvarint()
+	if i >= uint64(len(d.r.yields)) {
+		d.failf("yield marker %d out of range", i)
+	}
+	*(*unsafe.Pointer)(p) = d.r.yields[i]
+}
+
+// A class's private environment type only appears in code compiled for a
+// direct eval inside a class: such code is never stored.
+func encNilOnly(e *progEncoder, p unsafe.Pointer) {
+	if *(*unsafe.Pointer)(p) != nil {
+		e.failf("code bound to a class's private names (direct eval)")
+	}
+	e.uvarint(0)
+}
+
+func decNilOnly(d *progDecoder, p unsafe.Pointer) {
+	if d.uvarint() != 0 {
+		d.failf("code bound to a class's private names")
+	}
+	*(*unsafe.Pointer)(p) = nil
+}
+
+// allowedIn returns which registered types may stand in an interface slot
+// of type t.
+func (b *codecBuilder) allowedIn(t reflect.Type) func(*codeType) bool {
+	r := b.r
+	return func(ct *codeType) bool {
+		if ct.codec == nil || !ct.t.Implements(t) {
+			return false
+		}
+		if t == r.insIface {
+			return ct.ins
+		}
+		return !ct.ins
+	}
+}
+
+// fillItabs records, for every registered type, the interface word of
+// each interface slot it may stand in; read-only afterwards, so decoders
+// may run concurrently.
+func (b *codecBuilder) fillItabs() {
+	for iface, allowed := range b.ifaces {
+		for _, ct := range b.r.byType {
+			if allowed(ct) {
+				ct.itab[iface] = ifaceWord(iface, ct.t)
+			}
+		}
+	}
+}

@@ -1,0 +1,638 @@
+package heap
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"reflect"
+	"sync"
+	"unsafe"
+
+	"github.com/dop251/goja"
+	"github.com/dop251/goja/file"
+)
+
+// Compiled programs stored as bytes (GOJA-INTERNALS §13), so that a world
+// loaded from an image compiles nothing. A program is a tree of Go values:
+// instructions of about 250 unexported types behind goja's instruction
+// interface, constants, names, source positions and the programs of nested
+// functions. EncodeProgram writes the tree by reflection over the types of
+// codeTypes' registry; DecodeProgram rebuilds it, building only registered
+// types, each where goja's own types allow it.
+//
+// The bytes of one script's program tree (all integers are varints):
+//
+//	code     = version base types strings program          version = 1
+//	base     = uint                      the source file's base offset
+//	types    = count *(len bytes)        the Go types used, by name ("*goja.newFunc")
+//	strings  = count *(len bytes)        the strings used, each once
+//	program  = funcName file len *instruction srcmap
+//	file     = 0 (none) | 1 (the script's source file)
+//	srcmap   = count *(pc position)      source positions, pc ascending
+//	instruction = type+1 [ref] value     type: index in types; 0: nil
+//	ref      = 0 (a new instruction, its value follows) | n (the nth pointer
+//	           instruction written before: goja emits one block exit at
+//	           every break out of the block)
+//	value    = as the type's fields, in order: integers as varints (signed
+//	           ones zigzagged), booleans 0/1, strings as string refs,
+//	           slices and maps as count+1 (0: nil) then elements (map keys
+//	           sorted), pointers as 0 (nil) or 1 then the value, interfaces
+//	           as type+1 then the value; nested programs as 0 or 1 program
+//	string   = 2*index (in strings) | 2*offset+1 length (a slice of the
+//	           script's source: a function's own text, most names)
+//
+// Special values: a yield marker is the index of goja's singleton (goja
+// tells them apart by address); a RegExp literal's compiled pattern is its
+// source text and flags, compiled again (once per process); a BigInt is its
+// sign and magnitude; a class's private environment type must be absent.
+//
+// What the decoder checks, so that a crafted code section cannot make it
+// build anything goja could not have compiled: every type is a registered
+// one that may stand where it is found (an instruction where an instruction
+// goes, a primitive constant where a constant goes); every count against
+// the bytes left before allocating; every jump target within its program;
+// every other integer operand (stack sizes, counts) under maxOperand;
+// source positions within the source; strings within their table or the
+// source. What cannot be checked cheaply (a stack slot or scope level that
+// the running frame must have) makes goja panic when wrong, and the VM turns
+// a panic into an error of the call that ran the code.
+
+// codeVersion is the version of the bytes above.
+const codeVersion = 1
+
+// maxProgramDepth bounds the nesting of functions in a stored program.
+const maxProgramDepth = 1000
+
+// ErrCodeUnsupported reports a program that cannot be stored (its script
+// is stored as source instead).
+var ErrCodeUnsupported = errors.New("compiled code cannot be stored")
+
+type codeFailure string
+
+// progEncoder writes one script's program tree.
+type progEncoder struct {
+	r        *codeRegistry
+	buf      []byte
+	types    map[*codeType]int
+	typeList []*codeType
+	strs     map[string]int
+	strList  []string
+	seen     map[sharedIns]int
+	src      string
+	srcData  uintptr
+	file     unsafe.Pointer
+	pc, n    int
+	depth    int
+}
+
+func (e *progEncoder) failf(format string, args ...any) {
+	panic(codeFailure(fmt.Sprintf(format, args...)))
+}
+
+func (e *progEncoder) byte(b byte)      { e.buf = append(e.buf, b) }
+func (e *progEncoder) uvarint(v uint64) { e.buf = binary.AppendUvarint(e.buf, v) }
+func (e *progEncoder) varint(v int64)   { e.buf = binary.AppendVarint(e.buf, v) }
+func (e *progEncoder) bytes(b []byte)   { e.uvarint(uint64(len(b))); e.buf = append(e.buf, b...) }
+func (e *progEncoder) typeIndex(ct *codeType) int {
+	i, ok := e.types[ct]
+	if !ok {
+		i = len(e.typeList)
+		e.types[ct] = i
+		e.typeList = append(e.typeList, ct)
+	}
+	return i
+}
+
+// string writes a string as a slice of the source when it is one (it
+// shares the source's memory), else as an index in the string table.
+func (e *progEncoder) string(s string) {
+	if n := len(s); n > 0 {
+		d := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		if d >= e.srcData && d+uintptr(n) <= e.srcData+uintptr(len(e.src)) {
+			e.uvarint(uint64(d-e.srcData)<<1 | 1)
+			e.uvarint(uint64(n))
+			return
+		}
+	}
+	i, ok := e.strs[s]
+	if !ok {
+		i = len(e.strList)
+		e.strs[s] = i
+		e.strList = append(e.strList, s)
+	}
+	e.uvarint(uint64(i) << 1)
+}
+
+func (e *progEncoder) checkInt(v int64, check intCheck, where string) {
+	if err := intOK(v, check, e.pc, e.n); err != "" {
+		e.failf("%s: %s", where, err)
+	}
+}
+
+func intOK(v int64, check intCheck, pc, n int) string {
+	switch check {
+	case checkBound:
+		if v > maxOperand || v < -maxOperand {
+			return fmt.Sprintf("operand %d out of range", v)
+		}
+	case checkJump:
+		if t := int64(pc) + v; v != 0 && (t < 0 || t > int64(n)) {
+			return fmt.Sprintf("a jump to %d outside the program (%d instructions)", t, n)
+		}
+	}
+	return ""
+}
+
+// progDecoder reads one script's program tree.
+type progDecoder struct {
+	r      *codeRegistry
+	d      []byte
+	i      int
+	types  []*codeType
+	strs   []string
+	src    string
+	file   *file.File
+	pc, n  int
+	depth  int
+	shared []sharedIns
+}
+
+// sharedIns is a pointer instruction already decoded, which a later place
+// may refer to.
+type sharedIns struct {
+	ct *codeType
+	p  unsafe.Pointer
+}
+
+func (d *progDecoder) failf(format string, args ...any) {
+	panic(codeFailure(fmt.Sprintf(format, args...)))
+}
+
+func (d *progDecoder) uvarint() uint64 {
+	v, k := binary.Uvarint(d.d[d.i:])
+	if k <= 0 {
+		d.failf("a number at byte %d is cut short or too long", d.i)
+	}
+	d.i += k
+	return v
+}
+
+func (d *progDecoder) varint() int64 {
+	v, k := binary.Varint(d.d[d.i:])
+	if k <= 0 {
+		d.failf("a number at byte %d is cut short or too long", d.i)
+	}
+	d.i += k
+	return v
+}
+
+func (d *progDecoder) bytes() []byte {
+	n := d.uvarint()
+	if n > uint64(len(d.d)-d.i) {
+		d.failf("%d bytes where %d remain", n, len(d.d)-d.i)
+	}
+	b := d.d[d.i : d.i+int(n)]
+	d.i += int(n)
+	return b
+}
+
+func (d *progDecoder) string() string {
+	v := d.uvarint()
+	if v&1 == 1 {
+		off, n := v>>1, d.uvarint()
+		if off > uint64(len(d.src)) || n > uint64(len(d.src))-off {
+			d.failf("a string at %d of %d bytes outside the source (%d bytes)", off, n, len(d.src))
+		}
+		return d.src[off : off+n]
+	}
+	if v>>1 >= uint64(len(d.strs)) {
+		d.failf("string %d out of range", v>>1)
+	}
+	return d.strs[v>>1]
+}
+
+// count reads a slice or map length (count+1; -1 for nil), refusing one
+// that the remaining bytes cannot hold (every element takes a byte, but for
+// elements of no bytes, which are bounded by maxOperand).
+func (d *progDecoder) count(zero bool) int {
+	v := d.uvarint()
+	if v == 0 {
+		return -1
+	}
+	n := v - 1
+	if zero && n > maxOperand || !zero && n > uint64(len(d.d)-d.i) {
+		d.failf("%d elements where %d bytes remain", n, len(d.d)-d.i)
+	}
+	return int(n)
+}
+
+func (d *progDecoder) checkInt(v int64, check intCheck, where string) {
+	if err := intOK(v, check, d.pc, d.n); err != "" {
+		d.failf("%s: %s", where, err)
+	}
+}
+
+// The layout of goja.Program, found by checkProgramCodec.
+var progLayout struct {
+	code, funcName, src, srcMap uintptr
+	mapItem                     reflect.Type
+	mapPC, mapPos               uintptr
+	insCodec                    *codec
+	fileSourceMap               uintptr
+	reName                      []uintptr // regexpPattern: src, then the six flags
+}
+
+// checkProgramCodec finds the fields of Program, srcMapItem, file.File and
+// regexpPattern that the program codec reads, refusing any it does not know.
+func checkProgramCodec(r *codeRegistry, b *codecBuilder) error {
+	pt := r.programType.Elem()
+	if pt.NumField() != 4 {
+		return fmt.Errorf("goja.Program has %d fields, want code, funcName, src and srcMap", pt.NumField())
+	}
+	offs := map[string]uintptr{}
+	for _, name := range []string{"code", "funcName", "src", "srcMap"} {
+		f, ok := pt.FieldByName(name)
+		if !ok {
+			return fmt.Errorf("goja.Program has no field %s", name)
+		}
+		offs[name] = f.Offset
+	}
+	progLayout.code, progLayout.funcName, progLayout.src, progLayout.srcMap = offs["code"], offs["funcName"], offs["src"], offs["srcMap"]
+	if f, _ := pt.FieldByName("funcName"); f.Type.Kind() != reflect.String {
+		return fmt.Errorf("goja.Program.funcName is not a string")
+	}
+	sm, _ := pt.FieldByName("srcMap")
+	it := sm.Type.Elem()
+	if sm.Type.Kind() != reflect.Slice || it.Kind() != reflect.Struct || it.NumField() != 2 {
+		return fmt.Errorf("goja.Program.srcMap is %s", sm.Type)
+	}
+	pcF, ok1 := it.FieldByName("pc")
+	posF, ok2 := it.FieldByName("srcPos")
+	if !ok1 || !ok2 || pcF.Type.Kind() != reflect.Int || posF.Type.Kind() != reflect.Int {
+		return fmt.Errorf("goja.Program.srcMap items are %s", it)
+	}
+	progLayout.mapItem, progLayout.mapPC, progLayout.mapPos = it, pcF.Offset, posF.Offset
+	if r.fileType != reflect.TypeOf((*file.File)(nil)) {
+		return fmt.Errorf("goja.Program.src is %s", r.fileType)
+	}
+	smF, ok := r.fileType.Elem().FieldByName("sourceMap")
+	if !ok || smF.Type.Kind() != reflect.Ptr {
+		return fmt.Errorf("file.File has no sourceMap pointer")
+	}
+	progLayout.fileSourceMap = smF.Offset
+	rp := r.regexpType.Elem()
+	progLayout.reName = nil
+	for i, name := range []string{"src", "global", "ignoreCase", "multiline", "dotAll", "sticky", "unicode"} {
+		f, ok := rp.FieldByName(name)
+		want := reflect.Bool
+		if i == 0 {
+			want = reflect.String
+		}
+		if !ok || f.Type.Kind() != want {
+			return fmt.Errorf("goja.regexpPattern has no %s field %s", want, name)
+		}
+		progLayout.reName = append(progLayout.reName, f.Offset)
+	}
+	c, ok := b.codecFor(r.insIface, checkBound, "code")
+	if !ok {
+		return fmt.Errorf("goja's instructions cannot be stored")
+	}
+	progLayout.insCodec = c
+	return nil
+}
+
+func encProgramPtr(e *progEncoder, p unsafe.Pointer) {
+	q := *(*unsafe.Pointer)(p)
+	if q == nil {
+		e.uvarint(0)
+		return
+	}
+	e.uvarint(1)
+	e.program(q)
+}
+
+func (e *progEncoder) program(q unsafe.Pointer) {
+	if e.depth++; e.depth > maxProgramDepth {
+		e.failf("functions nested deeper than %d", maxProgramDepth)
+	}
+	defer func() { e.depth-- }()
+	savedPC, savedN := e.pc, e.n
+	defer func() { e.pc, e.n = savedPC, savedN }()
+	e.string(*(*string)(unsafe.Add(q, progLayout.funcName)))
+	switch f := *(*unsafe.Pointer)(unsafe.Add(q, progLayout.src)); f {
+	case nil:
+		e.uvarint(0)
+	case e.file:
+		e.uvarint(1)
+	default:
+		e.failf("a nested program of another source file")
+	}
+	code := (*sliceHeader)(unsafe.Add(q, progLayout.code))
+	e.n = code.len
+	e.uvarint(uint64(code.len))
+	for pc := 0; pc < code.len; pc++ {
+		e.pc = pc
+		progLayout.insCodec.enc(e, unsafe.Add(code.data, uintptr(pc)*2*unsafe.Sizeof(uintptr(0))))
+	}
+	sm := (*sliceHeader)(unsafe.Add(q, progLayout.srcMap))
+	e.uvarint(uint64(sm.len))
+	size := progLayout.mapItem.Size()
+	last := 0
+	for i := 0; i < sm.len; i++ {
+		it := unsafe.Add(sm.data, uintptr(i)*size)
+		pc, pos := *(*int)(unsafe.Add(it, progLayout.mapPC)), *(*int)(unsafe.Add(it, progLayout.mapPos))
+		if pc < last || pc > code.len || pos < 0 || pos > len(e.src)+1 {
+			e.failf("a source position (%d at %d) out of order or range", pos, pc)
+		}
+		last = pc
+		e.uvarint(uint64(pc))
+		e.uvarint(uint64(pos))
+	}
+}
+
+func decProgramPtr(d *progDecoder, p unsafe.Pointer) {
+	switch d.uvarint() {
+	case 0:
+		*(*unsafe.Pointer)(p) = nil
+	case 1:
+		*(*unsafe.Pointer)(p) = d.program()
+	default:
+		d.failf("a bad program pointer")
+	}
+}
+
+func (d *progDecoder) program() unsafe.Pointer {
+	if d.depth++; d.depth > maxProgramDepth {
+		d.failf("functions nested deeper than %d", maxProgramDepth)
+	}
+	defer func() { d.depth-- }()
+	savedPC, savedN := d.pc, d.n
+	defer func() { d.pc, d.n = savedPC, savedN }()
+	pv := reflect.New(d.r.programType.Elem())
+	q := pv.UnsafePointer()
+	*(*string)(unsafe.Add(q, progLayout.funcName)) = d.string()
+	switch d.uvarint() {
+	case 0:
+	case 1:
+		*(**file.File)(unsafe.Add(q, progLayout.src)) = d.file
+	default:
+		d.failf("a bad source file reference")
+	}
+	n := d.uvarint()
+	if n > uint64(len(d.d)-d.i) {
+		d.failf("%d instructions where %d bytes remain", n, len(d.d)-d.i)
+	}
+	d.n = int(n)
+	codeV := reflect.NewAt(reflect.SliceOf(d.r.insIface), unsafe.Add(q, progLayout.code)).Elem()
+	codeV.Set(reflect.MakeSlice(codeV.Type(), int(n), int(n)))
+	code := (*sliceHeader)(unsafe.Add(q, progLayout.code))
+	for pc := 0; pc < int(n); pc++ {
+		d.pc = pc
+		progLayout.insCodec.dec(d, unsafe.Add(code.data, uintptr(pc)*2*unsafe.Sizeof(uintptr(0))))
+	}
+	m := d.uvarint()
+	if m > uint64(len(d.d)-d.i)/2 {
+		d.failf("%d source positions where %d bytes remain", m, len(d.d)-d.i)
+	}
+	if m > 0 {
+		smV := reflect.NewAt(reflect.SliceOf(progLayout.mapItem), unsafe.Add(q, progLayout.srcMap)).Elem()
+		smV.Set(reflect.MakeSlice(smV.Type(), int(m), int(m)))
+		sm := (*sliceHeader)(unsafe.Add(q, progLayout.srcMap))
+		size := progLayout.mapItem.Size()
+		last := uint64(0)
+		for i := 0; i < int(m); i++ {
+			pc, pos := d.uvarint(), d.uvarint()
+			if pc < last || pc > n || pos > uint64(len(d.src))+1 {
+				d.failf("a source position (%d at %d) out of order or range", pos, pc)
+			}
+			last = pc
+			it := unsafe.Add(sm.data, uintptr(i)*size)
+			*(*int)(unsafe.Add(it, progLayout.mapPC)) = int(pc)
+			*(*int)(unsafe.Add(it, progLayout.mapPos)) = int(pos)
+		}
+	}
+	return q
+}
+
+// A script's source file is written once (name and source are the
+// script's; base here), and shared by all its programs.
+func encFile(e *progEncoder, p unsafe.Pointer) {
+	switch *(*unsafe.Pointer)(p) {
+	case nil:
+		e.uvarint(0)
+	case e.file:
+		e.uvarint(1)
+	default:
+		e.failf("a program of another source file")
+	}
+}
+
+func decFile(d *progDecoder, p unsafe.Pointer) {
+	switch d.uvarint() {
+	case 0:
+		*(**file.File)(p) = nil
+	case 1:
+		*(**file.File)(p) = d.file
+	default:
+		d.failf("a bad source file reference")
+	}
+}
+
+var reFlags = "gimsyu"
+
+// RegExp literals: the pattern's source and flags.
+func encRegexp(e *progEncoder, p unsafe.Pointer) {
+	q := *(*unsafe.Pointer)(p)
+	if q == nil {
+		e.uvarint(0)
+		return
+	}
+	e.uvarint(1)
+	e.string(*(*string)(unsafe.Add(q, progLayout.reName[0])))
+	flags := uint64(0)
+	for i, off := range progLayout.reName[1:] {
+		if *(*bool)(unsafe.Add(q, off)) {
+			flags |= 1 << i
+		}
+	}
+	e.uvarint(flags)
+}
+
+type patternKey struct {
+	src   string
+	flags uint64
+}
+
+// patterns holds the RegExp patterns decoded programs use, compiled once
+// per process: a pattern in a program is only read (goja clones it for
+// every RegExp the literal makes).
+var patterns sync.Map // patternKey -> unsafe.Pointer
+
+func decRegexp(d *progDecoder, p unsafe.Pointer) {
+	switch d.uvarint() {
+	case 0:
+		*(*unsafe.Pointer)(p) = nil
+		return
+	case 1:
+	default:
+		d.failf("a bad RegExp pattern")
+	}
+	k := patternKey{d.string(), d.uvarint()}
+	if k.flags >= 1<<len(reFlags) {
+		d.failf("RegExp flags %#x", k.flags)
+	}
+	if q, ok := patterns.Load(k); ok {
+		*(*unsafe.Pointer)(p) = q.(unsafe.Pointer)
+		return
+	}
+	q, err := compilePattern(k)
+	if err != nil {
+		d.failf("RegExp /%s/: %v", k.src, err)
+	}
+	patterns.Store(k, q)
+	*(*unsafe.Pointer)(p) = q
+}
+
+// compilePattern compiles a RegExp literal of the given source and flags
+// and returns its pattern, checking that the literal is exactly that.
+func compilePattern(k patternKey) (unsafe.Pointer, error) {
+	lit := "/" + k.src + "/"
+	for i := 0; i < len(reFlags); i++ {
+		if k.flags&(1<<i) != 0 {
+			lit += reFlags[i : i+1]
+		}
+	}
+	prg, err := goja.Compile("regexp", lit, false)
+	if err != nil {
+		return nil, err
+	}
+	c := code(prg)
+	for pc := 0; pc < c.Len(); pc++ {
+		ins := c.Index(pc).Elem()
+		if ins.Kind() != reflect.Ptr || ins.Elem().Type().Name() != "newRegexp" {
+			continue
+		}
+		q := field(ins, "pattern").UnsafePointer()
+		got := patternKey{src: *(*string)(unsafe.Add(q, progLayout.reName[0]))}
+		for i, off := range progLayout.reName[1:] {
+			if *(*bool)(unsafe.Add(q, off)) {
+				got.flags |= 1 << i
+			}
+		}
+		if got != k {
+			return nil, fmt.Errorf("not a single literal")
+		}
+		return q, nil
+	}
+	return nil, fmt.Errorf("not a literal")
+}
+
+// EncodeProgram returns the bytes of p's program tree (see the grammar
+// above). p must be the root program of a script compiled as name from
+// src. An error wrapping ErrCodeUnsupported says why p cannot be stored
+// (the script is then stored as source): a type missing from this build's
+// registry, a source map, code bound to a class's private names.
+func EncodeProgram(p *goja.Program, name, src string) (out []byte, err error) {
+	r := codeTypes()
+	if r.err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCodeUnsupported, r.err)
+	}
+	fv := field(reflect.ValueOf(p), "src")
+	if fv.IsNil() {
+		return nil, fmt.Errorf("%w: the program has no source file", ErrCodeUnsupported)
+	}
+	f := fv.Interface().(*file.File)
+	if f.Name() != name || f.Source() != src {
+		return nil, fmt.Errorf("%w: the program was not compiled from this script", ErrCodeUnsupported)
+	}
+	if *(*unsafe.Pointer)(unsafe.Add(unsafe.Pointer(f), progLayout.fileSourceMap)) != nil {
+		return nil, fmt.Errorf("%w: the script has a source map", ErrCodeUnsupported)
+	}
+	if f.Base() < 0 || f.Base() > maxOperand {
+		return nil, fmt.Errorf("%w: source base %d", ErrCodeUnsupported, f.Base())
+	}
+	e := &progEncoder{r: r, types: map[*codeType]int{}, strs: map[string]int{}, seen: map[sharedIns]int{},
+		src: src, file: unsafe.Pointer(f)}
+	if len(src) > 0 {
+		e.srcData = uintptr(unsafe.Pointer(unsafe.StringData(src)))
+	}
+	e.buf = make([]byte, 0, len(src)/2+64)
+	defer func() {
+		if x := recover(); x != nil {
+			msg, ok := x.(codeFailure)
+			if !ok {
+				panic(x)
+			}
+			out, err = nil, fmt.Errorf("%w: %s", ErrCodeUnsupported, string(msg))
+		}
+	}()
+	e.program(unsafe.Pointer(p))
+	body := e.buf
+	e.buf = make([]byte, 0, len(body)+len(e.typeList)*24+len(e.strList)*8+16)
+	e.uvarint(codeVersion)
+	e.uvarint(uint64(f.Base()))
+	e.uvarint(uint64(len(e.typeList)))
+	for _, ct := range e.typeList {
+		e.bytes([]byte(ct.name))
+	}
+	e.uvarint(uint64(len(e.strList)))
+	for _, s := range e.strList {
+		e.bytes([]byte(s))
+	}
+	return append(e.buf, body...), nil
+}
+
+// DecodeProgram rebuilds the program tree that EncodeProgram wrote for the
+// script name with source src, as goja.Compile(name, src, ...) would have
+// made it. Bytes that this build's registry cannot read, or that fail a
+// check (see above), are refused with an error; nothing of them is used.
+func DecodeProgram(name, src string, data []byte) (p *goja.Program, err error) {
+	r := codeTypes()
+	if r.err != nil {
+		return nil, r.err
+	}
+	d := &progDecoder{r: r, d: data, src: src}
+	defer func() {
+		if x := recover(); x != nil {
+			msg, ok := x.(codeFailure)
+			if !ok {
+				msg = codeFailure(fmt.Sprint("internal error: ", x))
+			}
+			p, err = nil, errors.New(string(msg))
+		}
+	}()
+	if v := d.uvarint(); v != codeVersion {
+		d.failf("code version %d, want %d", v, codeVersion)
+	}
+	base := d.uvarint()
+	if base > maxOperand {
+		d.failf("source base %d", base)
+	}
+	d.file = file.NewFile(name, src, int(base))
+	n := d.uvarint()
+	if n > uint64(len(d.d)-d.i) {
+		d.failf("%d types where %d bytes remain", n, len(d.d)-d.i)
+	}
+	d.types = make([]*codeType, n)
+	for i := range d.types {
+		name := string(d.bytes())
+		ct := r.byName[name]
+		if ct == nil || ct.codec == nil {
+			d.failf("type %s unknown to this build", name)
+		}
+		d.types[i] = ct
+	}
+	n = d.uvarint()
+	if n > uint64(len(d.d)-d.i) {
+		d.failf("%d strings where %d bytes remain", n, len(d.d)-d.i)
+	}
+	d.strs = make([]string, n)
+	for i := range d.strs {
+		d.strs[i] = string(d.bytes())
+	}
+	q := d.program()
+	if d.i != len(d.d) {
+		d.failf("%d bytes after the program", len(d.d)-d.i)
+	}
+	return (*goja.Program)(q), nil
+}

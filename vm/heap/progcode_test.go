@@ -1,0 +1,295 @@
+package heap
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/dop251/goja"
+)
+
+// codeCorpus are scripts whose compiled programs must survive a store and
+// a rebuild: each prints through out(), and its output (values, thrown
+// errors' stacks, functions' texts) must not change.
+var codeCorpus = []struct{ name, src string }{
+	{"basics", `var a = 1, b = "two", c = 3.5, d = -0, e = 2n ** 70n, f = null, g = undefined, h = true;
+out([a, b, c, 1/d, String(e), -e, f, g, h, "café 😀", 'l\u0000ne'].map(String).join("|"));
+function add(x, y = 2, ...rest) { return x + y + rest.length }
+out(add(1), add(1, 3, 4, 5), add.length, add.name, add.toString());`},
+	{"closures", `function counter() { let n = 0; return { inc() { return ++n }, get value() { return n } } }
+var k = counter(); k.inc(); k.inc(); out(k.value);
+var fns = []; for (let i = 0; i < 3; i++) fns.push(() => i * 10); out(fns.map(f => f()).join());
+out((function () { return typeof arguments + arguments.length })(1, 2, 3));`},
+	{"classes", `class A { #x = 1; static #count = 0; static s = 5; y = this.#x + 1;
+  constructor(v) { this.v = v; A.#count++ } get x() { return this.#x } #priv() { return 'p' + this.#x }
+  callPriv() { return this.#priv() } static get count() { return A.#count } static { this.init = 'static block' }
+  has(o) { return #x in o } }
+class B extends A { constructor() { super(7); this.z = super.callPriv() } toString() { return 'B' + super.toString() } }
+var b = new B(); out([b.x, b.y, b.v, b.z, A.count, A.s, A.init, b.has(b), b.has({}), String(b)].join());
+out(A.toString().slice(0, 30), B.name, typeof class {});`},
+	{"generators", `function* g(n) { const x = yield n; yield* [x, x + 1]; try { yield 'in try' } finally { out('finally') } return 'done' }
+var it = g(1); out(JSON.stringify([it.next(), it.next(5), it.next(), it.next(), it.next(), it.next()]));
+var o = { *m() { yield 1; yield } }; out([...o.m()].join());
+function* inf() { let i = 0; while (true) yield i++ } var s = 0; for (const v of inf()) { if (v > 5) break; s += v } out(s);`},
+	{"async", `async function f(x) { const y = await x; return y * 2 }
+const af = async (z) => { await null; return z + 1 };
+class C { async m() { return await f(await af(1)) } }
+new C().m().then(v => out('async', v));
+(async function () { try { await Promise.reject(new Error('boom')) } catch (e) { out('caught', e.message) } })();`},
+	{"regexps", `var r = /a(b+)c/gi, u = /\u{1F600}/u, y = /x/y, s = /a.b/s, m = /^z$/m;
+out('xABBCabc'.replace(r, '[$1]'), u.test('😀'), y.sticky, s.test('a\nb'), m.test('q\nz'), r.flags, r.source);
+function mk() { return /q+/g } out(mk() !== mk(), mk().lastIndex, [...'qqaqq'.matchAll(mk())].length);`},
+	{"templates", `function tag(s, ...v) { return s.raw.join('|') + v.join() } var t = 3;
+out(tag` + "`a${t}b\\n${t + 1}`" + `, ` + "`plain ${t * 2}`" + `);
+function same() { return (x => x)` + "`k`" + ` } out(same() === same());`},
+	{"control", `var r = [];
+outer: for (var i = 0; i < 4; i++) { for (var j = 0; j < 4; j++) { if (j === 2) continue outer; if (i === 3) break outer; r.push(i + '' + j) } }
+switch (r.length) { case 6: r.push('six'); break; default: r.push('other') }
+try { null.x } catch ({ message }) { r.push(message.length > 0) } finally { r.push('fin') }
+for (var key in { p: 1, q: 2 }) r.push(key); do { r.push('do') } while (false);
+var { a = 1 } = {}; var [c, d = 4] = [3]; r.push(a, c, d, null ?? 'nn', r?.length, r?.nope?.x);
+out(r.join());`},
+	{"errors", `function thrower() { throw new TypeError('bad ' + 42) }
+function mid() { return thrower() }
+try { mid() } catch (e) { out(e.stack) }
+try { undefinedVariable } catch (e) { out(e.name, e.message) }
+out(new Error('x').stack.split('\n').length);`},
+	{"eval", `var ev = 5; out(eval('ev + 1'), new Function('a', 'b', 'return a * b')(6, 7));
+function withScope() { var o = { w: 'with' }; with (o) { return w } } out(withScope());
+(function () { var local = 'direct'; out(eval('local')) })();`},
+	{"getters", `var o = { get g() { return 'G' }, set s(v) { this._s = v }, ['comp' + 'uted']: 1, __proto__: { inh: 'i' } };
+o.s = 9; out(o.g, o._s, o.computed, o.inh, Object.keys(o).join());
+var sym = Symbol('s'); var p = { [sym]: 'sym' }; out(p[sym], delete p[sym], sym in p);`},
+	{"strict", `'use strict'; function f() { return this } out(f() === undefined);
+try { undeclared = 1 } catch (e) { out(e.name) }
+const k = 1; try { k = 2 } catch (e) { out(e.name) }`},
+}
+
+// runProgram runs p in a fresh runtime and returns what it printed.
+func runProgram(t *testing.T, p *goja.Program) string {
+	t.Helper()
+	rt := goja.New()
+	var buf strings.Builder
+	rt.Set("out", func(c goja.FunctionCall) goja.Value {
+		var parts []string
+		for _, a := range c.Arguments {
+			parts = append(parts, a.String())
+		}
+		buf.WriteString(strings.Join(parts, " ") + "\n")
+		return goja.Undefined()
+	})
+	if _, err := rt.RunProgram(p); err != nil {
+		fmt.Fprintf(&buf, "error: %v\n", err)
+	}
+	return buf.String()
+}
+
+func TestCodeRegistry(t *testing.T) {
+	if err := CodeUnavailable(); err != nil {
+		t.Fatal(err)
+	}
+	r := codeTypes()
+	if r.instructions < 200 {
+		t.Fatalf("the type table gave %d instruction types, want at least 200", r.instructions)
+	}
+	if !strings.HasPrefix(CodeKey(), "goja-code-1:") {
+		t.Fatalf("code key %q", CodeKey())
+	}
+	// Every instruction type the corpus compiles to is known.
+	for _, c := range codeCorpus {
+		p := goja.MustCompile(c.name, c.src, false)
+		for _, info := range Programs(p) {
+			cv := code(info.Program)
+			for pc := 0; pc < cv.Len(); pc++ {
+				if ct := r.byType[cv.Index(pc).Elem().Type()]; ct == nil || ct.codec == nil {
+					t.Errorf("%s: instruction type %s is not in the registry", c.name, cv.Index(pc).Elem().Type())
+				}
+			}
+		}
+	}
+}
+
+func TestProgramRoundTrip(t *testing.T) {
+	for _, c := range codeCorpus {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := goja.Compile(c.name, c.src, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, err := EncodeProgram(p, c.name, c.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q, err := DecodeProgram(c.name, c.src, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, err := EncodeProgram(q, c.name, c.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(data, again) {
+				t.Errorf("the rebuilt program encodes differently (%d bytes, was %d)", len(again), len(data))
+			}
+			if !reflect.DeepEqual(shape(p), shape(q)) {
+				t.Errorf("program tree shapes differ")
+			}
+			want, got := runProgram(t, p), runProgram(t, q)
+			if want != got {
+				t.Errorf("output from source:\n%s\nfrom stored code:\n%s", want, got)
+			}
+			if strings.Contains(want, "error:") {
+				t.Errorf("the probe failed: %s", want)
+			}
+		})
+	}
+}
+
+// shape lists each program's name and instruction types.
+func shape(p *goja.Program) []string {
+	var out []string
+	for _, info := range Programs(p) {
+		c := code(info.Program)
+		var b strings.Builder
+		b.WriteString(ProgramName(info.Program) + ":")
+		for pc := 0; pc < c.Len(); pc++ {
+			b.WriteString(" " + insName(c, pc))
+		}
+		out = append(out, b.String())
+	}
+	return out
+}
+
+func TestEncodeProgramRefuses(t *testing.T) {
+	p := goja.MustCompile("a.js", "var x = 1", false)
+	if _, err := EncodeProgram(p, "b.js", "var x = 1"); !errors.Is(err, ErrCodeUnsupported) {
+		t.Errorf("another name: %v", err)
+	}
+	if _, err := EncodeProgram(p, "a.js", "var x = 2"); !errors.Is(err, ErrCodeUnsupported) {
+		t.Errorf("another source: %v", err)
+	}
+}
+
+func TestDecodeProgramRejects(t *testing.T) {
+	src := codeCorpus[3].src
+	p := goja.MustCompile("g.js", src, false)
+	data, err := EncodeProgram(p, "g.js", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every truncation is refused.
+	for n := 0; n < len(data); n++ {
+		if _, err := DecodeProgram("g.js", src, data[:n]); err == nil {
+			t.Fatalf("a program cut to %d of %d bytes was accepted", n, len(data))
+		}
+	}
+	// Against a shorter source, slices of it are refused.
+	if _, err := DecodeProgram("g.js", src[:10], data); err == nil {
+		t.Errorf("a program over a shorter source was accepted")
+	}
+	// A changed byte never panics; most are refused.
+	refused := 0
+	for i := range data {
+		for _, x := range []byte{0x01, 0x40, 0xff} {
+			d := append([]byte(nil), data...)
+			d[i] ^= x
+			if _, err := DecodeProgram("g.js", src, d); err != nil {
+				refused++
+			}
+		}
+	}
+	if refused == 0 {
+		t.Errorf("no changed byte was refused")
+	}
+	cases := []struct {
+		name string
+		src  string
+		edit func([]byte) []byte
+		want string
+	}{
+		{"unknown type", "var a = 1", func(b []byte) []byte {
+			return bytes.Replace(b, []byte("goja.loadVal"), []byte("goja.loadVaX"), 1)
+		}, "unknown to this build"},
+		{"version", "var a = 1", func(b []byte) []byte { b[0] = 9; return b }, "code version"},
+		{"trailing bytes", "var a = 1", func(b []byte) []byte { return append(b, 0) }, "after the program"},
+	}
+	for _, c := range cases {
+		p := goja.MustCompile("c.js", c.src, false)
+		data, err := EncodeProgram(p, "c.js", c.src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = DecodeProgram("c.js", c.src, c.edit(data))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want an error with %q", c.name, err, c.want)
+		}
+	}
+}
+
+// TestDecodeProgramChecksOperands plants bad operands through a crafted
+// encoding and checks that they are refused.
+func TestDecodeProgramChecksOperands(t *testing.T) {
+	src := "var i = 0; while (i < 3) i++; var arr = [1, 2, 3];"
+	p := goja.MustCompile("j.js", src, false)
+	c := code(p)
+	// Make a jump out of the program and a huge array, in copies.
+	for _, tc := range []struct {
+		ins  string
+		want string
+		set  func(v reflect.Value)
+	}{
+		{"jump", "outside the program", func(v reflect.Value) { v.SetInt(1 << 20) }},
+		{"newArray", "out of range", func(v reflect.Value) { v.SetUint(1 << 30) }},
+	} {
+		found := false
+		for pc := 0; pc < c.Len(); pc++ {
+			if insName(c, pc) != tc.ins {
+				continue
+			}
+			found = true
+			saved := reflect.ValueOf(c.Index(pc).Interface())
+			bad := reflect.New(saved.Type()).Elem()
+			tc.set(bad)
+			c.Index(pc).Set(bad)
+			_, err := EncodeProgram(p, "j.js", src)
+			c.Index(pc).Set(saved)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%s: encoding got %v, want %q", tc.ins, err, tc.want)
+			}
+			break
+		}
+		if !found {
+			t.Fatalf("no %s in the probe", tc.ins)
+		}
+	}
+}
+
+func BenchmarkTypeRegistry(b *testing.B) {
+	b.Run("typelinks", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			_ = gojaTypes()
+		}
+	})
+	b.Run("corpus", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			seen := map[reflect.Type]bool{}
+			for _, c := range codeCorpus {
+				p := goja.MustCompile(c.name, c.src, false)
+				for _, info := range Programs(p) {
+					cv := code(info.Program)
+					for pc := 0; pc < cv.Len(); pc++ {
+						seen[cv.Index(pc).Elem().Type()] = true
+					}
+				}
+			}
+		}
+	})
+	b.Run("registry", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			_ = buildRegistry()
+		}
+	})
+}
