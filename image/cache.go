@@ -35,16 +35,25 @@ const maxCacheBytes = 64 << 20
 
 var programCache = &scriptCache{m: map[[32]byte]*compiled{}}
 
-func cacheKey(name, src string, strict bool) [32]byte {
+// cacheKey identifies a script compiled from its source (code nil) or
+// decoded from stored code.
+func cacheKey(name, src string, strict bool, code []byte) [32]byte {
 	h := sha256.New()
 	mode := "sloppy\x00"
 	if strict {
 		mode = "strict\x00"
 	}
+	if code != nil {
+		mode = "code\x00" + mode
+	}
 	h.Write([]byte(mode))
 	h.Write([]byte(name))
 	h.Write([]byte{0})
 	h.Write([]byte(src))
+	if code != nil {
+		h.Write([]byte{0})
+		h.Write(code)
+	}
 	var k [32]byte
 	h.Sum(k[:0])
 	return k
@@ -53,7 +62,7 @@ func cacheKey(name, src string, strict bool) [32]byte {
 // compile returns the compiled script and its program tree, from the cache
 // when it was compiled before.
 func (c *scriptCache) compile(name, src string, strict bool) (*compiled, error) {
-	k := cacheKey(name, src, strict)
+	k := cacheKey(name, src, strict, nil)
 	c.mu.Lock()
 	if e, ok := c.m[k]; ok {
 		c.mu.Unlock()
@@ -64,11 +73,35 @@ func (c *scriptCache) compile(name, src string, strict bool) (*compiled, error) 
 	if err != nil {
 		return nil, err
 	}
-	e := &compiled{prg: p, infos: heap.Programs(p), size: len(src)}
+	return c.add(k, &compiled{prg: p, infos: heap.Programs(p), size: len(src)}), nil
+}
+
+// decode returns the program tree stored as code (heap.DecodeProgram) for
+// a script, from the cache when the same script was decoded from the same
+// bytes before. Decoded programs are kept apart from compiled ones (the
+// key covers the bytes): a crafted image's code never stands in for a
+// script's source in another world.
+func (c *scriptCache) decode(name, src string, strict bool, code []byte) (*compiled, error) {
+	k := cacheKey(name, src, strict, code)
+	c.mu.Lock()
+	if e, ok := c.m[k]; ok {
+		c.mu.Unlock()
+		return e, nil
+	}
+	c.mu.Unlock()
+	p, err := heap.DecodeProgram(name, src, code)
+	if err != nil {
+		return nil, err
+	}
+	return c.add(k, &compiled{prg: p, infos: heap.Programs(p), size: len(src) + len(code)}), nil
+}
+
+// add keeps e under k, unless another goroutine did first.
+func (c *scriptCache) add(k [32]byte, e *compiled) *compiled {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old, ok := c.m[k]; ok {
-		return old, nil
+		return old
 	}
 	c.m[k] = e
 	c.order = append(c.order, k)
@@ -79,7 +112,7 @@ func (c *scriptCache) compile(name, src string, strict bool) (*compiled, error) 
 		c.bytes -= c.m[old].size
 		delete(c.m, old)
 	}
-	return e, nil
+	return e
 }
 
 type programsKey struct{}

@@ -50,4 +50,10 @@ type LoadOptions struct {
 	// and buffer bytes); an image over a limit is refused before memory is
 	// allocated for it. Zero fields mean the defaults (see format.Limits).
 	Limits format.Limits
+	// CompileSource ignores the compiled code an image holds and compiles
+	// every script from its source, as images without stored code are
+	// loaded (and as a build of another goja or Go version loads any).
+	// The world behaves the same either way; this is for those who trust
+	// an image's sources but not its code, or who suspect the code.
+	CompileSource bool
 }

@@ -57,6 +57,7 @@ type Sizes struct {
 	Unpacked int64 `json:"payloadUnpacked"`  // the payload once decompressed
 	Strings  int64 `json:"strings"`          // text of the strings section
 	Sources  int64 `json:"sources"`          // text of the scripts
+	Code     int64 `json:"code"`             // the scripts' stored compiled programs
 	Buffers  int64 `json:"buffers"`          // ArrayBuffer contents
 }
 
@@ -224,6 +225,11 @@ func summarize(meta *Meta, hdr *Header, data []byte, fileSize int64, lim Limits)
 	}
 	for _, b := range pp.Buffers {
 		s.Sizes.Buffers += int64(len(b))
+	}
+	if pp.Code != nil {
+		for _, c := range pp.Code.Programs {
+			s.Sizes.Code += int64(len(c))
+		}
 	}
 	for _, sc := range pp.Scripts {
 		if sc.Digest != nil {

@@ -48,7 +48,7 @@ func TestSummarize(t *testing.T) {
 	if s.Format != fmt.Sprintf("%d.%d", format.Major, format.Minor) || s.StasisVersion != vm.Version || !s.Compatible {
 		t.Errorf("versions: %+v", s)
 	}
-	if s.Sizes.File <= 48 || s.Sizes.Unpacked <= 0 || s.Sizes.Stored <= 0 {
+	if s.Sizes.File <= 48 || s.Sizes.Unpacked <= 0 || s.Sizes.Stored <= 0 || s.Sizes.Code <= 0 {
 		t.Errorf("sizes: %+v", s.Sizes)
 	}
 	if h := s.Hooks; h.OnSave != 1 || h.OnResume != 2 || !h.Main || h.MainName != "start" ||

@@ -120,7 +120,8 @@ func decodePayload(data []byte, opts LoadOptions, meta *Meta, ver format.Version
 		return nil, err
 	}
 	b, _ := baselineOf(v)
-	l := &loader{v: v, rt: v.Runtime(), b: b, p: p, lim: opts.Limits.WithDefaults(), meta: meta}
+	l := &loader{v: v, rt: v.Runtime(), b: b, p: p, lim: opts.Limits.WithDefaults(), meta: meta,
+		compileSource: opts.CompileSource}
 	// Every saved timer is armed from one instant, so they keep their order.
 	v.Loop().Freeze()
 	defer v.Loop().Thaw()
@@ -153,6 +154,8 @@ type loader struct {
 	lim format.Limits
 	// meta is the image's metadata, nil for a payload of this build.
 	meta *Meta
+	// compileSource ignores the image's stored code (LoadOptions).
+	compileSource bool
 
 	strVals []goja.Value
 	keys    []unistring.String
@@ -200,8 +203,14 @@ func (l *loader) load() error {
 			l.programsOf[s] = infos
 			continue
 		}
-		c, err := programCache.compile(sc.Name, sc.Source, sc.Strict)
-		if err != nil {
+		var c *compiled
+		var err error
+		if code := l.storedCode(i); code != nil {
+			c, err = programCache.decode(sc.Name, sc.Source, sc.Strict, code)
+			if err != nil {
+				return fmt.Errorf("%w: script %d (%s): stored code: %v", ErrCorrupt, i, sc.Name, err)
+			}
+		} else if c, err = programCache.compile(sc.Name, sc.Source, sc.Strict); err != nil {
 			if l.meta != nil && !sameGoja(l.meta.GojaVersion) {
 				// goja versions differ in what they accept (an older one
 				// fails on a source map comment it cannot follow).
@@ -211,6 +220,9 @@ func (l *loader) load() error {
 			return fmt.Errorf("%w: script %d (%s) does not compile: %v", ErrCorrupt, i, sc.Name, err)
 		}
 		script := l.v.Scripts().Insert(sc.Name, sc.Source, sc.Strict, c.prg)
+		if code := l.storedCode(i); code != nil {
+			rememberCode(l.v, script, code)
+		}
 		l.progs = append(l.progs, c.infos)
 		l.programsOf[script] = c.infos
 	}

@@ -90,6 +90,7 @@ func EncodePayload(v *vm.VM) (out []byte, err error) {
 	if err != nil {
 		return nil, err
 	}
+	p.Code = codeSection(v, p.Scripts)
 	return format.Encode(p)
 }
 

@@ -62,6 +62,10 @@ type Options struct {
 	// Limits bound what loading an image (Image, .load-image) accepts;
 	// zero fields mean the defaults of image.Limits.
 	Limits image.Limits
+	// CompileSource loads images (Image and .load-image) without their
+	// stored compiled code, compiling their scripts' sources instead
+	// (image.LoadOptions.CompileSource).
+	CompileSource bool
 	// Image is the image the world comes from. When Run is given no world,
 	// it resumes Image (its stasis.onResume hooks run, its main does not)
 	// and says so on one line; empty means a fresh world. `.save-image`
@@ -162,7 +166,7 @@ func (s *session) firstWorld() (*vm.VM, error) {
 
 // resume loads the image at path and runs its resume hooks (not its main).
 func (s *session) resume(path string) (*vm.VM, error) {
-	v, _, err := image.LoadLocation(context.Background(), path, image.LoadOptions{VM: s.opts.World, Limits: s.opts.Limits})
+	v, _, err := image.LoadLocation(context.Background(), path, image.LoadOptions{VM: s.opts.World, Limits: s.opts.Limits, CompileSource: s.opts.CompileSource})
 	if err != nil {
 		return nil, image.FileError(path, err)
 	}

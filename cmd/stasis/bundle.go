@@ -142,7 +142,7 @@ func runWorld(name string, r io.Reader, e *env) int {
 		fmt.Fprintf(e.stderr, "%s: %s\n", name, describe(err))
 		return exitError
 	}
-	v, _, err := image.Load(r, image.LoadOptions{VM: worldOptions(e), Limits: e.limits})
+	v, _, err := image.Load(r, image.LoadOptions{VM: worldOptions(e), Limits: e.limits, CompileSource: e.compileSource})
 	if err != nil {
 		return fail(fmt.Errorf("bundled image: %w", err))
 	}

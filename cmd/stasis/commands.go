@@ -192,5 +192,7 @@ func (c *replCmd) Run(e *env) error {
 		Limits:  e.limits,
 		Image:   c.Image,
 		History: repl.HistoryFile(),
+
+		CompileSource: e.compileSource,
 	})
 }

@@ -15,6 +15,10 @@ type grantFlags struct {
 	Permission   bool     `help:"Restrict the world's access to files to what --allow-fs-read and --allow-fs-write grant (as node --permission). Without it, a world (and an image you load) can do whatever you can."`
 	AllowFsRead  []string `name:"allow-fs-read" placeholder:"PATH" help:"With --permission: files or directories (and all under them) the world may read; * for all."`
 	AllowFsWrite []string `name:"allow-fs-write" placeholder:"PATH" help:"With --permission: files or directories (and all under them) the world may write; * for all."`
+	// CompileSource is not a grant, but like the grants it is the
+	// choice of the person running an image, and bundles take it from
+	// $STASIS_OPTIONS too.
+	CompileSource bool `name:"compile-source" help:"Ignore the compiled code an image holds and compile its scripts from their sources."`
 }
 
 // optionsEnv names the environment variable with permission flags for
@@ -32,6 +36,7 @@ func (g grantFlags) permissions() (*vm.Permissions, error) {
 	g.Permission = g.Permission || fromEnv.Permission
 	g.AllowFsRead = append(g.AllowFsRead, fromEnv.AllowFsRead...)
 	g.AllowFsWrite = append(g.AllowFsWrite, fromEnv.AllowFsWrite...)
+	g.CompileSource = g.CompileSource || fromEnv.CompileSource
 	if !g.Permission {
 		if len(g.AllowFsRead)+len(g.AllowFsWrite) > 0 {
 			return nil, fmt.Errorf("--allow-fs-read and --allow-fs-write need --permission")
@@ -51,6 +56,8 @@ func parseOptionsEnv(s string) (grantFlags, limitFlags, error) {
 		switch {
 		case name == "--permission" && !hasValue:
 			g.Permission = true
+		case name == "--compile-source" && !hasValue:
+			g.CompileSource = true
 		case name == "--allow-fs-read" && hasValue:
 			g.AllowFsRead = append(g.AllowFsRead, value)
 		case name == "--allow-fs-write" && hasValue:
@@ -64,7 +71,7 @@ func parseOptionsEnv(s string) (grantFlags, limitFlags, error) {
 		case name == "--max-buffer-size" && hasValue:
 			l.MaxBufferSize = value
 		default:
-			return g, l, fmt.Errorf("%s: %q is not allowed there (only --permission, --allow-fs-read=PATH, --allow-fs-write=PATH and the load limits --max-image-size=SIZE, --max-objects=N, --max-string-size=SIZE, --max-buffer-size=SIZE)", optionsEnv, w)
+			return g, l, fmt.Errorf("%s: %q is not allowed there (only --permission, --allow-fs-read=PATH, --allow-fs-write=PATH, --compile-source and the load limits --max-image-size=SIZE, --max-objects=N, --max-string-size=SIZE, --max-buffer-size=SIZE)", optionsEnv, w)
 		}
 	}
 	return g, l, nil
@@ -90,5 +97,7 @@ func (e *env) grant(g grantFlags) error {
 		return err
 	}
 	e.perms = p
+	fromEnv, _, _ := parseOptionsEnv(os.Getenv(optionsEnv))
+	e.compileSource = g.CompileSource || fromEnv.CompileSource
 	return nil
 }

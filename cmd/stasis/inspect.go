@@ -161,7 +161,7 @@ func writeSummary(w io.Writer, name string, s *image.Summary) {
 		}
 	}
 	p("")
-	p("scripts    %d, %s bytes of source", len(s.Scripts), num(s.Sizes.Sources))
+	p("scripts    %d, %s bytes of source, %s bytes of compiled code", len(s.Scripts), num(s.Sizes.Sources), num(s.Sizes.Code))
 	for _, sc := range s.Scripts {
 		strict := ""
 		if sc.Strict {

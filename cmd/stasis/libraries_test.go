@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stasisvm/stasis/image/format"
 	"github.com/stasisvm/stasis/image/imagetest"
 )
 
@@ -147,6 +148,38 @@ func TestLibrariesSurviveAnImage(t *testing.T) {
 			if got := saved + resumed; got != want {
 				t.Errorf("resumed world differs from a run that never saved\n--- never saved\n%s\n--- saved, then resumed\n%s", want, got)
 			}
+			// The image holds the libraries' compiled code, and the world
+			// resumed from it behaves as one whose scripts are compiled
+			// from source.
+			checkStoredCode(t, filepath.Join(dir, "world.img"))
+			fromSource := runBinary(t, dir, "load-image", "--compile-source", "world.img", "probe.js")
+			if fromSource != resumed {
+				t.Errorf("resumed world with --compile-source differs\n--- stored code\n%s\n--- compiled from source\n%s", resumed, fromSource)
+			}
 		})
+	}
+}
+
+// checkStoredCode fails t unless every script of the image at path that
+// is not a part of Stasis has its compiled code stored.
+func checkStoredCode(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	_, data, err := format.Read(f, format.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := format.Decode(data, format.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, sc := range p.Scripts {
+		if sc.Digest == nil && (p.Code == nil || i >= len(p.Code.Programs) || len(p.Code.Programs[i]) == 0) {
+			t.Errorf("script %s is stored without its compiled code", sc.Name)
+		}
 	}
 }

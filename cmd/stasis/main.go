@@ -58,6 +58,7 @@ type env struct {
 	perms          *vm.Permissions
 	limits         image.Limits // of the images the command loads
 	script         string       // the main script, process.argv[1] ("" for none)
+	compileSource  bool         // load images without their stored code (--compile-source)
 }
 
 // exitRequest is panicked by kong's exit hook (after --help or --version)

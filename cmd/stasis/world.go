@@ -110,7 +110,7 @@ func runScripts(v *vm.VM, paths []string) error {
 // error from a hook or main comes with the world (for finish); a world
 // that cannot be loaded comes as nil.
 func resumeImage(path string, e *env, withMain bool) (*vm.VM, error) {
-	v, _, err := image.LoadLocation(context.Background(), path, image.LoadOptions{VM: worldOptions(e), Limits: e.limits})
+	v, _, err := image.LoadLocation(context.Background(), path, image.LoadOptions{VM: worldOptions(e), Limits: e.limits, CompileSource: e.compileSource})
 	if err != nil {
 		return nil, image.FileError(path, err)
 	}

@@ -194,6 +194,34 @@ func (c *checker) run() {
 		c.value(pl.State, place{"plugin " + pl.Name, -1})
 	}
 	c.roots()
+	c.code()
+}
+
+// code checks the code section's shape: a key, one program per script,
+// none for a built-in script, each within maxCodeFactor of its source.
+func (c *checker) code() {
+	code := c.p.Code
+	if code == nil {
+		return
+	}
+	if code.Key == "" {
+		c.failf("code: programs without a key")
+	}
+	if len(code.Programs) != len(c.p.Scripts) {
+		c.failf("code: %d programs for %d scripts", len(code.Programs), len(c.p.Scripts))
+	}
+	for i, prg := range code.Programs {
+		sc := &c.p.Scripts[i]
+		if len(prg) == 0 {
+			continue
+		}
+		if sc.Digest != nil {
+			c.failf("code: program %d is of a built-in script", i)
+		}
+		if len(prg) > maxCodeFactor*len(sc.Source)+1024 {
+			c.failf("code: program %d of %d bytes for a source of %d", i, len(prg), len(sc.Source))
+		}
+	}
 }
 
 // objects checks the object columns against the kinds.

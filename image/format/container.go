@@ -54,7 +54,7 @@ import (
 // The format version this build writes (and the newest it reads).
 const (
 	Major = 2
-	Minor = 0
+	Minor = 1
 )
 
 const (

@@ -12,7 +12,7 @@ import (
 //
 //	payload   = [strings, lone, floats, bigints, buffers, scripts, symbols, shapes,
 //	             objects, stashes, roots, plugins, natives, brands, privenvs,
-//	             methodtables, weak, mapped, templates]
+//	             methodtables, weak, mapped, templates, code]
 //	strings   = [* text]             every distinct string once (UTF-8)
 //	lone      = {* uint => [* uint]} strings holding lone surrogates, as UTF-16 code units
 //	floats    = [* float]            numbers that are not small integers (-0, NaN, ±Infinity, fractions)
@@ -36,6 +36,10 @@ import (
 //	mapped    = [* uint]             arguments elements aliasing a parameter slot
 //	templates = [* uint]             tagged template arrays: object, script+1, program
 //	                                 index, pc of the call site, raw (1) or cooked (0)
+//	code      = null | [key, [* bytes]]   compiled programs, one per script (empty:
+//	                                 compile the source); key names the goja, Go and
+//	                                 instruction layouts they are valid for (vm/heap's
+//	                                 CodeKey; progcode.go gives the bytes' grammar)
 //
 // A value is a uint64 code whose low three bits say what the rest means
 // (see the tag constants). Objects, strings, symbols, floats and BigInts are
@@ -168,7 +172,21 @@ type Payload struct {
 	Weak         [][]uint64          // entries of WeakMaps (key, value) and WeakSets (key), by weak record index
 	Mapped       []uint64            // mapped arguments elements: object, key string, stash code, slot, attrs
 	Templates    []uint64            // tagged template arrays: object, script+1, program index, pc, raw (0/1)
+	Code         *CodeSection        // the scripts' compiled programs (format 2.1); nil: none
 }
+
+// CodeSection holds the scripts' compiled programs, so that a loader compiles
+// nothing. A loader whose engine has another Key compiles the sources.
+type CodeSection struct {
+	_        struct{} `cbor:",toarray"`
+	Key      string   // the layouts the programs are valid for (vm/heap's CodeKey)
+	Programs [][]byte // one per script: empty for a script stored as source alone
+}
+
+// maxCodeFactor bounds a script's stored program against its source:
+// programs take about a third of the source's bytes, up to about 1.7 times
+// in a minified library.
+const maxCodeFactor = 4
 
 // Plugin names a native plugin the world used, with its saved state.
 type Plugin struct {

@@ -11,7 +11,7 @@ import "fmt"
 // limits before the library allocates anything for it.
 
 // numSections is the number of sections of a payload (fields of Payload).
-const numSections = 19
+const numSections = 20
 
 // The sections by position, for the measures that name them.
 const (
@@ -24,7 +24,7 @@ const (
 
 var sectionNames = [numSections]string{"strings", "lone", "floats", "bigints", "buffers", "scripts",
 	"symbols", "shapes", "objects", "stashes", "roots", "plugins", "natives", "brands", "privenvs",
-	"methodtables", "weak", "mapped", "templates"}
+	"methodtables", "weak", "mapped", "templates", "code"}
 
 // maxDepth is the deepest nesting of arrays and maps a payload has: the
 // payload, a section, a record, a field of it.

@@ -47,7 +47,7 @@ var Current = Version{Major, Minor}
 
 // sectionsByMinor is the number of payload sections of each minor version
 // of the current major version.
-var sectionsByMinor = [Minor + 1]int{19}
+var sectionsByMinor = [Minor + 1]int{19, 20}
 
 // sectionsIn returns the fewest and the most sections a payload of version
 // v may have, and whether this build reads v at all. Format 1 (images of

@@ -48,6 +48,12 @@ var jumpTypes = map[string]bool{
 	"joptdelP": true, "joptdelc": true, "joptdelcP": true, "jump": true,
 }
 
+var packedTypes = map[string]bool{
+	"loadStash": true, "loadStashLex": true, "storeStash": true, "storeStashP": true,
+	"storeStashLex": true, "storeStashLexP": true, "initStash": true, "initStashP": true,
+	"loadThisStash": true, "resolveThisStash": true,
+}
+
 // packedTypes are the instructions, and packedFields the fields, that hold
 // a scope slot as level<<24 | index: any value is an address, and goja
 // checks neither (a wrong one panics, which the VM turns into an error).
@@ -91,7 +97,7 @@ func (b *codecBuilder) register(t reflect.Type, ins bool) {
 		check = checkNone
 	case jumpTypes[name]:
 		check = checkJump
-	case stashIndexed[name]:
+	case packedTypes[name]:
 		check = checkNone
 	}
 	if c, ok := b.codecFor(t, check, name); ok {

@@ -57,6 +57,9 @@ import (
 // the running frame must have) makes goja panic when wrong, and the VM turns
 // a panic into an error of the call that ran the code.
 
+// minSourceRef is the shortest string written as a slice of the source.
+const minSourceRef = 24
+
 // codeVersion is the version of the bytes above.
 const codeVersion = 1
 
@@ -103,10 +106,11 @@ func (e *progEncoder) typeIndex(ct *codeType) int {
 	return i
 }
 
-// string writes a string as a slice of the source when it is one (it
-// shares the source's memory), else as an index in the string table.
+// string writes a long string as a slice of the source when it is one (it
+// shares the source's memory: a function's own text), else as an index in
+// the string table (names, which repeat).
 func (e *progEncoder) string(s string) {
-	if n := len(s); n > 0 {
+	if n := len(s); n >= minSourceRef {
 		d := uintptr(unsafe.Pointer(unsafe.StringData(s)))
 		if d >= e.srcData && d+uintptr(n) <= e.srcData+uintptr(len(e.src)) {
 			e.uvarint(uint64(d-e.srcData)<<1 | 1)
@@ -551,6 +555,9 @@ func EncodeProgram(p *goja.Program, name, src string) (out []byte, err error) {
 	if f.Base() < 0 || f.Base() > maxOperand {
 		return nil, fmt.Errorf("%w: source base %d", ErrCodeUnsupported, f.Base())
 	}
+	// The file's own copy of the source: the one function texts are
+	// slices of.
+	src = f.Source()
 	e := &progEncoder{r: r, types: map[*codeType]int{}, strs: map[string]int{}, seen: map[sharedIns]int{},
 		src: src, file: unsafe.Pointer(f)}
 	if len(src) > 0 {

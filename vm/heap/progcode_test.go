@@ -293,3 +293,26 @@ func BenchmarkTypeRegistry(b *testing.B) {
 		}
 	})
 }
+
+// FuzzDecodeProgram feeds the code decoder arbitrary bytes, seeded with the
+// corpus's programs. It must refuse them or rebuild a program that encodes
+// again; never panic.
+func FuzzDecodeProgram(f *testing.F) {
+	for _, c := range codeCorpus {
+		p := goja.MustCompile(c.name, c.src, false)
+		data, err := EncodeProgram(p, c.name, c.src)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(c.src, data)
+	}
+	f.Fuzz(func(t *testing.T, src string, data []byte) {
+		p, err := DecodeProgram("f.js", src, data)
+		if err != nil {
+			return
+		}
+		if _, err := EncodeProgram(p, "f.js", src); err != nil {
+			t.Fatalf("a decoded program does not encode: %v", err)
+		}
+	})
+}

@@ -1,0 +1,87 @@
+package image
+
+import (
+	"github.com/stasisvm/stasis/image/format"
+	"github.com/stasisvm/stasis/vm"
+	"github.com/stasisvm/stasis/vm/heap"
+)
+
+// Compiled code in images: an image stores, besides each script's source,
+// its compiled program tree (vm/heap's EncodeProgram), so that a loaded
+// world compiles nothing. The code is valid only for the goja, Go and
+// instruction layouts named by its key (heap.CodeKey); a build with another
+// key, or a load with LoadOptions.CompileSource, compiles the sources, and
+// the world is the same. A script whose program cannot be stored (a source
+// map, a type missing from the registry) is stored as source alone.
+
+type codeKey struct{}
+
+// codeOf returns the stored form of a registered script's program, made
+// once per world (nil when it cannot be stored).
+func codeOf(v *vm.VM, s *vm.Script) []byte {
+	m := codeTable(v)
+	code, ok := m[s]
+	if !ok {
+		code, _ = heap.EncodeProgram(s.Program, s.Name, s.Source)
+		m[s] = code
+	}
+	return code
+}
+
+func codeTable(v *vm.VM) map[*vm.Script][]byte {
+	m, _ := v.Attachment(codeKey{}).(map[*vm.Script][]byte)
+	if m == nil {
+		m = map[*vm.Script][]byte{}
+		v.SetAttachment(codeKey{}, m)
+	}
+	return m
+}
+
+// rememberCode records the stored form a script was loaded from, so that
+// saving the world again does not encode its program again.
+func rememberCode(v *vm.VM, s *vm.Script, code []byte) { codeTable(v)[s] = code }
+
+// codeSection makes the code section for the scripts of a payload: the
+// registered scripts come first, in registry order, then the eval code the
+// walk found in functions; built-in scripts get none.
+func codeSection(v *vm.VM, scripts []scriptRecord) *format.CodeSection {
+	key := heap.CodeKey()
+	if key == "" {
+		return nil
+	}
+	all := v.Scripts().All()
+	out := &format.CodeSection{Key: key, Programs: make([][]byte, len(scripts))}
+	stored := 0
+	for i, sc := range scripts {
+		switch {
+		case sc.Digest != nil:
+			continue
+		case i < len(all) && all[i].Name == sc.Name && all[i].Source == sc.Source:
+			out.Programs[i] = codeOf(v, all[i])
+		default:
+			// Eval code that the walk found in a function: the world
+			// that loads it registers it, and saves its code; so does
+			// this one, to save the same bytes.
+			if c, err := programCache.compile(sc.Name, sc.Source, sc.Strict); err == nil {
+				out.Programs[i], _ = heap.EncodeProgram(c.prg, sc.Name, sc.Source)
+			}
+		}
+		if out.Programs[i] != nil {
+			stored++
+		}
+	}
+	if stored == 0 {
+		return nil
+	}
+	return out
+}
+
+// storedCode returns the stored program of script i, or nil when the
+// image has none that this build may use.
+func (l *loader) storedCode(i int) []byte {
+	c := l.p.Code
+	if l.compileSource || c == nil || i >= len(c.Programs) || len(c.Programs[i]) == 0 || c.Key != heap.CodeKey() {
+		return nil
+	}
+	return c.Programs[i]
+}
