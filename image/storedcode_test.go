@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/dop251/goja"
+	"github.com/stasisvm/stasis/image/imagetest"
 	"github.com/stasisvm/stasis/image/format"
 	"github.com/stasisvm/stasis/vm"
 	"github.com/stasisvm/stasis/vm/heap"
@@ -128,5 +132,53 @@ func TestTamperedCodeIsRefused(t *testing.T) {
 		if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s: got %v, want a one-line corrupt image error saying %q", c.name, err, c.want)
 		}
+	}
+}
+
+// BenchmarkStoredCode compares, for real libraries, compiling a script
+// (goja.Compile through the process's cache, bypassed here) with decoding
+// its stored code: Compile/NAME against Decode/NAME.
+func BenchmarkStoredCode(b *testing.B) {
+	libs := []struct{ name, spec, file string }{
+		{"lodash", "lodash@4.17.21", "lodash.js"},
+		{"typescript", "typescript@5.4.5", "lib/typescript.js"},
+	}
+	for _, lib := range libs {
+		path := filepath.Join(imagetest.Package(b, lib.spec), lib.file)
+		src, err := os.ReadFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s := string(src)
+		p, err := goja.Compile(lib.file, s, false)
+		if err != nil {
+			b.Fatal(err)
+		}
+		code, err := heap.EncodeProgram(p, lib.file, s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run("Compile/"+lib.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := goja.Compile(lib.file, s, false); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("Decode/"+lib.name, func(b *testing.B) {
+			b.ReportMetric(float64(len(code))/float64(len(s)), "code/source")
+			for i := 0; i < b.N; i++ {
+				if _, err := heap.DecodeProgram(lib.file, s, code); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("Encode/"+lib.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := heap.EncodeProgram(p, lib.file, s); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -102,7 +102,7 @@ func TestGrantFlagErrors(t *testing.T) {
 		want string
 	}{
 		{"", []string{"run", "--allow-fs-read=/tmp", "a.js"}, "run: --allow-fs-read and --allow-fs-write need --permission\n"},
-		{"--inspect", []string{"run", "a.js"}, `run: STASIS_OPTIONS: "--inspect" is not allowed there (only --permission, --allow-fs-read=PATH, --allow-fs-write=PATH and the load limits --max-image-size=SIZE, --max-objects=N, --max-string-size=SIZE, --max-buffer-size=SIZE)` + "\n"},
+		{"--inspect", []string{"run", "a.js"}, `run: STASIS_OPTIONS: "--inspect" is not allowed there (only --permission, --allow-fs-read=PATH, --allow-fs-write=PATH, --compile-source and the load limits --max-image-size=SIZE, --max-objects=N, --max-string-size=SIZE, --max-buffer-size=SIZE)` + "\n"},
 	} {
 		t.Setenv("STASIS_OPTIONS", tt.env)
 		status, _, stderr := stasis(t, dir, "", tt.args...)

@@ -78,7 +78,7 @@ func TestInspect(t *testing.T) {
 	if sum.Format != formatVersion || !sum.Compatible || sum.StasisVersion != "0.1.0" || sum.Created == "" {
 		t.Errorf("versions: %+v", sum)
 	}
-	if sum.Sizes["file"] <= 0 || sum.Sizes["payloadUnpacked"] <= 0 || sum.Sizes["payloadStored"] <= 0 || sum.Sizes["bundle"] != 0 {
+	if sum.Sizes["file"] <= 0 || sum.Sizes["payloadUnpacked"] <= 0 || sum.Sizes["payloadStored"] <= 0 || sum.Sizes["code"] <= 0 || sum.Sizes["bundle"] != 0 {
 		t.Errorf("sizes: %v", sum.Sizes)
 	}
 	if len(sum.Largest) == 0 || sum.Largest[0].Path != "bytes.buffer" || sum.Largest[0].Bytes != 10000 {

@@ -316,3 +316,46 @@ func FuzzDecodeProgram(f *testing.F) {
 		}
 	})
 }
+
+// TestBadOperandPanics shows how goja reacts to an operand that passes the
+// decoder's checks but is wrong for the frame that runs it: a Go panic out
+// of its run loop (a runtime error, which recover catches), never a fault
+// that ends the process. vm.VM turns such panics into errors of the call.
+func TestBadOperandPanics(t *testing.T) {
+	src := "function f(a, b) { var x = a + b; return x * 2 } f(1, 2)"
+	p := goja.MustCompile("bad.js", src, false)
+	data, err := EncodeProgram(p, "bad.js", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := DecodeProgram("bad.js", src, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	planted := false
+	for _, info := range Programs(q)[1:] {
+		c := code(info.Program)
+		for pc := 0; pc < c.Len(); pc++ {
+			if name := insName(c, pc); name == "loadStack" || name == "loadStackLex" {
+				bad := reflect.New(c.Index(pc).Elem().Type()).Elem()
+				bad.SetInt(maxOperand)
+				c.Index(pc).Set(bad)
+				planted = true
+			}
+		}
+	}
+	if !planted {
+		t.Fatal("no stack load in the probe")
+	}
+	if _, err := EncodeProgram(q, "bad.js", src); err != nil {
+		t.Fatalf("the planted operand is within the decoder's checks, yet: %v", err)
+	}
+	var recovered any
+	func() {
+		defer func() { recovered = recover() }()
+		_, _ = goja.New().RunProgram(q)
+	}()
+	if _, ok := recovered.(interface{ RuntimeError() }); !ok {
+		t.Fatalf("running a bad stack slot: recovered %v (%T), want a Go runtime error", recovered, recovered)
+	}
+}
