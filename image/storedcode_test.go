@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/dop251/goja"
-	"github.com/stasisvm/stasis/image/imagetest"
 	"github.com/stasisvm/stasis/image/format"
+	"github.com/stasisvm/stasis/image/imagetest"
 	"github.com/stasisvm/stasis/vm"
 	"github.com/stasisvm/stasis/vm/heap"
 )
