@@ -52,6 +52,7 @@ func encodeImage(v *vm.VM, opts SaveOptions) (*Meta, []byte, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	p.Code = codeSection(v, p.Scripts)
 	payload, err := format.Encode(p)
 	if err != nil {
 		return nil, nil, err
