@@ -3,12 +3,15 @@
 # prints each as a ratio against its baseline measured in the same run:
 # an almost empty bundle vs `stasis --version`, a bundle with lodash vs
 # `stasis run lodash.js call.js` (wall time and the child processes' CPU
-# time), and the peak resident memory of a save vs the world's own.
+# time), a TypeScript 5 bundle that transpiles a snippet vs `stasis run
+# typescript.js main.js` and vs node from a user-land startup snapshot of
+# the same library, and the peak resident memory of a save vs the world's
+# own.
 # Usage: bench/startup.sh [COUNT]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-3}
-out=$(go test ./cmd/stasis -run '^$' -bench 'BundleStartup' -benchtime 10x -count "$count" -timeout 0
+out=$(go test ./cmd/stasis -run '^$' -bench 'BundleStartup|TypeScriptStartup' -benchtime 5x -count "$count" -timeout 0
 	go test ./cmd/stasis -run '^$' -bench 'SaveMemory' -benchtime 1x -count "$count" -timeout 0)
 echo "$out" | grep '^Benchmark' >&2
 echo "$out" | awk '
@@ -27,5 +30,8 @@ END {
 	print "|---|---|---|"
 	printf "| empty bundle / stasis --version | %s | %s |\n", ratio("BenchmarkBundleStartup/EmptyBundle", "BenchmarkBundleStartup/Version"), cratio("BenchmarkBundleStartup/EmptyBundle", "BenchmarkBundleStartup/Version")
 	printf "| lodash bundle / stasis run lodash.js call.js | %s | %s |\n", ratio("BenchmarkBundleStartup/Bundle", "BenchmarkBundleStartup/RunSource"), cratio("BenchmarkBundleStartup/Bundle", "BenchmarkBundleStartup/RunSource")
+	printf "| TypeScript bundle / stasis run typescript.js main.js | %s | %s |\n", ratio("BenchmarkTypeScriptStartup/Bundle", "BenchmarkTypeScriptStartup/RunSource"), cratio("BenchmarkTypeScriptStartup/Bundle", "BenchmarkTypeScriptStartup/RunSource")
+	printf "| TypeScript bundle / node with a startup snapshot | %s | %s |\n", ratio("BenchmarkTypeScriptStartup/Bundle", "BenchmarkTypeScriptStartup/NodeSnapshot"), cratio("BenchmarkTypeScriptStartup/Bundle", "BenchmarkTypeScriptStartup/NodeSnapshot")
+	printf "| node with a startup snapshot / node | %s | %s |\n", ratio("BenchmarkTypeScriptStartup/NodeSnapshot", "BenchmarkTypeScriptStartup/Node"), cratio("BenchmarkTypeScriptStartup/NodeSnapshot", "BenchmarkTypeScriptStartup/Node")
 	if (n["BenchmarkSaveMemory"] > 0) printf "\npeak RSS of save-image / of run (200,000 records): %.2f\n", r["BenchmarkSaveMemory"] / n["BenchmarkSaveMemory"]
 }'

@@ -191,16 +191,24 @@ func BenchmarkBundleStartup(b *testing.B) {
 			b.Fatalf("%v: %s", args, stderr)
 		}
 	}
-	cases := []struct {
-		name, want string
-		exe        string
-		args       []string
-	}{
+	cases := []startCase{
 		{"Version", "", bin, []string{"--version"}},
 		{"EmptyBundle", "90\n", filepath.Join(dir, "empty"), []string{"10"}},
 		{"RunSource", "90\n", bin, []string{"run", "lodash.js", "call.js", "--", "10"}},
 		{"Bundle", "90\n", filepath.Join(dir, "app"), []string{"10"}},
 	}
+	benchStarts(b, dir, cases)
+}
+
+// startCase is a process whose start-up a benchmark measures.
+type startCase struct {
+	name, want string
+	exe        string
+	args       []string
+}
+
+// benchStarts runs each case b.N times in dir, as a sub-benchmark.
+func benchStarts(b *testing.B, dir string, cases []startCase) {
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
 			// Besides wall time, the CPU time of the child processes: on a
@@ -219,6 +227,57 @@ func BenchmarkBundleStartup(b *testing.B) {
 			b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 		})
 	}
+}
+
+// BenchmarkTypeScriptStartup starts processes that have the TypeScript 5
+// compiler loaded and transpile one snippet: a bundle of a world that
+// loaded it, `stasis run typescript.js main.js`, node running the same
+// scripts, and node from a user-land startup snapshot that loaded it
+// (node --snapshot-blob snap.blob --build-snapshot entry.js, then node
+// --snapshot-blob snap.blob main.js). bench/startup.sh prints the ratios.
+func BenchmarkTypeScriptStartup(b *testing.B) {
+	bin := stasisBinary(b)
+	tsSrc, err := os.ReadFile(filepath.Join(imagetest.Package(b, "typescript@5.4.5"), "lib", "typescript.js"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	transpile := "ts.transpileModule('const x: number = 1; export default x', { compilerOptions: { module: ts.ModuleKind.CommonJS } }).outputText"
+	files := map[string]string{
+		"typescript.js": string(tsSrc),
+		"main.js":       "console.log(" + transpile + ");\n",
+		"setmain.js":    "stasis.setMain(function () { console.log(" + transpile + ") });\n",
+		// node's snapshot entry may require only built-in modules: it
+		// evaluates the library as CommonJS itself.
+		"entry.js": "const src = require('fs').readFileSync(require('path').join(process.cwd(), 'typescript.js'), 'utf8');\n" +
+			"const m = { exports: {} };\n" +
+			"new Function('module', 'exports', 'require', '__filename', '__dirname', src)(m, m.exports, require, 'typescript.js', '.');\n" +
+			"globalThis.ts = m.exports;\n",
+		"node-main.js": "globalThis.ts = require('./typescript.js');\nrequire('./main.js');\n",
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, args := range [][]string{{"save-image", "-o", "ts.img", "typescript.js", "setmain.js"}, {"bundle", "-o", "tsapp", "ts.img"}} {
+		if status, _, stderr := (proc{dir: dir}).run(b, bin, args...); status != 0 {
+			b.Fatalf("%v: %s", args, stderr)
+		}
+	}
+	want := "\"use strict\";\nObject.defineProperty(exports, \"__esModule\", { value: true });\nvar x = 1;\nexports.default = x;\n\n"
+	cases := []startCase{
+		{"RunSource", want, bin, []string{"run", "typescript.js", "main.js"}},
+		{"Bundle", want, filepath.Join(dir, "tsapp"), nil},
+	}
+	if node, err := exec.LookPath("node"); err == nil {
+		if status, _, stderr := (proc{dir: dir}).run(b, node, "--snapshot-blob", "snap.blob", "--build-snapshot", "entry.js"); status != 0 {
+			b.Fatalf("node --build-snapshot: %s", stderr)
+		}
+		cases = append(cases, startCase{"Node", want, node, []string{"node-main.js"}},
+			startCase{"NodeSnapshot", want, node, []string{"--snapshot-blob", "snap.blob", "main.js"}})
+	}
+	benchStarts(b, dir, cases)
 }
 
 // TestMdtoolExample builds examples/mdtool as README.md says and runs it.
