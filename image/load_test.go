@@ -149,14 +149,35 @@ func TestLoadRefusesPrototypeCycle(t *testing.T) {
 func TestLoadVersions(t *testing.T) {
 	const src = `var xs = [1, 2, 3]; function* g() { for (const x of xs) yield x * 10 } var it = g(); it.next();`
 	img := savedImage(t, src)
+	// The image as a build before format 2.1 wrote it: no code section.
+	meta, data, err := format.Read(bytes.NewReader(img), format.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := format.Decode(data, format.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Code = nil
+	if data, err = format.Encode(p); err != nil || data[0] != 0x80|20 || data[len(data)-1] != 0xf6 {
+		t.Fatalf("unexpected payload encoding: %v", err)
+	}
+	data = append([]byte{0x80 | 19}, data[1:len(data)-1]...)
+	var old bytes.Buffer
+	if err := format.Write(&old, meta, data); err != nil {
+		t.Fatal(err)
+	}
 	withVersion := func(major, minor uint16) []byte {
 		b := append([]byte(nil), img...)
+		if major < format.Major || minor < 1 {
+			b = append([]byte(nil), old.Bytes()...)
+		}
 		binary.LittleEndian.PutUint16(b[8:], major)
 		binary.LittleEndian.PutUint16(b[10:], minor)
 		binary.LittleEndian.PutUint32(b[44:], crc32.Checksum(b[:44], crc32.MakeTable(crc32.Castagnoli)))
 		return b
 	}
-	for _, ver := range []format.Version{{Major: 1, Minor: 0}, {Major: 1, Minor: 1}, format.Current, {Major: format.Major, Minor: format.Minor + 1}} {
+	for _, ver := range []format.Version{{Major: 1, Minor: 0}, {Major: 1, Minor: 1}, {Major: 2, Minor: 0}, format.Current, {Major: format.Major, Minor: format.Minor + 1}} {
 		var out bytes.Buffer
 		v, meta, err := Load(bytes.NewReader(withVersion(ver.Major, ver.Minor)), LoadOptions{VM: vm.Options{Stdout: &out}})
 		if err != nil {
@@ -170,8 +191,8 @@ func TestLoadVersions(t *testing.T) {
 			t.Fatalf("format %s: the world printed %q, want %q", ver, out.String(), want)
 		}
 	}
-	_, _, err := Load(bytes.NewReader(withVersion(format.Major+1, 0)), LoadOptions{})
-	if !errors.Is(err, ErrNewerVersion) || !strings.Contains(err.Error(), "format 3.0; this build reads format 2.0 and older") {
+	_, _, err = Load(bytes.NewReader(withVersion(format.Major+1, 0)), LoadOptions{})
+	if !errors.Is(err, ErrNewerVersion) || !strings.Contains(err.Error(), "format 3.0; this build reads format "+format.Current.String()+" and older") {
 		t.Fatalf("got %v, want a newer-version refusal", err)
 	}
 }

@@ -268,7 +268,7 @@ func TestScriptThatDoesNotCompileWithThisGoja(t *testing.T) {
 		if !found {
 			t.Fatal("no script w.js in the payload")
 		}
-		p.Code = format.CodeSection{} // the sources are what is compiled
+		p.Code = nil // the sources are what is compiled
 		if payload, err = format.Encode(p); err != nil {
 			t.Fatal(err)
 		}

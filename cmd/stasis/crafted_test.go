@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"encoding/binary"
 	"hash/crc32"
 	"os"
@@ -80,8 +81,8 @@ func TestCraftedImagesRefused(t *testing.T) {
 	for _, c := range []struct{ img, want string }{
 		{"huge.img", "image is over a load limit: payload of 17179869184 bytes unpacked is over the limit of 536870912"},
 		{"args.img", "image is corrupt: object 1: arguments object of length 1099511627776"},
-		{"major.img", "image was written by a newer Stasis: format 3.0; this build reads format 2.0 and older"},
-		{"minor.img", "image was written by a newer Stasis: format 2.1; this build reads format 2.0 and older (object"},
+		{"major.img", fmt.Sprintf("image was written by a newer Stasis: format %d.0; this build reads format %s and older", format.Major+1, format.Current)},
+		{"minor.img", fmt.Sprintf("image was written by a newer Stasis: format %d.%d; this build reads format %s and older (object", format.Major, format.Minor+1, format.Current)},
 	} {
 		for _, cmd := range [][]string{{"load-image", c.img}, {"inspect", c.img}, {"repl", c.img}} {
 			status, stdout, stderr := stasis(t, dir, "", cmd...)

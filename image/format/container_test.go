@@ -64,7 +64,7 @@ func TestContainerRefusesBadInput(t *testing.T) {
 		{"header bit", mod(func(b []byte) []byte { b[20] ^= 1; return b }), ErrCorrupt, "header checksum"},
 		{"newer major", mod(func(b []byte) []byte { binary.LittleEndian.PutUint16(b[8:], Major+1); return rehash(b) }), ErrNewerVersion,
 			fmt.Sprintf("image was written by a newer Stasis: format %d.%d; this build reads format %d.%d and older", Major+1, Minor, Major, Minor)},
-		{"major 0", mod(func(b []byte) []byte { binary.LittleEndian.PutUint16(b[8:], 0); return rehash(b) }), ErrCorrupt, "format 0.0 is older than any Stasis release"},
+		{"major 0", mod(func(b []byte) []byte { binary.LittleEndian.PutUint16(b[8:], 0); return rehash(b) }), ErrCorrupt, "is older than any Stasis release"},
 		{"unknown flags", mod(func(b []byte) []byte { binary.LittleEndian.PutUint32(b[12:], 5); return rehash(b) }), ErrCorrupt, "unknown flags 0x4"},
 		{"payload bit", mod(func(b []byte) []byte { b[len(b)-3] ^= 0x10; return b }), ErrCorrupt, "payload checksum"},
 		{"truncated header", good[:30], ErrTruncated, "header needs 48 bytes"},

@@ -3,6 +3,7 @@ package format
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -52,24 +53,27 @@ func TestVersions(t *testing.T) {
 		text string
 	}{
 		{"this version", Current, data, nil, ""},
-		{"format 1.1", Version{1, 1}, data, nil, ""},
-		{"format 1.0 without the templates section", Version{1, 0},
+		{"format 2.0, without the code section", Version{2, 0},
 			withSections(t, data, func(s [][]byte) [][]byte { return s[:numSections-1] }), nil, ""},
+		{"format 1.1", Version{1, 1},
+			withSections(t, data, func(s [][]byte) [][]byte { return s[:numSections-1] }), nil, ""},
+		{"format 1.0 without the templates section", Version{1, 0},
+			withSections(t, data, func(s [][]byte) [][]byte { return s[:numSections-2] }), nil, ""},
 		{"format 1.0 with a section too few", Version{1, 0},
-			withSections(t, data, func(s [][]byte) [][]byte { return s[:numSections-2] }), ErrCorrupt, "not an array of 18 to 19 sections"},
+			withSections(t, data, func(s [][]byte) [][]byte { return s[:numSections-3] }), ErrCorrupt, "not an array of 18 to 19 sections"},
 		{"this version with a section too few", Current,
-			withSections(t, data, func(s [][]byte) [][]byte { return s[:numSections-1] }), ErrCorrupt, "not an array of 19 sections"},
+			withSections(t, data, func(s [][]byte) [][]byte { return s[:numSections-1] }), ErrCorrupt, fmt.Sprintf("not an array of %d sections", numSections)},
 		{"this version with an unknown section", Current,
-			withSections(t, data, func(s [][]byte) [][]byte { return append(s, nullSection) }), ErrCorrupt, "not an array of 19 sections"},
+			withSections(t, data, func(s [][]byte) [][]byte { return append(s, nullSection) }), ErrCorrupt, fmt.Sprintf("not an array of %d sections", numSections)},
 		{"a newer minor version with an empty new section", newer,
 			withSections(t, data, func(s [][]byte) [][]byte { return append(s, nullSection, []byte{0x80}) }), nil, ""},
 		{"a newer minor version with a new section in use", newer,
 			withSections(t, data, func(s [][]byte) [][]byte { return append(s, full) }), ErrNewerVersion,
-			"image was written by a newer Stasis: format 2.1; this build reads format 2.0 and older (payload: section 20 is not empty, and this build does not know it)"},
+			fmt.Sprintf("image was written by a newer Stasis: format %s; this build reads format %s and older (payload: section %d is not empty, and this build does not know it)", newer, Current, numSections+1)},
 		{"a newer minor version with an unknown object kind", newer,
 			encode(t, func() *Payload { q := empty(); q.Objects.Kinds = []byte{200}; return q }()), ErrNewerVersion,
-			"format 2.1; this build reads format 2.0 and older (object 0: unknown kind 200)"},
-		{"a newer major version", Version{Major + 1, 0}, data, ErrNewerVersion, "format 3.0; this build reads format 2.0 and older"},
+			fmt.Sprintf("format %s; this build reads format %s and older (object 0: unknown kind 200)", newer, Current)},
+		{"a newer major version", Version{Major + 1, 0}, data, ErrNewerVersion, fmt.Sprintf("format %d.0; this build reads format %s and older", Major+1, Current)},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
