@@ -32,6 +32,10 @@ type Permissions struct {
 	FSRead []string
 	// FSWrite lists the files and directories that may be written.
 	FSWrite []string
+	// GrantedIn names where the grant flags are given, for the hint in a
+	// denial: empty for the command line, "$STASIS_OPTIONS" for a bundle,
+	// which parses no flags of its own.
+	GrantedIn string
 
 	once          sync.Once
 	read, written grantSet
@@ -68,6 +72,8 @@ func (a Access) flag() string {
 type AccessDeniedError struct {
 	Access   Access // reading or writing
 	Resource string // the absolute path that was denied
+	// GrantedIn is Permissions.GrantedIn of the world that denied it.
+	GrantedIn string
 }
 
 // Error says what was denied and which flag would grant it.
@@ -76,7 +82,11 @@ func (e *AccessDeniedError) Error() string {
 	if e.Access == FSWrite {
 		verb = "write"
 	}
-	return fmt.Sprintf("Access to this API has been restricted: no permission to %s '%s' (grant it with %s)", verb, e.Resource, e.Access.flag())
+	hint := e.Access.flag()
+	if e.GrantedIn != "" {
+		hint += " in " + e.GrantedIn
+	}
+	return fmt.Sprintf("Access to this API has been restricted: no permission to %s '%s' (grant it with %s)", verb, e.Resource, hint)
 }
 
 // Restricted reports whether p restricts anything.
@@ -97,12 +107,12 @@ func (p *Permissions) Check(a Access, path string) error {
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return &AccessDeniedError{Access: a, Resource: path}
+		return &AccessDeniedError{Access: a, Resource: path, GrantedIn: p.GrantedIn}
 	}
 	if set.covers(realPath(abs)) {
 		return nil
 	}
-	return &AccessDeniedError{Access: a, Resource: abs}
+	return &AccessDeniedError{Access: a, Resource: abs, GrantedIn: p.GrantedIn}
 }
 
 // Has reports whether a on path is allowed; with path empty, whether any

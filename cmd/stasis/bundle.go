@@ -128,6 +128,9 @@ func runBundle(args []string, stdin io.Reader, stdout, stderr io.Writer) (status
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return exitUsage, true
 	}
+	if e.perms != nil {
+		e.perms.GrantedIn = "$" + optionsEnv
+	}
 	if err := e.limit(limitFlags{}); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return exitUsage, true

@@ -32,7 +32,7 @@ func TestHostileImageUnderGrants(t *testing.T) {
 				log("main fd read", () => fs.readFileSync(fd, "utf8"));
 				log("main unlink", () => fs.unlinkSync(D + "/victim.txt"));
 				log("main create", () => fs.writeFileSync(D + "/public/new.txt", "x"));
-				stasis.saveImage(D + "/victim.txt").catch(e => console.log("saveImage:", e.message.includes("no permission to write")));
+				stasis.saveImage(D + "/victim.txt").catch(e => console.log("saveImage:", e.message.includes("no permission to write"), e.message.slice(e.message.indexOf("(grant"))));
 			});
 		`,
 	})
@@ -50,11 +50,14 @@ func TestHostileImageUnderGrants(t *testing.T) {
 		"main unlink denied: ERR_ACCESS_DENIED FileSystemWrite",
 		"main create denied: ERR_ACCESS_DENIED FileSystemWrite",
 		"in flight: ERR_ACCESS_DENIED",
-		"saveImage: true",
 	}
 	check := func(how, stdout string) {
 		t.Helper()
-		for _, w := range want {
+		hint := "(grant it with --allow-fs-write)"
+		if strings.HasPrefix(how, "bundle") {
+			hint = "(grant it with --allow-fs-write in $STASIS_OPTIONS)"
+		}
+		for _, w := range append(want, "saveImage: true "+hint) {
 			if !strings.Contains(stdout, w+"\n") {
 				t.Errorf("%s: output lacks %q:\n%s", how, w, stdout)
 			}
