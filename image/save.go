@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"time"
@@ -227,7 +228,7 @@ func newSaver(v *vm.VM, b *baseline, track bool) *saver {
 	s := &saver{
 		v: v, rt: v.Runtime(), b: b, cls: heap.NewValueClassifier(), track: track,
 		strs: map[string]uint64{}, floats: map[uint64]uint64{}, syms: map[*goja.Symbol]uint64{},
-		objs: newPtrTable(1024), stashes: map[*heap.Stash]uint32{}, shapes: map[string]uint64{},
+		objs: newPtrTable(objectsHint()), stashes: map[*heap.Stash]uint32{}, shapes: map[string]uint64{},
 		progs: map[*goja.Program]progRef{}, progSrc: map[*goja.Program]string{},
 	}
 	s.global = heap.GlobalStash(s.rt)
@@ -422,6 +423,22 @@ func (s *saver) ref(o *goja.Object, label uint8, n uint64) uint32 {
 	}
 	s.list = append(reserve(s.list, 1), o)
 	return i
+}
+
+// objectsHint guesses how many objects a save will meet, to size its
+// object table once: rehashing a table of a million objects as it doubles
+// cost a fifth of a large save. A JS object is six to nine Go objects in
+// goja's heap (the object, its implementation, its property map and
+// names, its values), so the heap's objects divided by eight is about the
+// world's objects or fewer (more when the process holds other worlds; the
+// table is then larger than needed, at most four bytes a heap object).
+func objectsHint() int {
+	s := []metrics.Sample{{Name: "/gc/heap/objects:objects"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int(min(s[0].Value.Uint64()/8, 1<<22))
 }
 
 // reserve returns s with room for n more elements, doubling its capacity
