@@ -2,6 +2,7 @@ package image
 
 import (
 	"bytes"
+	"os"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -94,5 +95,98 @@ func TestDroppedWorldsAreCollected(t *testing.T) {
 	}
 	if got := collected.Load(); got < 2*n {
 		t.Fatalf("%d of %d dropped worlds were collected", got, 2*n)
+	}
+}
+
+// TestRepeatedLoadsKeepMemoryFlat loads, resumes, uses and drops the same
+// world fifty times in one process, as a server or the REPL's .load-image
+// does, and checks that the live heap (after a collection) and the open
+// file descriptors do not grow between the tenth load and the fiftieth.
+// The world holds what lives in tables beside the goja heap: bound
+// functions, promises with reactions, a promise combinator, a pending
+// timer, and a file it keeps open (reopened at every resume).
+func TestRepeatedLoadsKeepMemoryFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads a world fifty times")
+	}
+	dir := t.TempDir()
+	opts := func() vm.Options {
+		return vm.Options{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{},
+			Setup: []func(*vm.VM) error{natives.Setup(natives.Default()...)}}
+	}
+	v, err := NewWorld(opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Runtime().Set("dir", dir); err != nil {
+		t.Fatal(err)
+	}
+	run(t, v, "setup.js", leakSetup+`
+		var fs = require("fs");
+		var log = fs.openSync(dir + "/log.txt", "a");
+		fs.writeSync(log, "start\n");
+		var big = Array.from({ length: 2000 }, (_, i) => ({ i, s: "x" + i, f: add.bind(null, i) }));`)
+	var buf bytes.Buffer
+	if err := Save(&buf, v, SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	img := buf.Bytes()
+	v = nil
+
+	loadOnce := func(i int) {
+		w, _, err := Load(bytes.NewReader(img), LoadOptions{VM: opts()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		AttachSaver(w)
+		if err := Resume(w, nil); err != nil {
+			t.Fatal(err)
+		}
+		res, err := w.RunScript("probe.js", `
+			fs.writeSync(log, "load\n");
+			chained.then(x => x); resolveLater(1);
+			add1(2) + got() + big[1999].f(1) + big.length`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := res.ToInteger(); got != 3+41+2000+2000 {
+			t.Fatalf("load %d: probe gave %d", i, got)
+		}
+	}
+	live := func() (heap uint64, fds int) {
+		// Two collections: cleanups (of bound functions' tables, of
+		// files) run after the first one that finds their object gone.
+		for range 3 {
+			runtime.GC()
+			time.Sleep(time.Millisecond)
+		}
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		ents, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			return ms.HeapAlloc, -1
+		}
+		return ms.HeapAlloc, len(ents)
+	}
+	var heap10, heap50 uint64
+	var fds10, fds50 int
+	for i := 1; i <= 50; i++ {
+		loadOnce(i)
+		switch i {
+		case 10:
+			heap10, fds10 = live()
+		case 50:
+			heap50, fds50 = live()
+		}
+	}
+	t.Logf("live heap after 10 loads %d bytes, after 50 %d; open descriptors %d, %d", heap10, heap50, fds10, fds50)
+	// One world kept per load would add forty worlds (each several hundred
+	// KB) between the two measures: several times heap10. The margin
+	// allows for the runtime's own small variations.
+	if float64(heap50) > 1.2*float64(heap10) {
+		t.Errorf("live heap grew from %d bytes after 10 loads to %d after 50 (%.2fx)", heap10, heap50, float64(heap50)/float64(heap10))
+	}
+	if fds10 >= 0 && fds50 > fds10+2 {
+		t.Errorf("open file descriptors grew from %d after 10 loads to %d after 50", fds10, fds50)
 	}
 }
