@@ -1,32 +1,58 @@
 #!/usr/bin/env bash
-# Runs the image benchmarks and prints each measure as a ratio against its
-# baseline measured in the same run: save vs JSON.stringify and load vs
-# JSON.parse of the same data, image size vs JSON size, code speed in a
-# Stasis world and a resumed world vs plain goja, and load vs running the
-# sources of lodash and marked. Usage: bench/run.sh [COUNT]
+# Runs the benchmarks measured in one process and prints each as a ratio
+# against its baseline measured in the same run: save vs JSON.stringify and
+# load vs JSON.parse of the same data, image size vs JSON size, code speed
+# in a Stasis world and a resumed world vs plain goja, load vs running the
+# sources of lodash and marked, and a durable checkpoint into each store vs
+# the save it contains. The benchmarks run COUNT rounds, interleaved (every
+# benchmark once per round), and each ratio is of the medians; where the
+# benchmark reports CPU time, the ratio of CPU times is given in brackets
+# (on a machine shared with other jobs it varies far less than wall time).
+# The load average is printed before and after. Usage: bench/run.sh [COUNT]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-3}
-out=$(go test ./image -run '^$' -bench 'Save|Stringify|Load|Parse|Run|Libraries' -benchtime 3x -count "$count" -timeout 0)
-echo "$out" | grep '^Benchmark' >&2
-echo "$out" | awk '
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+go test -c -o "$tmp/image.test" ./image
+go test -c -o "$tmp/durable.test" ./durable
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)" >&2
+for i in $(seq "$count"); do
+	(cd image && "$tmp/image.test" -test.run '^$' -test.bench 'Save|Stringify|Load|Parse|Run|Libraries' -test.benchtime 3x -test.timeout 0)
+	(cd durable && "$tmp/durable.test" -test.run '^$' -test.bench 'Checkpoint' -test.benchtime 5x -test.timeout 0)
+done >"$tmp/out"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)" >&2
+grep '^Benchmark' "$tmp/out" >&2
+awk '
 /^Benchmark/ {
 	name = $1; sub(/-[0-9]+$/, "", name)
-	t[name] += $3; n[name]++
+	k = ++n[name]; wall[name, k] = $3
 	for (i = 4; i < NF; i++) {
 		if ($(i+1) == "bytes") b[name] = $i
-		if ($(i+1) == "retained-bytes/load") kept[name] += $i
+		if ($(i+1) == "cpu-ns/op") cpu[name, k] = $i
+		if ($(i+1) == "retained-bytes/load") kept[name, k] = $i
 	}
 }
-function ratio(a, c) { return (t[c] > 0 && n[a] > 0) ? sprintf("%.2f", (t[a]/n[a]) / (t[c]/n[c])) : "n/a" }
+# median of the k values of arr for name (0 when there are none)
+function median(arr, name,    m, i, j, v, x) {
+	m = 0
+	for (i = 1; i <= n[name]; i++) if ((name, i) in arr) { m++; v[m] = arr[name, i] + 0 }
+	if (m == 0) return 0
+	for (i = 2; i <= m; i++) { x = v[i]; for (j = i - 1; j >= 1 && v[j] > x; j--) v[j+1] = v[j]; v[j+1] = x }
+	return (m % 2) ? v[(m+1)/2] : (v[m/2] + v[m/2+1]) / 2
+}
+function ratio(a, c,    x, y) { x = median(wall, a); y = median(wall, c); return (x > 0 && y > 0) ? sprintf("%.2f", x / y) : "n/a" }
+function cratio(a, c,    x, y) { x = median(cpu, a); y = median(cpu, c); return (x > 0 && y > 0) ? sprintf("%.2f", x / y) : "n/a" }
+function both(a, c) { return ratio(a, c) " (" cratio(a, c) ")" }
 function size(a, c) { return (b[c] > 0) ? sprintf("%.2f", b[a] / b[c]) : "n/a" }
 END {
+	printf "medians of %d interleaved rounds; wall time ratio (CPU time ratio)\n\n", n["BenchmarkSave/Tree1M"]
 	print "| data set | save / JSON.stringify | load / JSON.parse | image size / JSON size |"
 	print "|---|---|---|---|"
 	split("Tree1M Graph200k Instances100k", sets, " ")
 	for (i = 1; i <= 3; i++) {
 		s = sets[i]
-		printf "| %s | %s | %s | %s |\n", s, ratio("BenchmarkSave/" s, "BenchmarkStringify/" s), ratio("BenchmarkLoad/" s, "BenchmarkParse/" s), size("BenchmarkSave/" s, "BenchmarkStringify/" s)
+		printf "| %s | %s | %s | %s |\n", s, both("BenchmarkSave/" s, "BenchmarkStringify/" s), both("BenchmarkLoad/" s, "BenchmarkParse/" s), size("BenchmarkSave/" s, "BenchmarkStringify/" s)
 	}
 	print ""
 	print "| code running in | time / plain goja |"
@@ -39,5 +65,14 @@ END {
 	printf "| save | %s |\n", ratio("BenchmarkLibraries/Save", "BenchmarkLibraries/RunSources")
 	printf "| load (warm script cache) | %s |\n", ratio("BenchmarkLibraries/Load", "BenchmarkLibraries/RunSources")
 	printf "| image size | %d bytes |\n", b["BenchmarkLibraries/Save"]
-	if (n["BenchmarkLibraries/Load"] > 0) printf "\nlive heap kept per load, after the loaded worlds are dropped: %d bytes\n", kept["BenchmarkLibraries/Load"] / n["BenchmarkLibraries/Load"]
-}'
+	if (n["BenchmarkLibraries/Load"] > 0) printf "\nlive heap kept per load, after the loaded worlds are dropped: %d bytes\n", median(kept, "BenchmarkLibraries/Load")
+	print ""
+	print "| records | image size | save (wall, CPU) | files / save | SQLite / save | Postgres / save |"
+	print "|---|---|---|---|---|---|"
+	split("1000 10000 100000", sizes, " ")
+	for (i = 1; i <= 3; i++) {
+		s = "BenchmarkCheckpoint/save/" sizes[i]
+		if (n[s] == 0) continue
+		printf "| %s | %d bytes | %.1f ms, %.1f ms | %s | %s | %s |\n", sizes[i], b[s], median(wall, s) / 1e6, median(cpu, s) / 1e6, both("BenchmarkCheckpoint/files/" sizes[i], s), both("BenchmarkCheckpoint/sqlite/" sizes[i], s), both("BenchmarkCheckpoint/postgres/" sizes[i], s)
+	}
+}' "$tmp/out"
