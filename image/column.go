@@ -5,11 +5,10 @@ package image
 // world's columns hold millions of entries; growing them as slices copied
 // each entry about four times over and left the copies to the collector,
 // which cost a large save a third of its time and raised its peak memory.
-// slice makes the column one slice of exactly its length, once, at the end.
+// The columns are encoded from their pieces (format.EncodePieces).
 type column[T any] struct {
 	full [][]T // filled chunks, in order
 	cur  []T   // the chunk being filled
-	n    int   // entries in full
 }
 
 // Chunks start small (most worlds are small) and double up to maxChunk
@@ -30,27 +29,34 @@ func (c *column[T]) next() {
 	size := minChunk
 	if c.cur != nil {
 		c.full = append(c.full, c.cur)
-		c.n += len(c.cur)
 		size = min(2*cap(c.cur), maxChunk)
 	}
 	c.cur = make([]T, 0, size)
 }
 
-// len returns the number of entries.
-func (c *column[T]) len() int { return c.n + len(c.cur) }
+// pieces returns the entries as consecutive pieces (none when there are
+// no entries), and empties the column.
+func (c *column[T]) pieces() [][]T {
+	ps := c.full
+	if len(c.cur) > 0 {
+		ps = append(ps, c.cur)
+	}
+	*c = column[T]{}
+	return ps
+}
 
-// slice returns the entries as one slice (nil when there are none), and
-// empties the column.
-func (c *column[T]) slice() []T {
-	n := c.len()
+// join returns pieces as one slice, nil when they hold nothing.
+func join[T any](ps [][]T) []T {
+	n := 0
+	for _, p := range ps {
+		n += len(p)
+	}
 	if n == 0 {
 		return nil
 	}
 	out := make([]T, 0, n)
-	for _, ch := range c.full {
-		out = append(out, ch...)
+	for _, p := range ps {
+		out = append(out, p...)
 	}
-	out = append(out, c.cur...)
-	*c = column[T]{}
 	return out
 }

@@ -49,12 +49,12 @@ func SaveFile(path string, v *vm.VM, opts SaveOptions) error {
 // encodeImage walks the world and returns the metadata and payload of an
 // image of it.
 func encodeImage(v *vm.VM, opts SaveOptions) (*Meta, []byte, error) {
-	p, code, err := walkPayload(v, true)
+	p, cols, code, err := walkPieces(v, true)
 	if err != nil {
 		return nil, nil, err
 	}
 	p.Code = codeSection(v, p.Scripts)
-	payload, err := format.Encode(p)
+	payload, err := format.EncodePieces(p, cols)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -88,21 +88,36 @@ func createdTime(t time.Time) time.Time {
 
 // EncodePayload walks the world and returns the image payload (uncompressed CBOR).
 func EncodePayload(v *vm.VM) (out []byte, err error) {
-	p, _, err := walkPayload(v, false)
+	p, cols, _, err := walkPieces(v, false)
 	if err != nil {
 		return nil, err
 	}
 	p.Code = codeSection(v, p.Scripts)
-	return format.Encode(p)
+	return format.EncodePieces(p, cols)
 }
 
 // walkPayload walks the world into the payload of an image of it, and
 // returns the image's code record (see samecode.go) with it when code is
 // set.
 func walkPayload(v *vm.VM, code bool) (*format.Payload, []byte, error) {
-	b, err := baselineOf(v)
+	p, cols, rec, err := walkPieces(v, code)
 	if err != nil {
 		return nil, nil, err
+	}
+	ob := &p.Objects
+	ob.Kinds, ob.Flags = join(cols.Kinds), join(cols.Flags)
+	ob.Proto, ob.Shape, ob.Slots = join(cols.Proto), join(cols.Shape), join(cols.Slots)
+	ob.Elems, ob.ArrLen = join(cols.Elems), join(cols.ArrLen)
+	return p, rec, nil
+}
+
+// walkPieces is walkPayload with the long columns of the objects section
+// left in the pieces the walk built them in (see column): encoding them
+// from there saves copying each whole.
+func walkPieces(v *vm.VM, code bool) (*format.Payload, *format.Pieces, []byte, error) {
+	b, err := baselineOf(v)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	// Every pending timer's remaining time is measured from one instant.
 	v.Loop().Freeze()
@@ -114,24 +129,23 @@ func walkPayload(v *vm.VM, code bool) (*format.Payload, []byte, error) {
 			// Walk again, recording how each object was reached, to name the path.
 			t := newSaver(v, b, true)
 			if err := v.Try("save", t.walk); err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 		}
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	// Return a copy of the payload, so that nothing points into the saver
 	// any more (s is dead from here): its tables (a number for every
 	// object, the shapes, the strings) can be collected while the payload
 	// is encoded.
 	p := s.p
-	ob := &p.Objects
-	ob.Kinds, ob.Flags = s.kinds8.slice(), s.flags.slice()
-	ob.Proto, ob.Shape, ob.Slots = s.proto.slice(), s.shape.slice(), s.slots.slice()
-	ob.Elems, ob.ArrLen = s.elems.slice(), s.arrLen.slice()
+	cols := &format.Pieces{Kinds: s.kinds8.pieces(), Flags: s.flags.pieces(),
+		Proto: s.proto.pieces(), Shape: s.shape.pieces(), Slots: s.slots.pieces(),
+		Elems: s.elems.pieces(), ArrLen: s.arrLen.pieces()}
 	if !code {
-		return &p, nil, nil
+		return &p, cols, nil, nil
 	}
-	return &p, s.codeRecord(), nil
+	return &p, cols, s.codeRecord(), nil
 }
 
 // node identifies an object (stash false) or a stash (stash true) in the walk.
