@@ -3,6 +3,8 @@ package format
 import (
 	"bytes"
 	"math"
+	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -89,4 +91,28 @@ func firstDiff(a, b []byte) int {
 		}
 	}
 	return min(len(a), len(b))
+}
+
+// TestEncodePiecesKnowsEverySection fails when a section or an objects
+// column is added, removed or moved: EncodePieces lists them one by one and
+// must be changed with them.
+func TestEncodePiecesKnowsEverySection(t *testing.T) {
+	tests := []struct {
+		typ  reflect.Type
+		want string
+	}{
+		{reflect.TypeFor[Payload](), "Strings Lone Floats BigInts Buffers Scripts Symbols Shapes Objects Stashes Roots Plugins Natives Brands PrivEnvs MethodArrays Weak Mapped Templates"},
+		{reflect.TypeFor[Objects](), "Kinds Intrinsic Proto Shape Flags Slots SymProps Elems ArrLen Extra Private"},
+	}
+	for _, tt := range tests {
+		var names []string
+		for f := range tt.typ.Fields() {
+			if f.Name != "_" {
+				names = append(names, f.Name)
+			}
+		}
+		if got := strings.Join(names, " "); got != tt.want {
+			t.Errorf("%s has fields\n%s\nEncodePieces writes\n%s", tt.typ, got, tt.want)
+		}
+	}
 }
