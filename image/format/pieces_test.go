@@ -101,7 +101,7 @@ func TestEncodePiecesKnowsEverySection(t *testing.T) {
 		typ  reflect.Type
 		want string
 	}{
-		{reflect.TypeFor[Payload](), "Strings Lone Floats BigInts Buffers Scripts Symbols Shapes Objects Stashes Roots Plugins Natives Brands PrivEnvs MethodArrays Weak Mapped Templates"},
+		{reflect.TypeFor[Payload](), "Strings Lone Floats BigInts Buffers Scripts Symbols Shapes Objects Stashes Roots Plugins Natives Brands PrivEnvs MethodArrays Weak Mapped Templates Code"},
 		{reflect.TypeFor[Objects](), "Kinds Intrinsic Proto Shape Flags Slots SymProps Elems ArrLen Extra Private"},
 	}
 	for _, tt := range tests {
