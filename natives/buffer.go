@@ -63,6 +63,9 @@ func (p *Buffers) Install(v *vm.VM) error {
 			}
 		}
 	}
+	// goja_nodejs's constructor is named after its Go method; Node's is
+	// "Buffer" (and the printer shows <Buffer ..> by that name).
+	_ = ctor.DefineDataProperty("name", rt.ToValue("Buffer"), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
 	proto := ctor.Get("prototype").(*goja.Object)
 	b := &bufferKit{v: v, ctor: ctor, proto: proto}
 	b.complete()

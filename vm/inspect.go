@@ -556,6 +556,22 @@ func (p *printer) object(o *goja.Object, depth int) (out string) {
 		}
 		return p.wrap(depth, "ArrayBuffer ", "{", "}", []string{"[Uint8Contents]: <" + strings.Join(hex, " ") + ">", "byteLength: " + p.color(cNumber, strconv.Itoa(len(ab.Bytes())))}, nil)
 	case "TypedArray":
+		if b, ok := o.Export().([]byte); ok && p.typedArrayName(o) == "Buffer" {
+			// Node shows a Buffer's bytes in hex: <Buffer 68 69 ... 50 more bytes>.
+			var s strings.Builder
+			s.WriteString("<Buffer")
+			for i, c := range b {
+				if i == 50 {
+					fmt.Fprintf(&s, " ... %d more bytes", len(b)-50)
+					break
+				}
+				fmt.Fprintf(&s, " %02x", c)
+			}
+			if len(b) == 0 {
+				s.WriteString(" ")
+			}
+			return s.String() + ">"
+		}
 		n := int(o.Get("length").ToInteger())
 		for i := 0; i < n && i < p.opts.MaxArrayLength; i++ {
 			entries = append(entries, p.value(o.Get(strconv.Itoa(i)), depth+1, false))

@@ -12,6 +12,7 @@ var held = {
 var long = new URLSearchParams(Array.from({ length: 10 }, (_, i) => ["key" + i, "value" + i]));
 class Link extends URL {}
 var link = new Link("/docs?x", "http://example.com");
+var bufs = { hi: Buffer.from("hi"), big: Buffer.alloc(60, 1), none: Buffer.alloc(0), plain: new Uint8Array(2) };
 // save
 console.log(url);
 console.log(params);
@@ -23,3 +24,4 @@ console.log("url %O and %j", [url.searchParams], params);
 url.searchParams.append("added", "1");
 console.log(util.inspect({ a: { b: url } }, { depth: 1 }), util.inspect({ a: [params] }, { depth: 1 }));
 console.log([url.searchParams]);
+console.log(Buffer.name, bufs, [bufs.hi], bufs.big);
