@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Files is a store of image files in one directory: world NAME is the file
@@ -106,6 +107,19 @@ func (s *Files) lock(name string) (*os.File, error) {
 		return nil, err
 	}
 	ok, err := tryLock(f)
+	// A process that has just taken the lock writes its name over the last
+	// holder's a moment later, and one that reads or lists holds it
+	// without writing: while the recorded holder is a process of this host
+	// that has ended, look again for a while rather than name the dead.
+	for tries := 0; err == nil && !ok && tries < 50; tries++ {
+		st, _ := readState(f)
+		h := Holder{Host: st.Host, PID: st.PID, Process: st.Process}
+		if h.Host != Me().Host || !gone(h) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+		ok, err = tryLock(f)
+	}
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("lock %s: %w", f.Name(), err)
