@@ -62,18 +62,9 @@ func cacheKey(name, src string, strict bool, code []byte) [32]byte {
 // compile returns the compiled script and its program tree, from the cache
 // when it was compiled before.
 func (c *scriptCache) compile(name, src string, strict bool) (*compiled, error) {
-	k := cacheKey(name, src, strict, nil)
-	c.mu.Lock()
-	if e, ok := c.m[k]; ok {
-		c.mu.Unlock()
-		return e, nil
-	}
-	c.mu.Unlock()
-	p, err := goja.Compile(name, src, strict)
-	if err != nil {
-		return nil, err
-	}
-	return c.add(k, &compiled{prg: p, infos: heap.Programs(p), size: len(src)}), nil
+	return c.getOrMake(cacheKey(name, src, strict, nil), len(src), func() (*goja.Program, error) {
+		return goja.Compile(name, src, strict)
+	})
 }
 
 // decode returns the program tree stored as code (heap.DecodeProgram) for
@@ -82,18 +73,25 @@ func (c *scriptCache) compile(name, src string, strict bool) (*compiled, error) 
 // key covers the bytes): a crafted image's code never stands in for a
 // script's source in another world.
 func (c *scriptCache) decode(name, src string, strict bool, code []byte) (*compiled, error) {
-	k := cacheKey(name, src, strict, code)
+	return c.getOrMake(cacheKey(name, src, strict, code), len(src)+len(code), func() (*goja.Program, error) {
+		return heap.DecodeProgram(name, src, code)
+	})
+}
+
+// getOrMake returns the entry under k, or builds its program (outside
+// the lock: compiling is slow) and keeps it, counted as size bytes.
+func (c *scriptCache) getOrMake(k [32]byte, size int, build func() (*goja.Program, error)) (*compiled, error) {
 	c.mu.Lock()
-	if e, ok := c.m[k]; ok {
-		c.mu.Unlock()
+	e, ok := c.m[k]
+	c.mu.Unlock()
+	if ok {
 		return e, nil
 	}
-	c.mu.Unlock()
-	p, err := heap.DecodeProgram(name, src, code)
+	p, err := build()
 	if err != nil {
 		return nil, err
 	}
-	return c.add(k, &compiled{prg: p, infos: heap.Programs(p), size: len(src) + len(code)}), nil
+	return c.add(k, &compiled{prg: p, infos: heap.Programs(p), size: size}), nil
 }
 
 // add keeps e under k, unless another goroutine did first.
