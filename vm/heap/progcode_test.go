@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/dop251/goja"
 )
@@ -357,5 +358,44 @@ func TestBadOperandPanics(t *testing.T) {
 	}()
 	if _, ok := recovered.(interface{ RuntimeError() }); !ok {
 		t.Fatalf("running a bad stack slot: recovered %v (%T), want a Go runtime error", recovered, recovered)
+	}
+}
+
+// TestProgramsFastWalk checks that the walk by interface words lists the
+// same programs, in the same order and with the same details, as the walk
+// by reflection, on every script of the corpus; and that an empty table
+// (every type unknown) still gives the same list.
+func TestProgramsFastWalk(t *testing.T) {
+	w := programWalker()
+	if w == nil {
+		t.Fatal("no fast walk for this goja")
+	}
+	makers := 0
+	for _, mt := range w.types {
+		if mt.maker {
+			makers++
+		}
+	}
+	if makers != len(programInstructions) {
+		t.Errorf("the table has %d function-making types, want %d", makers, len(programInstructions))
+	}
+	empty := &fastWalker{codeOff: w.codeOff, types: map[unsafe.Pointer]*makerType{}}
+	nested := 0
+	for _, c := range codeCorpus {
+		p := goja.MustCompile(c.name, c.src, false)
+		var want, unknown []ProgramInfo
+		walkPrograms(reflect.ValueOf(p), ProgramInfo{Parent: -1}, &want)
+		empty.walk(unsafe.Pointer(p), ProgramInfo{Parent: -1}, &unknown)
+		got := Programs(p)
+		nested += len(want) - 1
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: the fast walk gives\n%+v\nthe reflective one\n%+v", c.name, got, want)
+		}
+		if !reflect.DeepEqual(unknown, want) {
+			t.Errorf("%s: the walk without a table differs", c.name)
+		}
+	}
+	if nested < 30 {
+		t.Errorf("the corpus has %d nested programs, want at least 30", nested)
 	}
 }
