@@ -272,37 +272,19 @@ func toObject(rt *goja.Runtime, v goja.Value) *goja.Object {
 // lookup reads the data property name of o or of its prototypes, without
 // calling a getter or a Proxy's trap.
 func (s *session) lookup(o *goja.Object, name string) (goja.Value, bool) {
-	gopd := s.descriptorFunc()
-	if gopd == nil {
-		return nil, false
-	}
 	for depth := 0; o != nil && depth < 100; depth++ {
 		if vm.KindOf(o) == vm.KindProxy {
 			return nil, false
 		}
-		d, err := gopd(goja.Undefined(), o, s.v.Runtime().ToValue(name))
-		if err != nil {
-			return nil, false
-		}
-		if do, ok := d.(*goja.Object); ok {
-			if g := do.Get("get"); g != nil {
+		if p, ok := s.v.OwnProperty(o, name); ok {
+			if p.Accessor {
 				return nil, false // an accessor: do not run it
 			}
-			return do.Get("value"), true
+			return p.Value, true
 		}
 		o = o.Prototype()
 	}
 	return nil, false
-}
-
-func (s *session) descriptorFunc() goja.Callable {
-	rt := s.v.Runtime()
-	obj, ok := rt.Get("Object").(*goja.Object)
-	if !ok {
-		return nil
-	}
-	f, _ := goja.AssertFunction(obj.Get("getOwnPropertyDescriptor"))
-	return f
 }
 
 // globalNames lists what a word alone may complete to.

@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"sort"
+	"reflect"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/dop251/goja"
+	"github.com/stasisvm/stasis/vm/heap"
 )
 
 // InspectOptions control Inspect.
@@ -36,12 +38,21 @@ type InspectOptions struct {
 // cycles marked <ref *1> ... [Circular *1], nesting cut at a depth. It never
 // runs user code (no getters, no toString) and never changes the world.
 //
-// It shows no native's View: VM.Inspect does.
+// It shows no native's View, and it reads properties through the
+// Object.getOwnPropertyDescriptor that the global Object has when it is
+// called: VM.Inspect shows views and uses the runtime's own, which the
+// world cannot replace.
 func Inspect(rt *goja.Runtime, v goja.Value, opts InspectOptions) string {
-	return inspect(rt, nil, v, opts)
+	return inspect(world{props: newPropReader(rt)}, v, opts)
 }
 
-func inspect(rt *goja.Runtime, views *views, v goja.Value, opts InspectOptions) string {
+// world is what the printer needs of a VM.
+type world struct {
+	props propReader // reads properties (and knows the runtime)
+	views *views     // natives' views, or nil
+}
+
+func inspect(w world, v goja.Value, opts InspectOptions) string {
 	if opts.Depth == 0 {
 		opts.Depth = 2
 	}
@@ -51,7 +62,7 @@ func inspect(rt *goja.Runtime, views *views, v goja.Value, opts InspectOptions) 
 	if opts.BreakLength == 0 {
 		opts.BreakLength = 80
 	}
-	p := &printer{rt: rt, views: views, opts: opts, seen: map[*goja.Object]bool{}, refs: map[*goja.Object]int{}}
+	p := &printer{rt: w.props.rt, views: w.views, props: w.props, opts: opts, seen: map[*goja.Object]bool{}, refs: map[*goja.Object]int{}}
 	p.findCycles(v, 0)
 	return p.value(v, 0, true)
 }
@@ -60,10 +71,10 @@ func inspect(rt *goja.Runtime, views *views, v goja.Value, opts InspectOptions) 
 // string may hold %s %d %i %f %j %o %O %c %% directives; strings print as
 // they are, other values through Inspect.
 func FormatArgs(rt *goja.Runtime, args []goja.Value, opts InspectOptions) string {
-	return formatArgs(rt, nil, args, opts)
+	return formatArgs(world{props: newPropReader(rt)}, args, opts)
 }
 
-func formatArgs(rt *goja.Runtime, views *views, args []goja.Value, opts InspectOptions) string {
+func formatArgs(w world, args []goja.Value, opts InspectOptions) string {
 	var parts []string
 	rest := args
 	if len(args) > 0 {
@@ -71,7 +82,7 @@ func formatArgs(rt *goja.Runtime, views *views, args []goja.Value, opts InspectO
 			rest = args[1:]
 			str := s.String()
 			if strings.IndexByte(str, '%') >= 0 && len(rest) > 0 {
-				str, rest = formatDirectives(rt, views, str, rest, opts)
+				str, rest = formatDirectives(w, str, rest, opts)
 			}
 			parts = append(parts, str)
 		}
@@ -80,13 +91,13 @@ func formatArgs(rt *goja.Runtime, views *views, args []goja.Value, opts InspectO
 		if s, ok := a.(goja.String); ok {
 			parts = append(parts, s.String())
 		} else {
-			parts = append(parts, inspect(rt, views, a, opts))
+			parts = append(parts, inspect(w, a, opts))
 		}
 	}
 	return strings.Join(parts, " ")
 }
 
-func formatDirectives(rt *goja.Runtime, views *views, f string, args []goja.Value, opts InspectOptions) (string, []goja.Value) {
+func formatDirectives(w world, f string, args []goja.Value, opts InspectOptions) (string, []goja.Value) {
 	var b strings.Builder
 	for i := 0; i < len(f); i++ {
 		if f[i] != '%' || i+1 == len(f) {
@@ -111,24 +122,24 @@ func formatDirectives(rt *goja.Runtime, views *views, f string, args []goja.Valu
 			if s, ok := a.(goja.String); ok {
 				b.WriteString(s.String())
 			} else {
-				b.WriteString(inspect(rt, views, a, InspectOptions{Depth: 1}))
+				b.WriteString(inspect(w, a, InspectOptions{Depth: 1}))
 			}
 		case 'd', 'i':
 			n := a.ToFloat()
 			if c == 'i' {
 				n = math.Trunc(n)
 			}
-			b.WriteString(formatNumber(rt, n))
+			b.WriteString(formatNumber(w.props.rt, n))
 		case 'f':
-			b.WriteString(formatNumber(rt, a.ToFloat()))
+			b.WriteString(formatNumber(w.props.rt, a.ToFloat()))
 		case 'j':
-			s, err := jsonStringify(rt, a)
+			s, err := jsonStringify(w.props.rt, a)
 			if err != nil {
 				s = "[Circular]"
 			}
 			b.WriteString(s)
 		case 'o', 'O':
-			b.WriteString(inspect(rt, views, a, opts))
+			b.WriteString(inspect(w, a, opts))
 		case 'c':
 		}
 	}
@@ -161,7 +172,8 @@ func formatNumber(rt *goja.Runtime, f float64) string {
 
 type printer struct {
 	rt    *goja.Runtime
-	views *views // natives' views, by prototype
+	views *views     // natives' views, by prototype
+	props propReader // reads properties without running the world's code
 	opts  InspectOptions
 	seen  map[*goja.Object]bool // on the current path
 	refs  map[*goja.Object]int  // objects that close a cycle: their ref number (0 = not numbered yet)
@@ -216,9 +228,15 @@ func (p *printer) findCycles(v goja.Value, depth int) {
 // children lists the values an object shows (safely, without getters).
 func (p *printer) children(o *goja.Object) (out []goja.Value) {
 	defer func() { recover() }()
+	if target, isProxy := proxyTarget(o); isProxy {
+		if target == nil {
+			return nil
+		}
+		return []goja.Value{target} // what prints in its place
+	}
 	for _, k := range o.Keys() {
-		if d := p.descriptor(o, k); d != nil && d.Get("get") == nil && d.Get("set") == nil {
-			out = append(out, d.Get("value"))
+		if d, ok := p.own(o, k); ok && !d.Accessor {
+			out = append(out, d.Value)
 		}
 	}
 	if kind := p.kindOf(o); kind == "Map" || kind == "Set" {
@@ -227,29 +245,28 @@ func (p *printer) children(o *goja.Object) (out []goja.Value) {
 	return out
 }
 
-// gopd returns Object.getOwnPropertyDescriptor: the runtime's own, kept
-// when natives registered views, rather than what the world may have put
-// in its place.
-func (p *printer) gopd() goja.Callable {
-	if p.views != nil && p.views.gopd != nil {
-		return p.views.gopd
-	}
-	f, _ := goja.AssertFunction(p.rt.Get("Object").ToObject(p.rt).Get("getOwnPropertyDescriptor"))
-	return f
+// own reads o's own property key (a string or a symbol) without running
+// any of the world's code.
+func (p *printer) own(o *goja.Object, key any) (Property, bool) {
+	return p.props.own(o, key)
 }
 
-// descriptor returns o's own property descriptor for key (a string or a
-// symbol), or nil.
-func (p *printer) descriptor(o *goja.Object, key any) *goja.Object {
-	gopd := p.gopd()
-	if gopd == nil {
+// data returns the value of o's own data property key, or nil when o has
+// none (or an accessor).
+func (p *printer) data(o *goja.Object, key any) goja.Value {
+	if d, ok := p.own(o, key); ok && !d.Accessor {
+		return d.Value
+	}
+	return nil
+}
+
+// prototype returns o's prototype, or nil when o is a Proxy (whose
+// getPrototypeOf trap would run).
+func (p *printer) prototype(o *goja.Object) *goja.Object {
+	if _, isProxy := proxyTarget(o); isProxy {
 		return nil
 	}
-	d, err := gopd(goja.Undefined(), o, p.rt.ToValue(key))
-	if err != nil || goja.IsUndefined(d) {
-		return nil
-	}
-	return d.ToObject(p.rt)
+	return o.Prototype()
 }
 
 func (p *printer) value(v goja.Value, depth int, top bool) string {
@@ -339,14 +356,24 @@ func (p *printer) kindOf(o *goja.Object) string {
 	case "Array", "Function", "Date", "RegExp", "Error", "String", "Number", "Boolean", "Arguments", "Symbol", "BigInt":
 		return cls
 	}
-	if p.is(o, "Map") {
-		return "Map"
-	}
-	if p.is(o, "Set") {
-		return "Set"
-	}
-	if p.is(o, "WeakMap") || p.is(o, "WeakSet") {
-		return "Weak"
+	if heap.Check() == nil {
+		switch heap.KindOf(o) {
+		case heap.KindMap:
+			return "Map"
+		case heap.KindSet:
+			return "Set"
+		case heap.KindWeakMap, heap.KindWeakSet:
+			return "Weak"
+		}
+	} else {
+		switch {
+		case p.is(o, "Map"):
+			return "Map"
+		case p.is(o, "Set"):
+			return "Set"
+		case p.is(o, "WeakMap") || p.is(o, "WeakSet"):
+			return "Weak"
+		}
 	}
 	if ta := p.typedArrayName(o); ta != "" {
 		return "TypedArray"
@@ -355,7 +382,9 @@ func (p *printer) kindOf(o *goja.Object) string {
 }
 
 // is reports whether o is a genuine instance of the built-in ctor, by
-// calling a method of its prototype that refuses other receivers.
+// calling a method of its prototype that refuses other receivers. It is
+// what tells them when goja's internals cannot be read, and then calls the
+// method the world's global ctor has.
 func (p *printer) is(o *goja.Object, ctor string) (ok bool) {
 	defer func() {
 		if recover() != nil {
@@ -390,13 +419,29 @@ func (p *printer) typedArrayName(o *goja.Object) string {
 	}
 	switch o.Export().(type) {
 	case []int8, []uint8, []int16, []uint16, []int32, []uint32, []float32, []float64, []int64, []uint64:
-		return o.Get("constructor").ToObject(p.rt).Get("name").String()
+		return p.constructorName(o)
 	}
 	return ""
 }
 
+// eachEntry calls f with each entry of a Map or Set (key and value; a
+// Set's value is its key), read from goja's table without running any
+// code. When goja's internals cannot be read, it calls o's forEach.
 func (p *printer) eachEntry(o *goja.Object, f func(k, v goja.Value)) {
 	defer func() { recover() }()
+	if heap.Check() == nil {
+		set := heap.KindOf(o) == heap.KindSet
+		for e := *(*heap.MapOf(o).M()).IterFirst(); e != nil; e = *e.IterNext() {
+			if k := *e.Key(); k != nil {
+				if set {
+					f(k, k)
+				} else {
+					f(k, *e.Value())
+				}
+			}
+		}
+		return
+	}
 	forEach, _ := goja.AssertFunction(o.Get("forEach"))
 	if forEach == nil {
 		return
@@ -407,16 +452,74 @@ func (p *printer) eachEntry(o *goja.Object, f func(k, v goja.Value)) {
 	}))
 }
 
+// inherited returns the value of the data property key that o has or
+// inherits (nil when there is none, or an accessor or a Proxy is found
+// first).
+func (p *printer) inherited(o *goja.Object, key string) goja.Value {
+	for cur, n := o, 0; cur != nil && n < maxProtoDepth; cur, n = p.prototype(cur), n+1 {
+		if d, ok := p.own(cur, key); ok {
+			if d.Accessor {
+				return nil
+			}
+			return d.Value
+		}
+	}
+	return nil
+}
+
+// errorHead is what Error.prototype.toString gives for o, from its data
+// properties: "name: message".
+func (p *printer) errorHead(o *goja.Object) string {
+	name, msg := "Error", ""
+	if v := p.inherited(o, "name"); v != nil && !goja.IsUndefined(v) {
+		name = v.String()
+	}
+	if v := p.inherited(o, "message"); v != nil && !goja.IsUndefined(v) {
+		msg = v.String()
+	}
+	switch {
+	case msg == "":
+		return name
+	case name == "":
+		return msg
+	}
+	return name + ": " + msg
+}
+
+// primitiveOf returns the primitive a Number, String, Boolean, Symbol or
+// BigInt object holds, or nil when goja's internals cannot be read.
+func primitiveOf(o *goja.Object) goja.Value {
+	if heap.Check() != nil {
+		return nil
+	}
+	switch heap.KindOf(o) {
+	case heap.KindPrimitive:
+		return *heap.PrimitiveOf(o).PValue()
+	case heap.KindStringObject:
+		return *heap.StringObjectOf(o).Value()
+	}
+	return nil
+}
+
+// isoString is Date.prototype.toISOString's form of t.
+func isoString(t time.Time) string {
+	t = t.UTC()
+	if y := t.Year(); y < 0 || y > 9999 {
+		sign := "+"
+		if y < 0 {
+			sign, y = "-", -y
+		}
+		return fmt.Sprintf("%s%06d", sign, y) + t.Format("-01-02T15:04:05.000Z")
+	}
+	return t.Format("2006-01-02T15:04:05.000Z")
+}
+
 func (p *printer) constructorName(o *goja.Object) string {
 	defer func() { recover() }()
-	for proto := o.Prototype(); proto != nil; proto = proto.Prototype() {
-		if d := p.descriptor(proto, "constructor"); d != nil {
-			if c, ok := d.Get("value").(*goja.Object); ok {
-				if nd := p.descriptor(c, "name"); nd != nil {
-					if n := nd.Get("value"); n != nil && n.String() != "" {
-						return n.String()
-					}
-				}
+	for proto, n := p.prototype(o), 0; proto != nil && n < maxProtoDepth; proto, n = p.prototype(proto), n+1 {
+		if c, ok := p.data(proto, "constructor").(*goja.Object); ok {
+			if name, ok := p.data(c, "name").(goja.String); ok && name.String() != "" {
+				return name.String()
 			}
 		}
 	}
@@ -507,23 +610,21 @@ func (p *printer) object(o *goja.Object, depth int) (out string) {
 		return p.wrap(depth, orDefault(name, "WeakMap")+" ", "{", "}", []string{p.color(cSpecial, "<items unknown>")}, nil)
 	case "Date":
 		s := "Invalid Date"
-		if iso, _ := goja.AssertFunction(o.Get("toISOString")); iso != nil {
-			if r, err := iso(o); err == nil {
-				s = r.String()
-			}
+		if t, ok := o.Export().(time.Time); ok {
+			s = isoString(t)
 		}
 		return p.withOwn(p.color(cDate, s), o, depth)
 	case "RegExp":
 		return p.withOwn(p.color(cRegExp, o.String()), o, depth)
 	case "Error":
 		s := ""
-		if st := o.Get("stack"); st != nil && !goja.IsUndefined(st) {
+		if st := p.inherited(o, "stack"); st != nil && !goja.IsUndefined(st) {
 			s = NodeStack(st.String())
 			if p.opts.TrimScriptFrames && depth == 0 {
 				s = trimScriptFrames(s)
 			}
 		} else {
-			s = o.String()
+			s = p.errorHead(o)
 		}
 		own := p.ownEntries(o, depth, false)
 		if len(own) == 0 {
@@ -532,7 +633,9 @@ func (p *printer) object(o *goja.Object, depth int) (out string) {
 		return p.wrap(depth, s+" ", "{", "}", own, nil)
 	case "Number", "String", "Boolean", "Symbol", "BigInt":
 		inner := "?"
-		if c := p.intrinsic(kind); c != nil {
+		if prim := primitiveOf(o); prim != nil {
+			inner = p.value(prim, depth+1, false)
+		} else if c := p.intrinsic(kind); c != nil {
 			if valueOf, _ := goja.AssertFunction(c.Get("prototype").ToObject(p.rt).Get("valueOf")); valueOf != nil {
 				if prim, err := valueOf(o); err == nil {
 					inner = p.value(prim, depth+1, false)
@@ -572,7 +675,7 @@ func (p *printer) object(o *goja.Object, depth int) (out string) {
 			}
 			return s.String() + ">"
 		}
-		n := int(o.Get("length").ToInteger())
+		n := reflect.ValueOf(o.Export()).Len()
 		for i := 0; i < n && i < p.opts.MaxArrayLength; i++ {
 			entries = append(entries, p.value(o.Get(strconv.Itoa(i)), depth+1, false))
 		}
@@ -636,14 +739,10 @@ func (p *printer) plainEmpty(o *goja.Object, kind string) bool {
 
 func (p *printer) toStringTag(o *goja.Object) string {
 	defer func() { recover() }()
-	for cur := o; cur != nil; cur = cur.Prototype() {
-		gopd := p.gopd()
-		d, err := gopd(goja.Undefined(), cur, goja.SymToStringTag)
-		if err == nil && !goja.IsUndefined(d) {
-			if v := d.ToObject(p.rt).Get("value"); v != nil {
-				if s, ok := v.(goja.String); ok {
-					return s.String()
-				}
+	for cur, n := o, 0; cur != nil && n < maxProtoDepth; cur, n = p.prototype(cur), n+1 {
+		if d, ok := p.own(cur, goja.SymToStringTag); ok {
+			if s, ok := d.Value.(goja.String); ok {
+				return s.String()
 			}
 			return ""
 		}
@@ -675,8 +774,8 @@ func (p *printer) withOwn(s string, o *goja.Object, depth int) string {
 
 func (p *printer) function(o *goja.Object, depth int) string {
 	name := ""
-	if d := p.descriptor(o, "name"); d != nil {
-		name = d.Get("value").String()
+	if n := p.data(o, "name"); n != nil {
+		name = n.String()
 	}
 	// What the function is, not what its source text starts with: a
 	// method named asyncLoad is no AsyncFunction, nor classify a class.
@@ -686,8 +785,8 @@ func (p *printer) function(o *goja.Object, depth int) string {
 	case KindClass:
 		s = "[class " + orDefault(name, "(anonymous)")
 		if parent := o.Prototype(); parent != nil {
-			if pd := p.descriptor(parent, "name"); pd != nil && pd.Get("value").String() != "" && p.kindOf(parent) == "Function" {
-				s += " extends " + pd.Get("value").String()
+			if pn := p.data(parent, "name"); pn != nil && pn.String() != "" && p.kindOf(parent) == "Function" {
+				s += " extends " + pn.String()
 			}
 		}
 		s += "]"
@@ -725,8 +824,8 @@ func (p *printer) arrayEntries(o *goja.Object, depth int) (out []string, numeric
 	}
 	numeric = true
 	for i := int64(0); i < limit; i++ {
-		d := p.descriptor(o, strconv.FormatInt(i, 10))
-		if d == nil {
+		d, ok := p.own(o, strconv.FormatInt(i, 10))
+		if !ok {
 			return p.sparseEntries(o, depth, int(limit), out, i, n), false
 		}
 		numeric = numeric && isNumeric(d)
@@ -756,8 +855,8 @@ func (p *printer) sparseEntries(o *goja.Object, depth, most int, out []string, i
 				break
 			}
 		}
-		d := p.descriptor(o, key)
-		if d == nil {
+		d, ok := p.own(o, key)
+		if !ok {
 			break
 		}
 		out = append(out, p.propValue(d, depth))
@@ -786,34 +885,35 @@ func plural(n int64) string {
 	return "s"
 }
 
-// isNumeric reports whether a property descriptor holds a number or a bigint.
-func isNumeric(d *goja.Object) bool {
-	v := d.Get("value")
-	if _, ok := v.(*goja.Object); ok || v == nil {
+// isNumeric reports whether a property holds a number or a bigint.
+func isNumeric(d Property) bool {
+	if d.Accessor {
 		return false
 	}
-	switch v.Export().(type) {
+	if _, ok := d.Value.(*goja.Object); ok || d.Value == nil {
+		return false
+	}
+	switch d.Value.Export().(type) {
 	case int64, float64, *big.Int:
-		return d.Get("get") == nil
+		return true
 	}
 	return false
 }
 
-func (p *printer) propValue(d *goja.Object, depth int) string {
-	get, set := d.Get("get"), d.Get("set")
-	hasGet := get != nil && !goja.IsUndefined(get)
-	hasSet := set != nil && !goja.IsUndefined(set)
+func (p *printer) propValue(d Property, depth int) string {
 	switch {
-	case hasGet && hasSet:
+	case d.Getter != nil && d.Setter != nil:
 		return p.color(cSpecial, "[Getter/Setter]")
-	case hasGet:
+	case d.Getter != nil:
 		return p.color(cSpecial, "[Getter]")
-	case hasSet:
+	case d.Setter != nil:
 		return p.color(cSpecial, "[Setter]")
+	case d.Accessor:
+		return p.color(cGrey, "undefined") // neither: as Node shows it
 	}
 	p.indent += 2
 	defer func() { p.indent -= 2 }()
-	return p.value(d.Get("value"), depth+1, false)
+	return p.value(d.Value, depth+1, false)
 }
 
 // ownEntries lists own enumerable properties as "key: value" (array indices skipped when skipIndices).
@@ -825,25 +925,18 @@ func (p *printer) ownEntries(o *goja.Object, depth int, skipIndices bool) []stri
 				continue
 			}
 		}
-		d := p.descriptor(o, k)
-		if d == nil {
+		d, ok := p.own(o, k)
+		if !ok {
 			continue
 		}
 		out = append(out, keyString(k)+": "+p.propValue(d, depth))
 	}
-	syms := o.Symbols()
-	sort.SliceStable(syms, func(i, j int) bool { return false })
-	for _, s := range syms {
-		gopd := p.gopd()
-		d, err := gopd(goja.Undefined(), o, s)
-		if err != nil || goja.IsUndefined(d) {
+	for _, s := range o.Symbols() {
+		d, ok := p.own(o, s)
+		if !ok || !d.Enumerable {
 			continue
 		}
-		do := d.ToObject(p.rt)
-		if !do.Get("enumerable").ToBoolean() {
-			continue
-		}
-		out = append(out, "["+symbolString(s)+"]: "+p.propValue(do, depth))
+		out = append(out, "["+symbolString(s)+"]: "+p.propValue(d, depth))
 	}
 	return out
 }

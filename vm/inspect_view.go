@@ -52,7 +52,6 @@ func (v *VM) SetView(proto *goja.Object, f ViewFunc) {
 		if sym, err := v.symbolFor("stasis.state"); err == nil {
 			v.views.state = sym
 		}
-		v.views.gopd, _ = goja.AssertFunction(v.rt.Get("Object").ToObject(v.rt).Get("getOwnPropertyDescriptor"))
 	}
 	v.views.byProto[proto] = f
 }
@@ -60,8 +59,7 @@ func (v *VM) SetView(proto *goja.Object, f ViewFunc) {
 // views are the natives' views of a VM.
 type views struct {
 	byProto map[*goja.Object]ViewFunc
-	state   *goja.Symbol  // Symbol.for("stasis.state")
-	gopd    goja.Callable // Object.getOwnPropertyDescriptor
+	state   *goja.Symbol // Symbol.for("stasis.state")
 }
 
 // symbolFor calls the global Symbol.for.
@@ -85,12 +83,12 @@ func (v *VM) symbolFor(key string) (sym *goja.Symbol, err error) {
 
 // Inspect is the package's Inspect with the views natives registered.
 func (v *VM) Inspect(val goja.Value, opts InspectOptions) string {
-	return inspect(v.rt, v.views, val, opts)
+	return inspect(world{props: v.props, views: v.views}, val, opts)
 }
 
 // FormatArgs is the package's FormatArgs with the views natives registered.
 func (v *VM) FormatArgs(args []goja.Value, opts InspectOptions) string {
-	return formatArgs(v.rt, v.views, args, opts)
+	return formatArgs(world{props: v.props, views: v.views}, args, opts)
 }
 
 // view finds the view of o, if a native registered one for a prototype on
@@ -99,15 +97,12 @@ func (p *printer) view(o *goja.Object) (View, bool) {
 	if p.views == nil || p.views.state == nil {
 		return View{}, false
 	}
-	for proto, n := o.Prototype(), 0; proto != nil && n < 100; proto, n = proto.Prototype(), n+1 {
+	for proto, n := p.prototype(o), 0; proto != nil && n < maxProtoDepth; proto, n = p.prototype(proto), n+1 {
 		f, ok := p.views.byProto[proto]
 		if !ok {
 			continue
 		}
-		var state *goja.Object
-		if d := p.descriptor(o, p.views.state); d != nil {
-			state, _ = d.Get("value").(*goja.Object)
-		}
+		state, _ := p.data(o, p.views.state).(*goja.Object)
 		if state == nil {
 			return View{}, false
 		}
@@ -121,20 +116,7 @@ func (p *printer) view(o *goja.Object) (View, bool) {
 
 // readData is the ViewReader of the printer.
 func (p *printer) readData(o *goja.Object, key string) goja.Value {
-	if o == nil {
-		return nil
-	}
-	if _, isProxy := o.Export().(goja.Proxy); isProxy {
-		return nil
-	}
-	d := p.descriptor(o, key)
-	if d == nil {
-		return nil
-	}
-	if get, set := d.Get("get"), d.Get("set"); get != nil && !goja.IsUndefined(get) || set != nil && !goja.IsUndefined(set) {
-		return nil
-	}
-	return d.Get("value")
+	return p.data(o, key)
 }
 
 // viewed formats a View of o.

@@ -91,16 +91,15 @@ func (v *VM) guardPrototypeCycles() error {
 	if err := wrap("Reflect", "setPrototypeOf", 2); err != nil {
 		return err
 	}
-	objectProto := rt.Get("Object").ToObject(rt).Get("prototype").ToObject(rt)
-	desc, err := objectProtoDescriptor(rt, objectProto)
-	if err != nil || desc == nil {
-		return err
+	objectProto := v.props.objectProto
+	desc, ok := v.props.own(objectProto, "__proto__")
+	if !ok || desc.Setter == nil {
+		return nil
 	}
-	setter, ok := goja.AssertFunction(desc.Get("set"))
+	setter, ok := goja.AssertFunction(desc.Setter)
 	if !ok {
 		return nil
 	}
-	getter := desc.Get("get")
 	wrapped := v.NewFunction("set __proto__", 1, func(c goja.FunctionCall) goja.Value {
 		check(c.This, c.Argument(0))
 		r, err := setter(c.This, c.Arguments...)
@@ -109,19 +108,9 @@ func (v *VM) guardPrototypeCycles() error {
 		}
 		return r
 	})
+	var getter goja.Value = goja.Undefined()
+	if desc.Getter != nil {
+		getter = desc.Getter
+	}
 	return objectProto.DefineAccessorProperty("__proto__", getter, wrapped, goja.FLAG_TRUE, goja.FLAG_FALSE)
-}
-
-// objectProtoDescriptor returns Object.prototype's __proto__ descriptor.
-func objectProtoDescriptor(rt *goja.Runtime, objectProto *goja.Object) (*goja.Object, error) {
-	gopd, ok := goja.AssertFunction(rt.Get("Object").ToObject(rt).Get("getOwnPropertyDescriptor"))
-	if !ok {
-		return nil, nil
-	}
-	d, err := gopd(goja.Undefined(), objectProto, rt.ToValue("__proto__"))
-	if err != nil {
-		return nil, err
-	}
-	o, _ := d.(*goja.Object)
-	return o, nil
 }

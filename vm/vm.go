@@ -76,6 +76,9 @@ type VM struct {
 	stasis  *goja.Object
 	attach  map[any]any
 	views   *views // natives' views for Inspect, by prototype
+	// props reads properties through the runtime's own built-ins, taken
+	// before any code of the world runs (see OwnProperty).
+	props propReader
 	// rejected holds the promises rejected without a handler since the
 	// last CheckRejections.
 	rejected []*goja.Promise
@@ -107,6 +110,7 @@ func New(opts Options) (*VM, error) {
 		attach:  map[any]any{},
 	}
 	v.rt.SetMaxCallStackSize(stackLimit(opts.MaxCallStackSize))
+	v.props = newPropReader(v.rt)
 	v.trackRejections()
 	if err := v.guardPrototypeCycles(); err != nil {
 		return nil, err
