@@ -52,7 +52,8 @@ func (s *saver) iterator(o *goja.Object, extra int) []uint64 {
 	case heap.IterMap, heap.IterSet:
 		m := heap.MapIterOf(o)
 		if *m.Iter() == nil || *(*m.Iter()).M() == nil {
-			return []uint64{uint64(k), 0}
+			// What it gave shows when it prints ([Map Entries] {  }).
+			return []uint64{uint64(k), 0, uint64(*m.Kind())}
 		}
 		s.iterMaps = append(s.iterMaps, pendingIterMap{extra: extra, pos: 2, m: *(*m.Iter()).M(), set: k == heap.IterSet, at: s.cur})
 		return []uint64{uint64(k), 1, codeNone, uint64(heap.MapPosition(*m.Iter())), uint64(*m.Kind())}
@@ -279,6 +280,11 @@ func (l *loader) fillIterators() {
 			m := heap.MapIterOf(o)
 			if c.next() == 0 {
 				*m.Iter() = nil
+				if c.i < len(c.s) { // written since format 2.1; before, keys
+					if *m.Kind() = int(c.next()); *m.Kind() > 2 {
+						l.failf("iterator %d: kind %d", i, *m.Kind())
+					}
+				}
 				continue
 			}
 			coll := l.object(c.next())

@@ -174,6 +174,7 @@ func makeEvents(v *vm.VM) *goja.Object {
 	})
 	defineHidden(ctor, "EventEmitter", ctor)
 	_ = ctor.Set("defaultMaxListeners", 10)
+	v.SetView(proto, emitterView(v))
 	return ctor
 }
 

@@ -67,6 +67,7 @@ func (b *bufferKit) textEncoder() *goja.Object {
 		return res
 	})
 	_ = proto.DefineDataPropertySymbol(goja.SymToStringTag, rt.ToValue("TextEncoder"), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	v.SetView(proto, encoderView(rt))
 	return ctor
 }
 
@@ -173,6 +174,7 @@ func (b *bufferKit) textDecoder() *goja.Object {
 		return rt.ToValue(string(utf16.Decode(units)))
 	})
 	_ = proto.DefineDataPropertySymbol(goja.SymToStringTag, rt.ToValue("TextDecoder"), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	v.SetView(proto, decoderView)
 	return ctor
 }
 

@@ -364,6 +364,13 @@ func (p *printer) kindOf(o *goja.Object) string {
 			return "Set"
 		case heap.KindWeakMap, heap.KindWeakSet:
 			return "Weak"
+		case heap.KindIterator:
+			switch heap.IterKindOf(o) {
+			case heap.IterMap:
+				return "Map Iterator"
+			case heap.IterSet:
+				return "Set Iterator"
+			}
 		}
 	} else {
 		switch {
@@ -564,14 +571,22 @@ func (p *printer) object(o *goja.Object, depth int) (out string) {
 	}
 	// Past the depth, an object shows as [Object]; but an empty one shows
 	// as it is, as in Node, which looks at the keys first.
-	if p.opts.Depth >= 0 && depth > p.opts.Depth && !p.plainEmpty(o, kind) {
+	if p.opts.Depth >= 0 && depth > p.opts.Depth && (vw.Keyed || !p.plainEmpty(o, kind)) {
 		switch kind {
 		case "Array":
 			return p.color(cSpecial, "[Array]")
+		case "Proxy":
+			return p.color(cSpecial, "[Object]")
+		}
+		if o.Prototype() == nil {
+			return p.color(cSpecial, "[Object: null prototype]")
 		}
 		name := p.constructorName(o)
 		if name == "" {
 			name = "Object"
+		}
+		if tag := p.toStringTag(o); tag != "" && tag != name {
+			name += " [" + tag + "]"
 		}
 		return p.color(cSpecial, "["+name+"]")
 	}
@@ -606,6 +621,8 @@ func (p *printer) object(o *goja.Object, depth int) (out string) {
 			entries = append(entries, moreItems(int64(n-len(entries))))
 		}
 		return p.wrap(depth, fmt.Sprintf("%s(%d) ", orDefault(name, kind), n), "{", "}", entries, p.ownEntries(o, depth, false))
+	case "Map Iterator", "Set Iterator":
+		return p.iterator(o, kind, depth)
 	case "Weak":
 		return p.wrap(depth, orDefault(name, "WeakMap")+" ", "{", "}", []string{p.color(cSpecial, "<items unknown>")}, nil)
 	case "Date":
@@ -725,6 +742,41 @@ func (p *printer) object(o *goja.Object, depth int) (out string) {
 	return p.wrap(depth, head, "{", "}", own, nil)
 }
 
+// iterator formats a Map or Set iterator as Node does, with the entries it
+// has still to give (it does not move): "[Map Iterator] { 1, 2 }" for one
+// that gives keys or values, "[Map Entries] { [ 1, 2 ] }" for one that
+// gives entries (and so for Sets).
+func (p *printer) iterator(o *goja.Object, kind string, depth int) string {
+	keys, values, yields := heap.MapIterRest(o)
+	head := "[" + kind + "] "
+	if yields == 2 {
+		head = "[" + strings.TrimSuffix(kind, " Iterator") + " Entries] "
+	}
+	var entries []string
+	p.indent += 2
+	for i := range keys {
+		if i == p.opts.MaxArrayLength {
+			entries = append(entries, moreItems(int64(len(keys)-i)))
+			break
+		}
+		switch yields {
+		case 0:
+			entries = append(entries, p.value(keys[i], depth+1, false))
+		case 1:
+			entries = append(entries, p.value(values[i], depth+1, false))
+		default:
+			pair := []string{p.value(keys[i], depth+1, false), p.value(values[i], depth+1, false)}
+			entries = append(entries, p.layout(depth, "", "[", "]", pair, nil))
+		}
+	}
+	p.indent -= 2
+	own := p.ownEntries(o, depth, false)
+	if len(entries)+len(own) == 0 {
+		return head + "{  }" // as Node joins no entries
+	}
+	return p.wrap(depth, head, "{", "}", entries, own)
+}
+
 // plainEmpty reports whether o is an array or a plain object with no
 // keys of its own.
 func (p *printer) plainEmpty(o *goja.Object, kind string) bool {
@@ -737,10 +789,17 @@ func (p *printer) plainEmpty(o *goja.Object, kind string) bool {
 	return false
 }
 
+// toStringTag returns the Symbol.toStringTag that o has or inherits, as a
+// data property, or "". As in Node, a tag that is an enumerable property of
+// o itself is no tag (it shows with o's properties); unlike Node, a tag
+// that a getter gives is not shown either, for the getter would run.
 func (p *printer) toStringTag(o *goja.Object) string {
 	defer func() { recover() }()
 	for cur, n := o, 0; cur != nil && n < maxProtoDepth; cur, n = p.prototype(cur), n+1 {
 		if d, ok := p.own(cur, goja.SymToStringTag); ok {
+			if cur == o && d.Enumerable {
+				return ""
+			}
 			if s, ok := d.Value.(goja.String); ok {
 				return s.String()
 			}
@@ -918,7 +977,13 @@ func (p *printer) propValue(d Property, depth int) string {
 
 // ownEntries lists own enumerable properties as "key: value" (array indices skipped when skipIndices).
 func (p *printer) ownEntries(o *goja.Object, depth int, skipIndices bool) []string {
-	var out []string
+	strs, syms := p.ownEntryParts(o, depth, skipIndices)
+	return append(strs, syms...)
+}
+
+// ownEntryParts is ownEntries in two lists: string-keyed properties, then
+// symbol-keyed ones.
+func (p *printer) ownEntryParts(o *goja.Object, depth int, skipIndices bool) (out, syms []string) {
 	for _, k := range o.Keys() {
 		if skipIndices {
 			if _, err := strconv.ParseUint(k, 10, 32); err == nil {
@@ -936,9 +1001,9 @@ func (p *printer) ownEntries(o *goja.Object, depth int, skipIndices bool) []stri
 		if !ok || !d.Enumerable {
 			continue
 		}
-		out = append(out, "["+symbolString(s)+"]: "+p.propValue(d, depth))
+		syms = append(syms, "["+symbolString(s)+"]: "+p.propValue(d, depth))
 	}
-	return out
+	return out, syms
 }
 
 func keyString(k string) string {

@@ -46,6 +46,19 @@ var nodeLayoutCases = []string{
 	`({a: 1, b: 'two', c: [3], d: {e: 4}, f: null, g: undefined, h: true, i: Symbol('x')})`,
 	`[[], {}, [[]], [{}], {a: []}]`,
 	`[{a: 1, b: 2}, {a: 3, b: 4}, {a: 5, b: 6}, {a: 7, b: 8}, {a: 9, b: 10}, {a: 11, b: 12}, {a: 13, b: 14}]`,
+	// Map and Set iterators show what they have still to give.
+	`new Map([[1, {a: [1, 2]}], ['k', 'v']]).entries()`,
+	`[new Map([[1, 2]]).keys(), new Map([[1, 2]]).values(), new Set([1]).entries(), new Set([1]).keys()]`,
+	`(() => { const s = new Set([1, 2, 3]); const it = s.values(); it.next(); s.add(4); return it })()`,
+	`(() => { const m = new Map([[1, 2], [3, 4], [5, 6]]); const it = m.entries(); it.next(); m.delete(1); m.delete(3); return it })()`,
+	`(() => { const it = new Map([[1, 2]]).entries(); it.next(); it.next(); return [it, new Set().values()] })()`,
+	`({a: {b: {c: new Map([[1, 2]]).keys()}}, d: [new Set(['x'.repeat(30), 'y'.repeat(30), 'z'.repeat(30)]).entries()]})`,
+	`new Set(Array.from({length: 120}, (_, i) => i)).entries()`,
+	`(() => { const it = new Set([1]).values(); it.extra = 1; return it })()`,
+	// Errors with properties of their own, tags, prototypes past the depth.
+	`(() => { const e = new RangeError('x'); e.stack = 'RangeError: x\n    at f (a.js:1:1)'; e.code = 'E'; e.info = {a: [1]}; return [e] })()`,
+	`(() => { class T { constructor() { this.a = 1 } }; T.prototype[Symbol.toStringTag] = 'tag'; return [new T, {a: {b: {c: new T}}}] })()`,
+	`({a: {b: {c: Object.assign(Object.create(null), {x: 1})}}, t: {b: 2, [Symbol.toStringTag]: 'own'}})`,
 }
 
 // TestInspectLikeNode prints each case with Inspect and with node's

@@ -17,28 +17,45 @@ type View struct {
 	// Pairs, a flat list of keys and values, are shown as "key => value"
 	// when Fields is empty, as Node shows a URLSearchParams' entries.
 	Pairs []goja.Value
+	// Anonymous shows the Fields as a plain object's, without the
+	// constructor's name, as Node shows a TextEncoder ({ encoding: 'utf-8' }).
+	Anonymous bool
+	// Own shows o's own enumerable properties too, after the string-keyed
+	// Fields and before the symbol-keyed ones, the order in which Node
+	// lists an object's keys (what a subclass of an EventEmitter adds).
+	Own bool
+	// Keyed tells that Node's object of this kind has keys of its own, where
+	// ours keeps its state out of sight: past the depth it then shows as
+	// [Name] (Node's [EventEmitter]) rather than as an empty object (Node's
+	// URL {}, whose inspect.custom then gives the URL, which has no keys).
+	Keyed bool
 }
 
 // ViewField is one "key: value" of a View.
 type ViewField struct {
 	// Key is the field's name, quoted as a property key is when it must be.
 	Key string
+	// Symbol shows Key as the description of a symbol: [Symbol(Key)].
+	Symbol bool
 	// Value is shown as the value of a property is.
 	Value goja.Value
 }
 
-// ViewReader reads an object's own data property (nil when it is missing
-// or an accessor) without running any JavaScript: what a ViewFunc uses to
-// read a state that a hostile image may have shaped as it likes.
-type ViewReader func(o *goja.Object, key string) goja.Value
+// ViewReader reads an object's own data property key (a string or a
+// *goja.Symbol; nil when it is missing or an accessor, or the object is a
+// Proxy) without running any JavaScript: what a ViewFunc uses to read a
+// state that a hostile image may have shaped as it likes.
+type ViewReader func(o *goja.Object, key any) goja.Value
 
 // ViewFunc makes the View of o, an object that has the prototype the
 // function was registered for somewhere on its chain. state is o's own data
-// property under Symbol.for("stasis.state") (nil when there is none). It
-// must not call into JavaScript (no Get of a property that may be a getter,
-// no method calls): it reads the state through read. It returns false when
-// o is not one it can show (a look-alike made with Object.create, a state
-// of the wrong shape); o then prints as an ordinary object.
+// property under Symbol.for("stasis.state") (nil when there is none: a
+// native that keeps no state there reads o). It must not call into
+// JavaScript (no Get of a property that may be a getter, no method calls,
+// no key listing of a Proxy): it reads through read. It may make new
+// objects to show. It returns false when o is not one it can show (a
+// look-alike made with Object.create, a state of the wrong shape); o then
+// prints as an ordinary object.
 type ViewFunc func(o, state *goja.Object, read ViewReader) (View, bool)
 
 // SetView registers f as the way Inspect (through the VM's Inspect and
@@ -103,11 +120,10 @@ func (p *printer) view(o *goja.Object) (View, bool) {
 			continue
 		}
 		state, _ := p.data(o, p.views.state).(*goja.Object)
-		if state == nil {
-			return View{}, false
-		}
-		if _, isProxy := state.Export().(goja.Proxy); isProxy {
-			return View{}, false
+		if state != nil {
+			if _, isProxy := proxyTarget(state); isProxy {
+				return View{}, false
+			}
 		}
 		return f(o, state, p.readData)
 	}
@@ -115,7 +131,7 @@ func (p *printer) view(o *goja.Object) (View, bool) {
 }
 
 // readData is the ViewReader of the printer.
-func (p *printer) readData(o *goja.Object, key string) goja.Value {
+func (p *printer) readData(o *goja.Object, key any) goja.Value {
 	return p.data(o, key)
 }
 
@@ -125,13 +141,26 @@ func (p *printer) viewed(o *goja.Object, vw View, depth int) string {
 	if len(vw.Fields) == 0 {
 		return p.viewPairs(name, vw.Pairs, depth)
 	}
-	var entries []string
+	var strs, syms []string
 	for _, f := range vw.Fields {
 		p.indent += 2
-		entries = append(entries, keyString(f.Key)+": "+p.value(f.Value, depth+1, false))
+		s := p.value(f.Value, depth+1, false)
 		p.indent -= 2
+		if f.Symbol {
+			syms = append(syms, "[Symbol("+f.Key+")]: "+s)
+		} else {
+			strs = append(strs, keyString(f.Key)+": "+s)
+		}
 	}
-	return p.wrap(depth, name+" ", "{", "}", entries, nil)
+	if vw.Own {
+		ownStrs, ownSyms := p.ownEntryParts(o, depth, false)
+		strs, syms = append(strs, ownStrs...), append(syms, ownSyms...)
+	}
+	head := name + " "
+	if vw.Anonymous {
+		head = ""
+	}
+	return p.wrap(depth, head, "{", "}", append(strs, syms...), nil)
 }
 
 // viewPairs lays out pairs as Node's URLSearchParams[inspect.custom] does:

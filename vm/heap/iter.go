@@ -218,6 +218,44 @@ func MapPosition(it *OrderedMapIter) int {
 	return n
 }
 
+// MapIterRest returns the entries a Map or Set iterator (o, of KindIterator
+// and IterMap or IterSet) has still to give, in order, without moving it:
+// each entry's key and value (a Set's value is its key). yields is what the
+// iterator gives of each: 0 the key, 1 the value, 2 both (goja's
+// iterationKind).
+func MapIterRest(o *goja.Object) (keys, values []goja.Value, yields int) {
+	m := MapIterOf(o)
+	yields = *m.Kind()
+	it := *m.Iter()
+	if it == nil || *it.M() == nil {
+		return nil, nil, yields
+	}
+	// Where goja's next goes on from: after the last entry given that is
+	// still in the map, or from the first.
+	cur := *it.Cur()
+	for cur != nil && *cur.Key() == nil {
+		cur = *cur.IterPrev()
+	}
+	e := *(*it.M()).IterFirst()
+	if cur != nil {
+		e = *cur.IterNext()
+	}
+	set := IterKindOf(o) == IterSet
+	for ; e != nil; e = *e.IterNext() {
+		k := *e.Key()
+		if k == nil {
+			continue
+		}
+		keys = append(keys, k)
+		if set {
+			values = append(values, k)
+		} else {
+			values = append(values, *e.Value())
+		}
+	}
+	return keys, values, yields
+}
+
 // NewMapIter makes a Map or Set iterator state over m that has returned
 // pos live entries (see MapPosition); false if m has fewer.
 func NewMapIter(m *OrderedMap, pos int) (*OrderedMapIter, bool) {
