@@ -26,6 +26,21 @@ type codeType struct {
 	// itab is the first word of an interface of each slot type holding
 	// a value of this type (an itab, or the type for interface{}).
 	itab map[reflect.Type]unsafe.Pointer
+	// id numbers the type in the registry; slab is the decoders' slab of
+	// values of the type (see progDecoder.alloc).
+	id, slab int
+}
+
+// slabType is a type that decoders allocate values of by the chunk.
+type slabType struct {
+	slice reflect.Type // []T
+	size  uintptr
+}
+
+// ifaceTable gives, by codeType id, the first word of an interface of one
+// slot type holding a value of that type (nil: not allowed there).
+type ifaceTable struct {
+	words []unsafe.Pointer
 }
 
 // codec reads (dec) and writes (enc) a value of one type at p.
@@ -74,6 +89,22 @@ type codecBuilder struct {
 	r      *codeRegistry
 	built  map[builtKey]*codec
 	ifaces map[reflect.Type]func(*codeType) bool
+	tables map[reflect.Type]*ifaceTable
+	slabs  map[reflect.Type]int
+}
+
+// slabFor returns the slab id of values of type t.
+func (b *codecBuilder) slabFor(t reflect.Type) int {
+	if b.slabs == nil {
+		b.slabs = map[reflect.Type]int{}
+	}
+	id, ok := b.slabs[t]
+	if !ok {
+		id = len(b.r.slabTypes)
+		b.slabs[t] = id
+		b.r.slabTypes = append(b.r.slabTypes, slabType{reflect.SliceOf(t), t.Size()})
+	}
+	return id
 }
 
 type builtKey struct {
@@ -86,7 +117,8 @@ func (b *codecBuilder) register(t reflect.Type, ins bool) {
 	if b.built == nil {
 		b.built = map[builtKey]*codec{}
 	}
-	ct := &codeType{t: t, name: t.String(), ins: ins, itab: map[reflect.Type]unsafe.Pointer{}}
+	ct := &codeType{t: t, name: t.String(), ins: ins, itab: map[reflect.Type]unsafe.Pointer{}, id: b.r.ids}
+	b.r.ids++
 	check := checkBound
 	name := t.Name()
 	if t.Kind() == reflect.Ptr {
@@ -105,6 +137,9 @@ func (b *codecBuilder) register(t reflect.Type, ins bool) {
 	}
 	ct.direct = isDirect(t)
 	ct.shared = ins && t.Kind() == reflect.Ptr && t != b.r.yieldType
+	if !ct.direct && t.Size() > 0 {
+		ct.slab = b.slabFor(t)
+	}
 	b.r.byType[t] = ct
 	b.r.byName[ct.name] = ct
 }
@@ -227,17 +262,25 @@ func (b *codecBuilder) generic(c *codec, t reflect.Type, check intCheck, where s
 				elem.enc(e, unsafe.Add(h.data, uintptr(i)*esize))
 			}
 		}
+		slab := -1
+		if esize > 0 {
+			slab = b.slabFor(t.Elem())
+		}
 		c.dec = func(d *progDecoder, p unsafe.Pointer) {
 			n := d.count(elem.zero)
 			if n < 0 {
 				return
 			}
-			s := reflect.MakeSlice(st, n, n)
-			data := s.UnsafePointer()
+			var data unsafe.Pointer
+			if slab < 0 || n == 0 {
+				data = reflect.MakeSlice(st, n, n).UnsafePointer()
+			} else {
+				data = d.alloc(slab, n)
+			}
 			for i := 0; i < n; i++ {
 				elem.dec(d, unsafe.Add(data, uintptr(i)*esize))
 			}
-			reflect.NewAt(st, p).Elem().Set(s)
+			*(*sliceHeader)(p) = sliceHeader{data, n, n}
 		}
 	case reflect.Map:
 		if t.Key().Kind() != reflect.String {
@@ -328,6 +371,10 @@ func (b *codecBuilder) generic(c *codec, t reflect.Type, check intCheck, where s
 			return false
 		}
 		et := t.Elem()
+		slab := -1
+		if et.Size() > 0 {
+			slab = b.slabFor(et)
+		}
 		c.enc = func(e *progEncoder, p unsafe.Pointer) {
 			q := *(*unsafe.Pointer)(p)
 			if q == nil {
@@ -342,7 +389,12 @@ func (b *codecBuilder) generic(c *codec, t reflect.Type, check intCheck, where s
 			case 0:
 				*(*unsafe.Pointer)(p) = nil
 			case 1:
-				q := reflect.New(et).UnsafePointer()
+				var q unsafe.Pointer
+				if slab < 0 {
+					q = reflect.New(et).UnsafePointer()
+				} else {
+					q = d.alloc(slab, 1)
+				}
 				elem.dec(d, q)
 				*(*unsafe.Pointer)(p) = q
 			default:
@@ -366,8 +418,14 @@ func (b *codecBuilder) iface(c *codec, t reflect.Type, where string) {
 	allowed := b.allowedIn(t)
 	if b.ifaces == nil {
 		b.ifaces = map[reflect.Type]func(*codeType) bool{}
+		b.tables = map[reflect.Type]*ifaceTable{}
 	}
 	b.ifaces[t] = allowed
+	tab := b.tables[t]
+	if tab == nil {
+		tab = &ifaceTable{}
+		b.tables[t] = tab
+	}
 	c.enc = func(e *progEncoder, p unsafe.Pointer) {
 		words := (*[2]unsafe.Pointer)(p)
 		if words[0] == nil {
@@ -381,13 +439,17 @@ func (b *codecBuilder) iface(c *codec, t reflect.Type, where string) {
 		}
 		e.uvarint(uint64(e.typeIndex(ct)) + 1)
 		if ct.shared {
-			// The same instruction at several places of a script (a
+			// The same instruction at several places of a program (a
 			// block's exit on every break): written once, then referred to.
 			key := sharedIns{ct, words[1]}
 			if i, ok := e.seen[key]; ok {
 				e.uvarint(uint64(i) + 1)
 				return
 			}
+			if at, ok := e.owner[key]; ok && at != e.cur {
+				e.failf("%s: an instruction shared by two functions", where)
+			}
+			e.owner[key] = e.cur
 			e.uvarint(0)
 			// Numbered once written, as the decoder numbers them.
 			defer func() { e.seen[key] = len(e.seen) }()
@@ -409,8 +471,8 @@ func (b *codecBuilder) iface(c *codec, t reflect.Type, where string) {
 			d.failf("%s: type %d out of range", where, n-1)
 		}
 		ct := d.types[n-1]
-		itab, ok := ct.itab[t]
-		if !ok {
+		itab := tab.words[ct.id]
+		if itab == nil {
 			d.failf("%s: a value of type %s", where, ct.name)
 		}
 		if ct.shared {
@@ -431,11 +493,11 @@ func (b *codecBuilder) iface(c *codec, t reflect.Type, where string) {
 			}
 			return
 		}
-		q := unsafe.Pointer(nil)
-		if ct.codec.zero {
+		var q unsafe.Pointer
+		if ct.t.Size() == 0 {
 			q = zeroBase(ct.t)
 		} else {
-			q = reflect.New(ct.t).UnsafePointer()
+			q = d.alloc(ct.slab, 1)
 		}
 		ct.codec.dec(d, q)
 		words[0], words[1] = itab, q
@@ -599,9 +661,12 @@ func (b *codecBuilder) allowedIn(t reflect.Type) func(*codeType) bool {
 // may run concurrently.
 func (b *codecBuilder) fillItabs() {
 	for iface, allowed := range b.ifaces {
+		tab := b.tables[iface]
+		tab.words = make([]unsafe.Pointer, b.r.ids)
 		for _, ct := range b.r.byType {
 			if allowed(ct) {
 				ct.itab[iface] = ifaceWord(iface, ct.t)
+				tab.words[ct.id] = ct.itab[iface]
 			}
 		}
 	}

@@ -87,6 +87,10 @@ type codeRegistry struct {
 	key string
 	// corpusInstructions counts the instruction types in the registry.
 	instructions int
+	// ids counts the codeTypes made (their ids are below it).
+	ids int
+	// slabTypes are the types decoders allocate by the chunk, by slab id.
+	slabTypes []slabType
 }
 
 var (
@@ -282,7 +286,7 @@ func (r *codeRegistry) build() error {
 		}
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "stasis code 1\x00goja %s\x00%s %s/%s\x00", GojaVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(h, "stasis code %d\x00goja %s\x00%s %s/%s\x00", codeVersion, GojaVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	var keys []string
 	for t, ct := range r.byType {
 		if ct.codec != nil {
@@ -291,7 +295,7 @@ func (r *codeRegistry) build() error {
 	}
 	sort.Strings(keys)
 	h.Write([]byte(strings.Join(keys, "\n")))
-	r.key = "goja-code-1:" + hex.EncodeToString(h.Sum(nil)[:12])
+	r.key = fmt.Sprintf("goja-code-%d:", codeVersion) + hex.EncodeToString(h.Sum(nil)[:12])
 	return nil
 }
 

@@ -2,6 +2,7 @@ package heap
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"reflect"
@@ -96,7 +97,7 @@ func TestCodeRegistry(t *testing.T) {
 	if r.instructions < 200 {
 		t.Fatalf("the type table gave %d instruction types, want at least 200", r.instructions)
 	}
-	if !strings.HasPrefix(CodeKey(), "goja-code-1:") {
+	if !strings.HasPrefix(CodeKey(), "goja-code-2:") {
 		t.Fatalf("code key %q", CodeKey())
 	}
 	// Every instruction type the corpus compiles to is known.
@@ -307,7 +308,14 @@ func FuzzDecodeProgram(f *testing.F) {
 		}
 		f.Add(c.src, data)
 	}
+	saved := minParallelCode
+	defer func() { minParallelCode = saved }()
 	f.Fuzz(func(t *testing.T, src string, data []byte) {
+		// Half the inputs on several goroutines, as large scripts are.
+		minParallelCode = saved
+		if len(data)%2 == 0 {
+			minParallelCode = 0
+		}
 		p, err := DecodeProgram("f.js", src, data)
 		if err != nil {
 			return
@@ -397,5 +405,169 @@ func TestProgramsFastWalk(t *testing.T) {
 	}
 	if nested < 30 {
 		t.Errorf("the corpus has %d nested programs, want at least 30", nested)
+	}
+}
+
+// TestProgramRoundTripParallel decodes the corpus's programs on several
+// goroutines (as large scripts are), and a generated script of many
+// functions on one and on several: the same programs either way.
+func TestProgramRoundTripParallel(t *testing.T) {
+	saved := minParallelCode
+	defer func() { minParallelCode = saved }()
+	var gen strings.Builder
+	for i := 0; i < 300; i++ {
+		fmt.Fprintf(&gen, "function f%d(a) { var g = x => x + a + %d; return class { m() { return g(%d) } } }\n", i, i, i)
+	}
+	gen.WriteString("var s = 0; for (var i = 0; i < 300; i++) s += new (this['f' + i](i))().m(); out(s);")
+	corpus := append(codeCorpus[:len(codeCorpus):len(codeCorpus)], struct{ name, src string }{"generated", gen.String()})
+	for _, c := range corpus {
+		p := goja.MustCompile(c.name, c.src, false)
+		data, err := EncodeProgram(p, c.name, c.src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := runProgram(t, p)
+		for _, threshold := range []int{1 << 30, 0} {
+			minParallelCode = threshold
+			for round := 0; round < 3; round++ {
+				q, err := DecodeProgram(c.name, c.src, data)
+				if err != nil {
+					t.Fatalf("%s: %v", c.name, err)
+				}
+				if again, err := EncodeProgram(q, c.name, c.src); err != nil || !bytes.Equal(again, data) {
+					t.Fatalf("%s (threshold %d): the rebuilt program encodes differently: %v", c.name, threshold, err)
+				}
+				if got := runProgram(t, q); got != want {
+					t.Fatalf("%s: output from source:\n%s\nfrom stored code:\n%s", c.name, want, got)
+				}
+			}
+		}
+	}
+}
+
+// codeParts splits stored code into its header (everything before the
+// program lengths), the names of its types and its programs' bytes.
+func codeParts(t *testing.T, data []byte) (head []byte, types []string, progs [][]byte) {
+	t.Helper()
+	i := 0
+	uv := func() uint64 {
+		v, k := binary.Uvarint(data[i:])
+		if k <= 0 {
+			t.Fatalf("bad varint at %d", i)
+		}
+		i += k
+		return v
+	}
+	uv() // version
+	uv() // base
+	for n := uv(); n > 0; n-- {
+		l := uv()
+		types = append(types, string(data[i:i+int(l)]))
+		i += int(l)
+	}
+	for n := uv(); n > 0; n-- {
+		i += int(uv())
+	}
+	head = data[:i]
+	var lens []int
+	for n := uv(); n > 0; n-- {
+		lens = append(lens, int(uv()))
+	}
+	for _, l := range lens {
+		progs = append(progs, data[i:i+l])
+		i += l
+	}
+	return head, types, progs
+}
+
+// joinCode is the inverse of codeParts.
+func joinCode(head []byte, progs [][]byte) []byte {
+	out := append([]byte(nil), head...)
+	out = binary.AppendUvarint(out, uint64(len(progs)))
+	for _, p := range progs {
+		out = binary.AppendUvarint(out, uint64(len(p)))
+	}
+	for _, p := range progs {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// TestDecodeProgramChecksTree crafts program lists that are not a tree,
+// or whose lengths lie, and checks that each is refused.
+func TestDecodeProgramChecksTree(t *testing.T) {
+	saved := minParallelCode
+	defer func() { minParallelCode = saved }()
+	src := "function a() { return function () {} } function b() {}"
+	p := goja.MustCompile("t.js", src, false)
+	data, err := EncodeProgram(p, "t.js", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, _, progs := codeParts(t, data)
+	if len(progs) != 4 {
+		t.Fatalf("%d programs, want 4", len(progs))
+	}
+	// refEdits returns copies of the programs with one byte of program k
+	// that holds from set to to: one of them is the reference to program
+	// from (the others are refused for other reasons, or decode).
+	refEdits := func(k int, from, to byte) [][][]byte {
+		var out [][][]byte
+		for i, b := range progs[k] {
+			if b != from {
+				continue
+			}
+			edit := append([][]byte(nil), progs...)
+			edit[k] = append([]byte(nil), progs[k]...)
+			edit[k][i] = to
+			out = append(out, edit)
+		}
+		return out
+	}
+	cases := []struct {
+		name  string
+		edits [][][]byte
+		want  string
+	}{
+		{"nested twice", refEdits(0, 2, 1), "nested in two programs"},
+		{"nested in itself", refEdits(1, 3, 1), "program 1 refers to program 1"},
+		{"nested in a missing one", refEdits(0, 2, 0x7f), "refers to program 127 of 4"},
+		{"a program nested nowhere", [][][]byte{append(append([][]byte(nil), progs...), progs[3])}, "nested in no program"},
+		{"no programs", [][][]byte{nil}, "0 programs"},
+	}
+	for _, c := range cases {
+		for _, threshold := range []int{1 << 30, 0} {
+			minParallelCode = threshold
+			var errs []string
+			for _, e := range c.edits {
+				if _, err := DecodeProgram("t.js", src, joinCode(head, e)); err != nil {
+					errs = append(errs, err.Error())
+				}
+			}
+			if !strings.Contains(strings.Join(errs, "\n"), c.want) {
+				t.Errorf("%s: got %q, want an error with %q", c.name, errs, c.want)
+			}
+		}
+	}
+	// Lengths that do not add up to the bytes.
+	whole := joinCode(head, progs)
+	if _, err := DecodeProgram("t.js", src, whole); err != nil {
+		t.Fatalf("the parts do not join again: %v", err)
+	}
+	short := append(append([]byte(nil), whole...), 1, 2, 3, 4)
+	if _, err := DecodeProgram("t.js", src, short); err == nil || !strings.Contains(err.Error(), "after the programs") {
+		t.Errorf("trailing bytes: %v", err)
+	}
+}
+
+// TestEncodeProgramRefusesDeepNesting checks the bound on nested functions.
+func TestEncodeProgramRefusesDeepNesting(t *testing.T) {
+	src := strings.Repeat("function f() {", maxProgramDepth) + strings.Repeat("}", maxProgramDepth)
+	p, err := goja.Compile("deep.js", src, false)
+	if err != nil {
+		t.Skipf("goja does not compile %d nested functions: %v", maxProgramDepth, err)
+	}
+	if _, err := EncodeProgram(p, "deep.js", src); err == nil || !strings.Contains(err.Error(), "nested deeper") {
+		t.Errorf("got %v, want a refusal", err)
 	}
 }
