@@ -69,8 +69,12 @@ func stringBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), le
 // compile returns the compiled script and its program tree, from the cache
 // when it was compiled before.
 func (c *scriptCache) compile(name, src string, strict bool) (*compiled, error) {
-	return c.getOrMake(cacheKey(name, src, strict, nil), len(src), func() (*goja.Program, error) {
-		return goja.Compile(name, src, strict)
+	return c.getOrMake(cacheKey(name, src, strict, nil), len(src), func() (*goja.Program, []heap.ProgramInfo, error) {
+		p, err := goja.Compile(name, src, strict)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p, heap.Programs(p), nil
 	})
 }
 
@@ -80,25 +84,29 @@ func (c *scriptCache) compile(name, src string, strict bool) (*compiled, error) 
 // key covers the bytes): a crafted image's code never stands in for a
 // script's source in another world.
 func (c *scriptCache) decode(name, src string, strict bool, code []byte) (*compiled, error) {
-	return c.getOrMake(cacheKey(name, src, strict, code), len(src)+len(code), func() (*goja.Program, error) {
-		return heap.DecodeProgram(name, src, code)
+	return c.getOrMake(cacheKey(name, src, strict, code), len(src)+len(code), func() (*goja.Program, []heap.ProgramInfo, error) {
+		infos, err := heap.DecodeProgramTree(name, src, code)
+		if err != nil {
+			return nil, nil, err
+		}
+		return infos[0].Program, infos, nil
 	})
 }
 
 // getOrMake returns the entry under k, or builds its program (outside
 // the lock: compiling is slow) and keeps it, counted as size bytes.
-func (c *scriptCache) getOrMake(k [32]byte, size int, build func() (*goja.Program, error)) (*compiled, error) {
+func (c *scriptCache) getOrMake(k [32]byte, size int, build func() (*goja.Program, []heap.ProgramInfo, error)) (*compiled, error) {
 	c.mu.Lock()
 	e, ok := c.m[k]
 	c.mu.Unlock()
 	if ok {
 		return e, nil
 	}
-	p, err := build()
+	p, infos, err := build()
 	if err != nil {
 		return nil, err
 	}
-	return c.add(k, &compiled{prg: p, infos: heap.Programs(p), size: size}), nil
+	return c.add(k, &compiled{prg: p, infos: infos, size: size}), nil
 }
 
 // add keeps e under k, unless another goroutine did first.

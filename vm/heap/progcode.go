@@ -676,14 +676,30 @@ func EncodeProgram(p *goja.Program, name, src string) (out []byte, err error) {
 // made it. Bytes that this build's registry cannot read, or that fail a
 // check (see above), are refused with an error; nothing of them is used.
 // A large tree is decoded on up to GOMAXPROCS goroutines.
-func DecodeProgram(name, src string, data []byte) (p *goja.Program, err error) {
+func DecodeProgram(name, src string, data []byte) (*goja.Program, error) {
+	p, _, err := decodeProgram(name, src, data)
+	return p, err
+}
+
+// DecodeProgramTree is DecodeProgram, returning the tree as Programs
+// lists it (the script's program first).
+func DecodeProgramTree(name, src string, data []byte) ([]ProgramInfo, error) {
+	p, n, err := decodeProgram(name, src, data)
+	if err != nil {
+		return nil, err
+	}
+	return programs(p, n), nil
+}
+
+// decodeProgram decodes a program tree and returns its size.
+func decodeProgram(name, src string, data []byte) (*goja.Program, int, error) {
 	r := codeTypes()
 	if r.err != nil {
-		return nil, r.err
+		return nil, 0, r.err
 	}
 	t, lens, err := decodeHeader(r, name, src, data)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	body := data[len(data)-sum(lens):]
 	starts := make([]int, len(lens)+1)
@@ -728,7 +744,7 @@ func DecodeProgram(name, src string, data []byte) (p *goja.Program, err error) {
 	work()
 	wg.Wait()
 	if first != nil {
-		return nil, first
+		return nil, 0, first
 	}
 	// Every program but the first is nested in one before it; so they
 	// form a tree, whose depth is bounded.
@@ -737,13 +753,13 @@ func DecodeProgram(name, src string, data []byte) (p *goja.Program, err error) {
 	for k := 1; k < t.nprogs; k++ {
 		parent := t.parents[k]
 		if parent < 0 {
-			return nil, fmt.Errorf("program %d is nested in no program", k)
+			return nil, 0, fmt.Errorf("program %d is nested in no program", k)
 		}
 		if depth[k] = depth[parent] + 1; depth[k] > maxProgramDepth {
-			return nil, fmt.Errorf("functions nested deeper than %d", maxProgramDepth)
+			return nil, 0, fmt.Errorf("functions nested deeper than %d", maxProgramDepth)
 		}
 	}
-	return (*goja.Program)(t.prog(0)), nil
+	return (*goja.Program)(t.prog(0)), t.nprogs, nil
 }
 
 func sum(ns []int) int {

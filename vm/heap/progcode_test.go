@@ -388,6 +388,7 @@ func TestProgramsFastWalk(t *testing.T) {
 		t.Errorf("the table has %d function-making types, want %d", makers, len(programInstructions))
 	}
 	empty := &fastWalker{codeOff: w.codeOff, types: map[unsafe.Pointer]*makerType{}}
+	empty.index()
 	nested := 0
 	for _, c := range codeCorpus {
 		p := goja.MustCompile(c.name, c.src, false)

@@ -57,8 +57,11 @@ type ProgramInfo struct {
 // Programs lists p and every program nested in it, in a pre-order walk that
 // is the same for every compilation of the same source: a function is
 // identified across runtimes by its script and its index in this list.
-func Programs(p *goja.Program) []ProgramInfo {
-	var out []ProgramInfo
+func Programs(p *goja.Program) []ProgramInfo { return programs(p, 0) }
+
+// programs is Programs, making room for n programs at once.
+func programs(p *goja.Program, n int) []ProgramInfo {
+	out := make([]ProgramInfo, 0, n)
 	w := programWalker()
 	if w == nil {
 		walkPrograms(reflect.ValueOf(p), ProgramInfo{Parent: -1}, &out)
@@ -98,6 +101,49 @@ type makerType struct {
 type fastWalker struct {
 	codeOff uintptr
 	types   map[unsafe.Pointer]*makerType
+	// slots is types as an open-addressing table (a map lookup per
+	// instruction was a third of the walk).
+	slots []walkSlot
+	mask  uintptr
+}
+
+type walkSlot struct {
+	word unsafe.Pointer
+	mt   *makerType
+}
+
+// slot returns the position of word's probe sequence start.
+func (w *fastWalker) slot(word unsafe.Pointer) uintptr {
+	return (uintptr(word) >> 3) * 0x9E3779B97F4A7C15 >> 40 & w.mask
+}
+
+// lookup returns the entry of an itab word, or nil.
+func (w *fastWalker) lookup(word unsafe.Pointer) *makerType {
+	for i := w.slot(word); ; i = (i + 1) & w.mask {
+		s := &w.slots[i]
+		if s.word == word {
+			return s.mt
+		}
+		if s.word == nil {
+			return nil
+		}
+	}
+}
+
+// index fills slots from types; the table is at most a quarter full.
+func (w *fastWalker) index() {
+	n := 16
+	for n < 4*len(w.types) {
+		n *= 2
+	}
+	w.slots, w.mask = make([]walkSlot, n), uintptr(n-1)
+	for word, mt := range w.types {
+		i := w.slot(word)
+		for w.slots[i].word != nil {
+			i = (i + 1) & w.mask
+		}
+		w.slots[i] = walkSlot{word, mt}
+	}
 }
 
 var (
@@ -133,6 +179,7 @@ func buildWalker() *fastWalker {
 		}
 		w.types[ifaceWord(ins, t)] = mt
 	}
+	w.index()
 	return w
 }
 
@@ -180,8 +227,8 @@ func (w *fastWalker) walk(p unsafe.Pointer, info ProgramInfo, out *[]ProgramInfo
 	code := (*sliceHeader)(unsafe.Add(p, w.codeOff))
 	for pc := 0; pc < code.len; pc++ {
 		words := (*[2]unsafe.Pointer)(unsafe.Add(code.data, uintptr(pc)*2*unsafe.Sizeof(uintptr(0))))
-		mt, ok := w.types[words[0]]
-		if !ok {
+		mt := w.lookup(words[0])
+		if mt == nil {
 			// A type the table lacks: as the reflective walk does.
 			walkInstruction(reflect.ValueOf(info.Program), pc, self, out)
 			continue
