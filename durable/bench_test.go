@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/stasisvm/stasis/durable"
 	"github.com/stasisvm/stasis/image"
 	"github.com/stasisvm/stasis/image/store/storetest"
+	"github.com/stasisvm/stasis/internal/benchcpu"
 	"github.com/stasisvm/stasis/natives"
 	"github.com/stasisvm/stasis/vm"
 )
@@ -22,17 +22,6 @@ func worldScript(n int) string {
 }
 
 var benchSizes = []int{1000, 10000, 100000}
-
-// reportCPU reports the process's CPU time since start, per operation
-// (cpu-ns/op): with other jobs on the machine, it varies far less than
-// wall time. A checkpoint's waits (fsync, a database's round trip) are in
-// its wall time only.
-func reportCPU(b *testing.B, start time.Duration) {
-	b.StopTimer()
-	if d := processCPU() - start; d > 0 && start > 0 {
-		b.ReportMetric(float64(d.Nanoseconds())/float64(b.N), "cpu-ns/op")
-	}
-}
 
 // BenchmarkCheckpoint measures one checkpoint of a world of each size into
 // each store (onSave hooks, the save, the write with its fsyncs and the
@@ -50,15 +39,14 @@ func BenchmarkCheckpoint(b *testing.B) {
 				b.Fatal(err)
 			}
 			var buf bytes.Buffer
-			b.ResetTimer()
-			cpu := processCPU()
+			cpu := benchcpu.Start(b)
 			for i := 0; i < b.N; i++ {
 				buf.Reset()
 				if err := image.Save(&buf, v, image.SaveOptions{}); err != nil {
 					b.Fatal(err)
 				}
 			}
-			reportCPU(b, cpu)
+			cpu.Stop(b)
 			b.ReportMetric(float64(buf.Len()), "bytes")
 		})
 		for _, k := range []struct {
@@ -78,14 +66,15 @@ func BenchmarkCheckpoint(b *testing.B) {
 				if _, err := w.VM.RunScript("world.js", worldScript(n)); err != nil {
 					b.Fatal(err)
 				}
-				b.ResetTimer()
-				cpu := processCPU()
+				// A checkpoint's waits (fsync, a database's round trip)
+				// are in its wall time only.
+				cpu := benchcpu.Start(b)
 				for i := 0; i < b.N; i++ {
 					if err := w.Checkpoint(); err != nil {
 						b.Fatal(err)
 					}
 				}
-				reportCPU(b, cpu)
+				cpu.Stop(b)
 			})
 		}
 	}

@@ -3,9 +3,9 @@ package image
 import (
 	"bytes"
 	"testing"
-	"time"
 
 	"github.com/dop251/goja"
+	"github.com/stasisvm/stasis/internal/benchcpu"
 	"github.com/stasisvm/stasis/vm"
 )
 
@@ -29,23 +29,6 @@ var benchSets = []struct{ name, script, json string }{
 		var data = new Map();
 		for (var i = 0; i < 100000; i++) { var a = new Account(i, "owner" + (i % 977), i * 1.25); a.history.push(i % 10); data.set("acct" + i, a) }`,
 		`Array.from(data, ([k, a]) => [k, { id: a.id, owner: a.owner, balance: a.balance, history: a.history }])`},
-}
-
-// cpuMeter measures the process's CPU time over a benchmark's loop, as
-// cpu-ns/op: on a machine shared with other jobs, wall time varies with
-// their load far more than CPU time does.
-type cpuMeter struct{ start time.Duration }
-
-func startCPU(b *testing.B) cpuMeter {
-	b.ResetTimer()
-	return cpuMeter{processCPU()}
-}
-
-func (m cpuMeter) stop(b *testing.B) {
-	b.StopTimer()
-	if d := processCPU() - m.start; d > 0 && m.start > 0 {
-		b.ReportMetric(float64(d.Nanoseconds())/float64(b.N), "cpu-ns/op")
-	}
 }
 
 func benchWorld(b *testing.B, script string) *vm.VM {
@@ -79,14 +62,14 @@ func BenchmarkSave(b *testing.B) {
 		b.Run(set.name, func(b *testing.B) {
 			v := benchWorld(b, set.script)
 			var buf bytes.Buffer
-			cpu := startCPU(b)
+			cpu := benchcpu.Start(b)
 			for i := 0; i < b.N; i++ {
 				buf.Reset()
 				if err := Save(&buf, v, SaveOptions{}); err != nil {
 					b.Fatal(err)
 				}
 			}
-			cpu.stop(b)
+			cpu.Stop(b)
 			b.ReportMetric(float64(buf.Len()), "bytes")
 		})
 	}
@@ -97,7 +80,7 @@ func BenchmarkStringify(b *testing.B) {
 		b.Run(set.name, func(b *testing.B) {
 			data, stringify := jsonBaseline(b, set.script, set.json)
 			var n int
-			cpu := startCPU(b)
+			cpu := benchcpu.Start(b)
 			for i := 0; i < b.N; i++ {
 				s, err := stringify(goja.Undefined(), data)
 				if err != nil {
@@ -105,7 +88,7 @@ func BenchmarkStringify(b *testing.B) {
 				}
 				n = len(s.String())
 			}
-			cpu.stop(b)
+			cpu.Stop(b)
 			b.ReportMetric(float64(n), "bytes")
 		})
 	}
@@ -120,13 +103,13 @@ func BenchmarkLoad(b *testing.B) {
 				b.Fatal(err)
 			}
 			img := buf.Bytes()
-			cpu := startCPU(b)
+			cpu := benchcpu.Start(b)
 			for i := 0; i < b.N; i++ {
 				if _, _, err := Load(bytes.NewReader(img), LoadOptions{}); err != nil {
 					b.Fatal(err)
 				}
 			}
-			cpu.stop(b)
+			cpu.Stop(b)
 		})
 	}
 }
@@ -142,7 +125,7 @@ func BenchmarkParse(b *testing.B) {
 				b.Fatal(err)
 			}
 			text := v.String()
-			cpu := startCPU(b)
+			cpu := benchcpu.Start(b)
 			for i := 0; i < b.N; i++ {
 				fresh, err := vm.New(vm.Options{})
 				if err != nil {
@@ -154,7 +137,7 @@ func BenchmarkParse(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			cpu.stop(b)
+			cpu.Stop(b)
 		})
 	}
 }

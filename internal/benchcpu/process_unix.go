@@ -1,15 +1,15 @@
 //go:build unix
 
-package image
+package benchcpu
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPU returns the CPU time the process has used so far (user and
+// Process returns the CPU time the process has used so far (user and
 // system, all threads: the collector's workers count too).
-func processCPU() time.Duration {
+func Process() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
