@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stasisvm/stasis/image/format"
+	"github.com/stasisvm/stasis/image/imagetest"
 	"github.com/stasisvm/stasis/vm"
 )
 
@@ -20,45 +20,12 @@ import (
 // loads the result.
 func craft(t *testing.T, src string, mutate func(p *payload)) error {
 	t.Helper()
-	img := savedImage(t, src)
-	meta, data, err := format.Read(bytes.NewReader(img), format.Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := format.Decode(data, format.Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mutate(p)
-	data, err = format.Encode(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := format.Write(&buf, meta, data); err != nil {
-		t.Fatal(err)
-	}
-	v, _, err := Load(&buf, LoadOptions{VM: vm.Options{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}}})
+	img := imagetest.Rewrite(t, savedImage(t, src), mutate)
+	v, _, err := Load(bytes.NewReader(img), LoadOptions{VM: vm.Options{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}}})
 	if err == nil && v == nil {
 		t.Fatal("no world and no error")
 	}
 	return err
-}
-
-// extraOf returns the extra record of the first object of kind k.
-func extraOf(t *testing.T, p *payload, k objKind) []uint64 {
-	t.Helper()
-	e := 0
-	for _, kb := range p.Objects.Kinds {
-		if objKind(kb) == k {
-			return p.Objects.Extra[e]
-		}
-		if objKind(kb).HasExtra() {
-			e++
-		}
-	}
-	t.Fatalf("no object of kind %v", k)
-	return nil
 }
 
 func TestLoadRefusesImpossibleStates(t *testing.T) {
@@ -72,27 +39,27 @@ func TestLoadRefusesImpossibleStates(t *testing.T) {
 		want      string
 	}{
 		{"arguments of length 2^40", `var a = (function () { return arguments })(1, 2);`,
-			func(t *testing.T, p *payload) { extraOf(t, p, okArguments)[0] = 1 << 40 },
+			func(t *testing.T, p *payload) { imagetest.Extra(t, p, okArguments)[0] = 1 << 40 },
 			"arguments object of length 1099511627776"},
 		{"a frame past the end of its program", generator,
-			func(t *testing.T, p *payload) { extraOf(t, p, okGenerator)[pc] = zigzag(1 << 20) },
+			func(t *testing.T, p *payload) { imagetest.Extra(t, p, okGenerator)[pc] = zigzag(1 << 20) },
 			"a frame cannot continue at 1048576 in a program of"},
 		{"a frame at a negative pc", generator,
-			func(t *testing.T, p *payload) { extraOf(t, p, okGenerator)[pc] = zigzag(-5) },
+			func(t *testing.T, p *payload) { imagetest.Extra(t, p, okGenerator)[pc] = zigzag(-5) },
 			"a frame cannot continue at -5"},
 		{"a frame in the middle of an instruction run", generator,
-			func(t *testing.T, p *payload) { extraOf(t, p, okGenerator)[pc] -= 2 },
+			func(t *testing.T, p *payload) { imagetest.Extra(t, p, okGenerator)[pc] -= 2 },
 			"a frame cannot continue at"},
 		{"a try frame below its stack", generator,
 			func(t *testing.T, p *payload) {
-				ext := extraOf(t, p, okGenerator)
+				ext := imagetest.Extra(t, p, okGenerator)
 				n := ext[10]
 				// try count, then callStackLen, iterLen, refLen, sp, ...
 				ext[11+n+1+3] = zigzag(-100000)
 			},
 			"a try frame's stack pointer -100000 is outside its stack"},
 		{"a frame with more arguments than stack", generator,
-			func(t *testing.T, p *payload) { extraOf(t, p, okGenerator)[9] = zigzag(1000) },
+			func(t *testing.T, p *payload) { imagetest.Extra(t, p, okGenerator)[9] = zigzag(1000) },
 			"a frame of 1000 arguments on a stack of"},
 		{"a scope with a value dropped", `var f = (function () { var a = 1, b = 2; return function () { return a + b } })();`,
 			func(t *testing.T, p *payload) {
@@ -106,13 +73,13 @@ func TestLoadRefusesImpossibleStates(t *testing.T) {
 			},
 			"scope 0 of its chain has 1 slots; its code makes it with 2"},
 		{"a Map entry without a key", `var m = new Map([[1, 2]]);`,
-			func(t *testing.T, p *payload) { extraOf(t, p, okMap)[1] = codeNone },
+			func(t *testing.T, p *payload) { imagetest.Extra(t, p, okMap)[1] = codeNone },
 			"an entry's key is missing"},
 		{"a Map entry without a value", `var m = new Map([[1, 2]]);`,
-			func(t *testing.T, p *payload) { extraOf(t, p, okMap)[2] = codeNone },
+			func(t *testing.T, p *payload) { imagetest.Extra(t, p, okMap)[2] = codeNone },
 			"an entry's value is missing"},
 		{"a Set entry that is a hole", `var s = new Set([1]);`,
-			func(t *testing.T, p *payload) { extraOf(t, p, okSet)[1] = codeNone },
+			func(t *testing.T, p *payload) { imagetest.Extra(t, p, okSet)[1] = codeNone },
 			"an entry's key is missing"},
 		{"private fields dropped", `class A { #x = 1; #y = 2; sum() { return this.#x + this.#y } }; var a = new A();`,
 			func(t *testing.T, p *payload) {
@@ -131,7 +98,7 @@ func TestLoadRefusesImpossibleStates(t *testing.T) {
 						proxy = i
 					}
 				}
-				target := extraOf(t, p, okProxy)[0]
+				target := imagetest.Extra(t, p, okProxy)[0]
 				j := 0
 				for i, kb := range p.Objects.Kinds {
 					if !objKind(kb).HasProperties() {

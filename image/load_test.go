@@ -10,6 +10,7 @@ import (
 
 	"github.com/fxamacker/cbor/v2"
 	"github.com/stasisvm/stasis/image/format"
+	"github.com/stasisvm/stasis/image/imagetest"
 	"github.com/stasisvm/stasis/vm"
 	"github.com/stasisvm/stasis/vm/heap"
 )
@@ -150,16 +151,10 @@ func TestLoadVersions(t *testing.T) {
 	const src = `var xs = [1, 2, 3]; function* g() { for (const x of xs) yield x * 10 } var it = g(); it.next();`
 	img := savedImage(t, src)
 	// The image as a build before format 2.1 wrote it: no code section.
-	meta, data, err := format.Read(bytes.NewReader(img), format.Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := format.Decode(data, format.Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	meta, p := imagetest.Open(t, img)
 	p.Code = nil
-	if data, err = format.Encode(p); err != nil || data[0] != 0x80|20 || data[len(data)-1] != 0xf6 {
+	data, err := format.Encode(p)
+	if err != nil || data[0] != 0x80|20 || data[len(data)-1] != 0xf6 {
 		t.Fatalf("unexpected payload encoding: %v", err)
 	}
 	data = append([]byte{0x80 | 19}, data[1:len(data)-1]...)

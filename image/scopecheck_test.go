@@ -188,12 +188,12 @@ func TestLoadRefusesWrongScopes(t *testing.T) {
 			"function f (w.js:1): scope 0 of its chain"},
 		{"a generator frame in its function's scope instead of its block's", generator,
 			func(t *testing.T, p *payload) {
-				extraOf(t, p, okGenerator)[3] = stashRef(stashHolding(t, p, 1001))
+				imagetest.Extra(t, p, okGenerator)[3] = stashRef(stashHolding(t, p, 1001))
 			},
 			"suspended g (w.js:1): scope 0 of its chain"},
 		{"a generator's try frame in the scope of its block", generator,
 			func(t *testing.T, p *payload) {
-				ext := extraOf(t, p, okGenerator)
+				ext := imagetest.Extra(t, p, okGenerator)
 				n := ext[10]
 				if ext[11+n] != 1 {
 					t.Fatalf("%d try frames", ext[11+n])

@@ -1,13 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stasisvm/stasis/image/format"
+	"github.com/stasisvm/stasis/image/imagetest"
 )
 
 // TestStoredCodeFlags runs a world saved with its compiled code three
@@ -45,28 +45,14 @@ func TestStoredCodeFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	meta, data, err := format.Read(bytes.NewReader(img), format.Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := format.Decode(data, format.Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, c := range p.Code.Programs {
-		if len(c) > 0 {
-			p.Code.Programs[i] = c[:len(c)-1]
+	bad := imagetest.Rewrite(t, img, func(p *format.Payload) {
+		for i, c := range p.Code.Programs {
+			if len(c) > 0 {
+				p.Code.Programs[i] = c[:len(c)-1]
+			}
 		}
-	}
-	data, err = format.Encode(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := format.Write(&buf, meta, data); err != nil {
-		t.Fatal(err)
-	}
-	writeTree(t, dir, map[string]string{"bad.img": buf.String()})
+	})
+	writeTree(t, dir, map[string]string{"bad.img": string(bad)})
 	status, _, stderr = runStatus(t, dir, "load-image", "bad.img")
 	if status != exitError || !strings.Contains(stderr, "image is corrupt: script 1 (lib.js): stored code:") || strings.Count(stderr, "\n") != 1 {
 		t.Errorf("tampered code: %d %q", status, stderr)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
@@ -11,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/stasisvm/stasis/image/format"
+	"github.com/stasisvm/stasis/image/imagetest"
 )
 
 // Crafted images (issue 13) are refused by every command that reads an
@@ -33,31 +33,9 @@ func TestCraftedImagesRefused(t *testing.T) {
 	binary.LittleEndian.PutUint64(huge[32:], 16<<30)
 	binary.LittleEndian.PutUint32(huge[44:], crc32.Checksum(huge[:44], crc32.MakeTable(crc32.Castagnoli)))
 	// An arguments object of length 2^40, with valid checksums.
-	meta, data, err := format.Read(bytes.NewReader(img), format.Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := format.Decode(data, format.Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := 0
-	for _, k := range p.Objects.Kinds {
-		if format.Kind(k) == format.KindArguments {
-			p.Objects.Extra[e][0] = 1 << 40
-		}
-		if format.Kind(k).HasExtra() {
-			e++
-		}
-	}
-	data, err = format.Encode(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var args bytes.Buffer
-	if err := format.Write(&args, meta, data); err != nil {
-		t.Fatal(err)
-	}
+	args := imagetest.Rewrite(t, img, func(p *format.Payload) {
+		imagetest.Extra(t, p, format.KindArguments)[0] = 1 << 40
+	})
 	// Images of a newer format: a newer major version, and a newer minor
 	// version that holds an object of a kind this build does not know.
 	version := func(img []byte, major, minor uint16) string {
@@ -67,17 +45,9 @@ func TestCraftedImagesRefused(t *testing.T) {
 		binary.LittleEndian.PutUint32(b[44:], crc32.Checksum(b[:44], crc32.MakeTable(crc32.Castagnoli)))
 		return string(b)
 	}
-	p.Objects.Kinds[len(p.Objects.Kinds)-1] = 250
-	data, err = format.Encode(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var unknown bytes.Buffer
-	if err := format.Write(&unknown, meta, data); err != nil {
-		t.Fatal(err)
-	}
-	writeTree(t, dir, map[string]string{"huge.img": string(huge), "args.img": args.String(),
-		"major.img": version(img, format.Major+1, 0), "minor.img": version(unknown.Bytes(), format.Major, format.Minor+1)})
+	unknown := imagetest.Rewrite(t, img, func(p *format.Payload) { p.Objects.Kinds[len(p.Objects.Kinds)-1] = 250 })
+	writeTree(t, dir, map[string]string{"huge.img": string(huge), "args.img": string(args),
+		"major.img": version(img, format.Major+1, 0), "minor.img": version(unknown, format.Major, format.Minor+1)})
 	for _, c := range []struct{ img, want string }{
 		{"huge.img", "image is over a load limit: payload of 17179869184 bytes unpacked is over the limit of 536870912"},
 		{"args.img", "image is corrupt: object 1: arguments object of length 1099511627776"},

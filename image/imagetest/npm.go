@@ -1,6 +1,7 @@
-// Package imagetest helps tests use real JavaScript from the npm registry:
-// it fetches pinned packages with `npm pack` into a cache outside the
-// repository, so no third-party code is committed.
+// Package imagetest helps tests of images. It fetches real JavaScript from
+// the npm registry (pinned packages, with `npm pack`, into a cache outside
+// the repository, so no third-party code is committed), and it rewrites an
+// image's payload as a crafted file would (Rewrite, Extra).
 package imagetest
 
 import (
