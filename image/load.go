@@ -115,13 +115,16 @@ func decodePayload(data []byte, opts LoadOptions, meta *Meta, ver format.Version
 	if err != nil {
 		return nil, err
 	}
+	// The scripts' programs are made on other goroutines while the world
+	// and its objects are (load waits for them before filling objects).
+	jobs := startScripts(p, opts.CompileSource)
 	v, err := NewWorld(opts.VM)
 	if err != nil {
 		return nil, err
 	}
 	b, _ := baselineOf(v)
 	l := &loader{v: v, rt: v.Runtime(), b: b, p: p, lim: opts.Limits.WithDefaults(), meta: meta,
-		compileSource: opts.CompileSource}
+		compileSource: opts.CompileSource, jobs: jobs}
 	// Every saved timer is armed from one instant, so they keep their order.
 	v.Loop().Freeze()
 	defer v.Loop().Thaw()
@@ -156,6 +159,8 @@ type loader struct {
 	meta *Meta
 	// compileSource ignores the image's stored code (LoadOptions).
 	compileSource bool
+	// jobs make the scripts' programs (startScripts).
+	jobs []*scriptJob
 
 	strVals []goja.Value
 	keys    []unistring.String
@@ -192,43 +197,10 @@ func (l *loader) load() error {
 	l.strVals = make([]goja.Value, len(p.Strings))
 	l.keys = make([]unistring.String, len(p.Strings))
 	l.keySet = make([]bool, len(p.Strings))
-	for i, sc := range p.Scripts {
-		if sc.Digest != nil {
-			s := builtinScript(l.v, sc.Name, sc.Digest, sc.Strict)
-			if s == nil {
-				return fmt.Errorf("%w: it uses the built-in script %s of another Stasis build: rebuild the image from its scripts", ErrIncompatible, sc.Name)
-			}
-			infos := heap.Programs(s.Program)
-			l.progs = append(l.progs, infos)
-			l.programsOf[s] = infos
-			continue
-		}
-		var c *compiled
-		var err error
-		if code := l.storedCode(i); code != nil {
-			c, err = programCache.decode(sc.Name, sc.Source, sc.Strict, code)
-			if err != nil {
-				return fmt.Errorf("%w: script %d (%s): stored code: %v", ErrCorrupt, i, sc.Name, err)
-			}
-		} else if c, err = programCache.compile(sc.Name, sc.Source, sc.Strict); err != nil {
-			if l.meta != nil && !sameGoja(l.meta.GojaVersion) {
-				// goja versions differ in what they accept (an older one
-				// fails on a source map comment it cannot follow).
-				return fmt.Errorf("%w: script %s does not compile with this goja (%s): %v; the image was made with %s",
-					ErrIncompatible, sc.Name, heap.GojaVersion(), err, l.meta.GojaVersion)
-			}
-			return fmt.Errorf("%w: script %d (%s) does not compile: %v", ErrCorrupt, i, sc.Name, err)
-		}
-		script := l.v.Scripts().Insert(sc.Name, sc.Source, sc.Strict, c.prg)
-		if code := l.storedCode(i); code != nil {
-			rememberCode(l.v, script, code)
-		}
-		l.progs = append(l.progs, c.infos)
-		l.programsOf[script] = c.infos
-	}
-	if err := l.checkCode(); err != nil {
-		return err
-	}
+	// Nothing before the scripts are registered compiles a script (the
+	// scripts of the image take the next places of the registry) or
+	// needs a program.
+	before := len(l.v.Scripts().All())
 	if err := l.matchPlugins(); err != nil {
 		return err
 	}
@@ -239,6 +211,15 @@ func (l *loader) load() error {
 	l.ff = ff
 	l.symbols()
 	l.createObjects()
+	if n := len(l.v.Scripts().All()); n != before {
+		return fmt.Errorf("%d scripts were compiled while the world's objects were made", n-before)
+	}
+	if err := l.scripts(); err != nil {
+		return err
+	}
+	if err := l.checkCode(); err != nil {
+		return err
+	}
 	l.createPrivate()
 	l.stashes = make([]*heap.Stash, len(p.Stashes))
 	for i := range l.stashes {
@@ -257,6 +238,45 @@ func (l *loader) load() error {
 	l.applyRoots()
 	l.rebindNatives()
 	l.resumeSaving()
+	return nil
+}
+
+// scripts registers the payload's scripts in the world, in order, with
+// the programs their jobs made (built-in scripts are the world's own).
+func (l *loader) scripts() error {
+	for i, sc := range l.p.Scripts {
+		if sc.Digest != nil {
+			s := builtinScript(l.v, sc.Name, sc.Digest, sc.Strict)
+			if s == nil {
+				return fmt.Errorf("%w: it uses the built-in script %s of another Stasis build: rebuild the image from its scripts", ErrIncompatible, sc.Name)
+			}
+			infos := heap.Programs(s.Program)
+			l.progs = append(l.progs, infos)
+			l.programsOf[s] = infos
+			continue
+		}
+		j := l.jobs[i]
+		<-j.done
+		c, err := j.c, j.err
+		switch {
+		case err == nil:
+		case j.code != nil:
+			return fmt.Errorf("%w: script %d (%s): stored code: %v", ErrCorrupt, i, sc.Name, err)
+		case l.meta != nil && !sameGoja(l.meta.GojaVersion):
+			// goja versions differ in what they accept (an older one
+			// fails on a source map comment it cannot follow).
+			return fmt.Errorf("%w: script %s does not compile with this goja (%s): %v; the image was made with %s",
+				ErrIncompatible, sc.Name, heap.GojaVersion(), err, l.meta.GojaVersion)
+		default:
+			return fmt.Errorf("%w: script %d (%s) does not compile: %v", ErrCorrupt, i, sc.Name, err)
+		}
+		script := l.v.Scripts().Insert(sc.Name, sc.Source, sc.Strict, c.prg)
+		if j.code != nil {
+			rememberCode(l.v, script, j.code)
+		}
+		l.progs = append(l.progs, c.infos)
+		l.programsOf[script] = c.infos
+	}
 	return nil
 }
 

@@ -1,6 +1,8 @@
 package image
 
 import (
+	"fmt"
+
 	"github.com/stasisvm/stasis/image/format"
 	"github.com/stasisvm/stasis/vm"
 	"github.com/stasisvm/stasis/vm/heap"
@@ -76,12 +78,51 @@ func codeSection(v *vm.VM, scripts []scriptRecord) *format.CodeSection {
 	return out
 }
 
-// storedCode returns the stored program of script i, or nil when the
+// storedCode returns the stored program of script i of p, or nil when the
 // image has none that this build may use.
-func (l *loader) storedCode(i int) []byte {
-	c := l.p.Code
-	if l.compileSource || c == nil || i >= len(c.Programs) || len(c.Programs[i]) == 0 || c.Key != heap.CodeKey() {
+func storedCode(p *payload, compileSource bool, i int) []byte {
+	c := p.Code
+	if compileSource || c == nil || i >= len(c.Programs) || len(c.Programs[i]) == 0 || c.Key != heap.CodeKey() {
 		return nil
 	}
 	return c.Programs[i]
+}
+
+// scriptJob makes the program of one script of a payload on a goroutine of
+// its own: TypeScript's took as long to decode as the rest of its world to
+// make, and the two now overlap.
+type scriptJob struct {
+	done chan struct{} // closed when c or err is set
+	c    *compiled
+	err  error
+	code []byte // the stored code decoded, nil when the source is compiled
+}
+
+// startScripts starts a job for every script of p but the built-in ones
+// (nil there): decoding its stored code, else compiling its source.
+func startScripts(p *payload, compileSource bool) []*scriptJob {
+	jobs := make([]*scriptJob, len(p.Scripts))
+	for i, sc := range p.Scripts {
+		if sc.Digest != nil {
+			continue
+		}
+		j := &scriptJob{done: make(chan struct{}), code: storedCode(p, compileSource, i)}
+		jobs[i] = j
+		go func() {
+			defer close(j.done)
+			defer func() {
+				// Out of the goroutine, a panic of the compiler would end
+				// the process: it refuses the image instead.
+				if x := recover(); x != nil {
+					j.c, j.err = nil, fmt.Errorf("internal error: %v", x)
+				}
+			}()
+			if j.code != nil {
+				j.c, j.err = programCache.decode(sc.Name, sc.Source, sc.Strict, j.code)
+			} else {
+				j.c, j.err = programCache.compile(sc.Name, sc.Source, sc.Strict)
+			}
+		}()
+	}
+	return jobs
 }
