@@ -29,6 +29,9 @@ type codeType struct {
 	// id numbers the type in the registry; slab is the decoders' slab of
 	// values of the type (see progDecoder.alloc).
 	id, slab int
+	// zero is where an interface holding a value of this zero-size type
+	// points (nil for other types).
+	zero unsafe.Pointer
 }
 
 // slabType is a type that decoders allocate values of by the chunk.
@@ -137,7 +140,12 @@ func (b *codecBuilder) register(t reflect.Type, ins bool) {
 	}
 	ct.direct = isDirect(t)
 	ct.shared = ins && t.Kind() == reflect.Ptr && t != b.r.yieldType
-	if !ct.direct && t.Size() > 0 {
+	switch {
+	case ct.direct:
+	case t.Size() == 0:
+		// Where Go points interfaces holding a zero-size value.
+		ct.zero = reflect.New(t).UnsafePointer()
+	default:
 		ct.slab = b.slabFor(t)
 	}
 	b.r.byType[t] = ct
@@ -485,27 +493,23 @@ func (b *codecBuilder) iface(c *codec, t reflect.Type, where string) {
 			}
 		}
 		if ct.direct {
-			var w unsafe.Pointer
-			ct.codec.dec(d, unsafe.Pointer(&w))
-			words[0], words[1] = itab, w
+			// Into the data word itself (a local would escape: one
+			// allocation per pointer instruction).
+			ct.codec.dec(d, unsafe.Pointer(&words[1]))
+			words[0] = itab
 			if ct.shared {
-				d.shared = append(d.shared, sharedIns{ct, w})
+				d.shared = append(d.shared, sharedIns{ct, words[1]})
 			}
 			return
 		}
-		var q unsafe.Pointer
-		if ct.t.Size() == 0 {
-			q = zeroBase(ct.t)
-		} else {
+		q := ct.zero
+		if q == nil {
 			q = d.alloc(ct.slab, 1)
 		}
 		ct.codec.dec(d, q)
 		words[0], words[1] = itab, q
 	}
 }
-
-// zeroBase returns where Go points interfaces holding a zero-size value.
-func zeroBase(t reflect.Type) unsafe.Pointer { return reflect.New(t).UnsafePointer() }
 
 func boolByte(b bool) byte {
 	if b {
