@@ -24,7 +24,7 @@ import (
 //
 // The bytes of one script's program tree (all integers are varints):
 //
-//	code     = version base types strings count *len *program     version = 2
+//	code     = version base types strings count *len *program     version = 3
 //	base     = uint                      the source file's base offset
 //	types    = count *(len bytes)        the Go types used, by name ("*goja.newFunc")
 //	strings  = count *(len bytes)        the strings used, each once
@@ -32,7 +32,10 @@ import (
 //	len      = uint                      each program's bytes, in program order
 //	program  = funcName file len *instruction srcmap
 //	file     = 0 (none) | 1 (the script's source file)
-//	srcmap   = count *(pc position)      source positions, pc ascending
+//	srcmap   = count *(pc position)      source positions, pc ascending: each pc
+//	                                     the increase over the last one, each
+//	                                     position the signed difference
+//	                                     (zigzag) from the last one
 //	instruction = type+1 [ref] value     type: index in types; 0: nil
 //	ref      = 0 (a new instruction, its value follows) | n (the nth pointer
 //	           instruction written before in the same program: goja emits
@@ -72,9 +75,10 @@ import (
 const minSourceRef = 24
 
 // codeVersion is the version of the bytes above. Version 1 wrote nested
-// programs inline; CodeKey names the version, so a build that reads
-// version 2 compiles the scripts of images holding version 1.
-const codeVersion = 2
+// programs inline, version 2 source positions whole (43% of TypeScript's
+// code); CodeKey names the version, so a build compiles the scripts of
+// images holding another.
+const codeVersion = 3
 
 // maxProgramDepth bounds the nesting of functions in a stored program.
 const maxProgramDepth = 1000
@@ -412,16 +416,16 @@ func (e *progEncoder) program(q unsafe.Pointer) {
 	sm := (*sliceHeader)(unsafe.Add(q, progLayout.srcMap))
 	e.uvarint(uint64(sm.len))
 	size := progLayout.mapItem.Size()
-	last := 0
+	last, lastPos := 0, 0
 	for i := 0; i < sm.len; i++ {
 		it := unsafe.Add(sm.data, uintptr(i)*size)
 		pc, pos := *(*int)(unsafe.Add(it, progLayout.mapPC)), *(*int)(unsafe.Add(it, progLayout.mapPos))
 		if pc < last || pc > code.len || pos < 0 || pos > len(e.src)+1 {
 			e.failf("a source position (%d at %d) out of order or range", pos, pc)
 		}
-		last = pc
-		e.uvarint(uint64(pc))
-		e.uvarint(uint64(pos))
+		e.uvarint(uint64(pc - last))
+		e.varint(int64(pos - lastPos))
+		last, lastPos = pc, pos
 	}
 }
 
@@ -474,13 +478,13 @@ func (d *progDecoder) program() {
 		sm := (*sliceHeader)(unsafe.Add(q, progLayout.srcMap))
 		*sm = sliceHeader{d.alloc(progLayout.mapSlab, int(m)), int(m), int(m)}
 		size := progLayout.mapItem.Size()
-		last := uint64(0)
+		pc, pos := uint64(0), int64(0)
 		for i := 0; i < int(m); i++ {
-			pc, pos := d.uvarint(), d.uvarint()
-			if pc < last || pc > n || pos > uint64(len(d.src))+1 {
-				d.failf("a source position (%d at %d) out of order or range", pos, pc)
+			dpc, dpos := d.uvarint(), d.varint()
+			if dpc > n-pc || dpos < -pos || dpos > int64(len(d.src))+1-pos {
+				d.failf("a source position (%+d after %d, at %+d after %d) out of range", dpos, pos, dpc, pc)
 			}
-			last = pc
+			pc, pos = pc+dpc, pos+dpos
 			it := unsafe.Add(sm.data, uintptr(i)*size)
 			*(*int)(unsafe.Add(it, progLayout.mapPC)) = int(pc)
 			*(*int)(unsafe.Add(it, progLayout.mapPos)) = int(pos)

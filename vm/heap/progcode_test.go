@@ -97,7 +97,7 @@ func TestCodeRegistry(t *testing.T) {
 	if r.instructions < 200 {
 		t.Fatalf("the type table gave %d instruction types, want at least 200", r.instructions)
 	}
-	if !strings.HasPrefix(CodeKey(), "goja-code-2:") {
+	if !strings.HasPrefix(CodeKey(), "goja-code-3:") {
 		t.Fatalf("code key %q", CodeKey())
 	}
 	// Every instruction type the corpus compiles to is known.
