@@ -230,7 +230,9 @@ func (l *loader) createResolver(i int, ext []uint64) *goja.Object {
 	return o
 }
 
-var asyncPlaceholder = goja.MustCompile("<stasis-async>", `(async function (p) { await p })`, false)
+var asyncPlaceholder = sync.OnceValue(func() *goja.Program {
+	return goja.MustCompile("<stasis-async>", `(async function (p) { await p })`, false)
+})
 
 // fillPromise gives a loaded promise its state and pending reactions.
 func (l *loader) fillPromise(i int, o *goja.Object, ext []uint64) {
@@ -299,7 +301,7 @@ func (l *loader) asyncReactions(c *cursor, iters bool) (fr, rr *heap.PromiseReac
 	resultCode := c.next()
 	parts := l.partsOf(resultCode)
 	if l.asyncMaker == nil {
-		v, err := l.rt.RunProgram(asyncPlaceholder)
+		v, err := l.rt.RunProgram(asyncPlaceholder())
 		if err != nil {
 			l.failf("async placeholder: %v", err)
 		}

@@ -36,6 +36,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 
 	"github.com/dop251/goja"
 	"github.com/stasisvm/stasis/vm/heap"
@@ -239,17 +240,17 @@ func (v *VM) Call(fn goja.Value, this goja.Value, args ...goja.Value) (result go
 // runJobs runs the job queue, as goja does when a script returns.
 func (v *VM) runJobs() (result goja.Value, err error) {
 	defer recoverInto(&err, "run")
-	result, err = v.rt.RunProgram(emptyProgram)
+	result, err = v.rt.RunProgram(emptyProgram())
 	return result, plainError(err)
 }
 
-var emptyProgram = goja.MustCompile("<microtasks>", "", false)
+var emptyProgram = sync.OnceValue(func() *goja.Program { return goja.MustCompile("<microtasks>", "", false) })
 
 // RunMicrotasks runs the promise reactions and queueMicrotask callbacks that
 // were queued from Go, outside any JavaScript call (goja runs them when the
 // outermost call returns), then checks for unhandled rejections.
 func (v *VM) RunMicrotasks() error {
-	if _, err := v.RunProgram(emptyProgram); err != nil {
+	if _, err := v.RunProgram(emptyProgram()); err != nil {
 		return err
 	}
 	return v.CheckRejections()

@@ -3,6 +3,7 @@ package heap
 import (
 	"fmt"
 	"reflect"
+	"sync"
 	"unsafe"
 
 	"github.com/dop251/goja"
@@ -13,8 +14,10 @@ import (
 // Only args names arguments: a function that does makes an arguments
 // object on every call, and a load calls the maker once per function of
 // the world (tens of thousands for TypeScript, whose load allocated a
-// third fewer objects and a seventh fewer bytes without them).
-var placeholderProgram = goja.MustCompile("<stasis-placeholder>", `(function () {
+// third fewer objects and a seventh fewer bytes without them). It is
+// compiled when first needed, not when the process starts.
+var placeholderProgram = sync.OnceValue(func() *goja.Program {
+	return goja.MustCompile("<stasis-placeholder>", `(function () {
 	function args(k) { return arguments }
 	return function (k) {
 	switch (k) {
@@ -33,6 +36,7 @@ var placeholderProgram = goja.MustCompile("<stasis-placeholder>", `(function () 
 	}
 	}
 })()`, false)
+})
 
 var placeholderIndex = map[Kind]int{
 	KindFunction: 0, KindGeneratorFunction: 1, KindAsyncFunction: 2, KindClass: 3, KindMethod: 4,
@@ -49,7 +53,7 @@ type FunctionFactory struct {
 
 // NewFunctionFactory prepares a factory for rt.
 func NewFunctionFactory(rt *goja.Runtime) (*FunctionFactory, error) {
-	v, err := rt.RunProgram(placeholderProgram)
+	v, err := rt.RunProgram(placeholderProgram())
 	if err != nil {
 		return nil, err
 	}

@@ -429,13 +429,9 @@ type forInKey struct {
 }
 
 // iterTypes adds the built-in iterator types, which no sample of
-// layout.go reaches, to the types whose fields are looked up.
-func iterTypes(rt *goja.Runtime, into map[string]reflect.Type) error {
-	v, err := rt.RunString(iterSamples)
-	if err != nil {
-		return fmt.Errorf("iterator samples: %v", err)
-	}
-	arr := v.(*goja.Object)
+// layout.go reaches, to the types whose fields are looked up; arr is what
+// iterSamples made.
+func iterTypes(arr *goja.Object, into map[string]reflect.Type) error {
 	for i := 0; i < 5; i++ {
 		collectTypes(reflect.ValueOf(arr.Get(fmt.Sprint(i)).(*goja.Object)).Elem().FieldByName("self").Elem().Type(), into)
 	}
@@ -443,13 +439,8 @@ func iterTypes(rt *goja.Runtime, into map[string]reflect.Type) error {
 }
 
 // checkIterLayout checks the iterators and finds the closure layouts this
-// file relies on, on samples.
-func checkIterLayout(st *layoutState, rt *goja.Runtime) error {
-	v, err := rt.RunString(iterSamples)
-	if err != nil {
-		return fmt.Errorf("samples: %v", err)
-	}
-	arr := v.(*goja.Object)
+// file relies on, on samples (arr, what iterSamples made).
+func checkIterLayout(st *layoutState, arr *goja.Object) error {
 	get := func(i int) *goja.Object { return arr.Get(fmt.Sprint(i)).(*goja.Object) }
 	names := []string{"arrayIterObject", "mapIterObject", "setIterObject", "stringIterObject", "regExpStringIterObject"}
 	for i, name := range names {
@@ -529,7 +520,8 @@ const iterSamples = `(function () {
 // iterPlaceholders makes a fresh built-in iterator of each kind; its
 // position is then set through the mirrors. A String iterator is made on
 // the code units it has still to read.
-var iterPlaceholders = goja.MustCompile("<stasis-iterators>", `(function (k, s) {
+var iterPlaceholders = sync.OnceValue(func() *goja.Program {
+	return goja.MustCompile("<stasis-iterators>", `(function (k, s) {
 	switch (k) {
 	case 0: return [][Symbol.iterator]();
 	case 1: return new Map().entries();
@@ -538,12 +530,13 @@ var iterPlaceholders = goja.MustCompile("<stasis-iterators>", `(function (k, s) 
 	case 4: return /a/g[Symbol.matchAll]("");
 	}
 })`, false)
+})
 
 // NewIterator returns a fresh built-in iterator of kind k, to be filled by
 // the caller through its mirror; a String iterator reads s.
 func (f *FunctionFactory) NewIterator(k IterKind, s goja.Value) (*goja.Object, error) {
 	if f.iter == nil {
-		v, err := f.rt.RunProgram(iterPlaceholders)
+		v, err := f.rt.RunProgram(iterPlaceholders())
 		if err != nil {
 			return nil, err
 		}

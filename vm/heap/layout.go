@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"unsafe"
@@ -211,12 +212,16 @@ var readThrough = map[string]string{
 func checkLayout() layoutState {
 	st := layoutState{types: map[string]reflect.Type{}}
 	rt := goja.New()
-	v, err := rt.RunString(samplesScript)
+	// Every sample comes from one script: compiling is most of what a
+	// script this small costs.
+	// (The tagged template's program is read too: it is compiled alone.)
+	all, err := rt.RunString("[" + samplesScript + ",\n" + iterSamples + ",\n" + promiseSamples + ",\n" + revokeSample + ",\n" + regexpSamples + "]")
 	if err != nil {
 		st.err = fmt.Errorf("goja layout check: samples: %v", err)
 		return st
 	}
-	arr := v.(*goja.Object)
+	sample := func(i int) *goja.Object { return all.(*goja.Object).Get(strconv.Itoa(i)).(*goja.Object) }
+	arr, iters, promises, revocable, regexps := sample(0), sample(1), sample(2), sample(3), sample(4)
 	for _, t := range []reflect.Type{reflect.TypeFor[goja.Object](), reflect.TypeFor[goja.Runtime](), reflect.TypeFor[goja.Program]()} {
 		collectTypes(t, st.types)
 	}
@@ -236,11 +241,15 @@ func checkLayout() layoutState {
 	for _, t := range []reflect.Type{reflect.TypeFor[goja.Symbol](), reflect.TypeFor[goja.StackFrame](), reflect.TypeFor[goja.Promise]()} {
 		collectTypes(t, st.types)
 	}
-	if err := iterTypes(rt, st.types); err != nil {
+	if err := iterTypes(iters, st.types); err != nil {
 		st.err = fmt.Errorf("goja layout check: %v", err)
 		return st
 	}
-	if err := templateTypes(rt, st.types); err != nil {
+	tmplPrg, tmplArr, err := templateProbe(rt)
+	if err == nil {
+		templateTypes(tmplPrg, tmplArr, st.types)
+	}
+	if err != nil {
 		st.err = fmt.Errorf("goja layout check: %v", err)
 		return st
 	}
@@ -288,12 +297,12 @@ func checkLayout() layoutState {
 		checkCodeLayout,
 		checkScopeLayout,
 		checkJobQueue,
-		func() error { return checkPromiseLayout(&st, rt) },
-		func() error { return checkTemplateLayout(rt) },
-		func() error { return checkRevokeLayout(rt) },
-		func() error { return checkIterLayout(&st, rt) },
+		func() error { return checkPromiseLayout(rt, promises) },
+		func() error { return checkTemplateLayout(tmplPrg, tmplArr) },
+		func() error { return checkRevokeLayout(revocable) },
+		func() error { return checkIterLayout(&st, iters) },
 		func() error { return checkMapped(arr.Get("28").(*goja.Object)) },
-		func() error { return checkRegExpLayout(rt) },
+		func() error { return checkRegExpLayout(regexps) },
 	}
 	for _, c := range checks {
 		if err := c(); err != nil {

@@ -50,14 +50,9 @@ func funcval(f func(goja.FunctionCall) goja.Value) unsafe.Pointer {
 	return *(*unsafe.Pointer)(unsafe.Pointer(&f))
 }
 
-// checkPromiseLayout verifies the reactions on a sample and finds the
-// resolving closures' layout.
-func checkPromiseLayout(st *layoutState, rt *goja.Runtime) error {
-	v, err := rt.RunString(promiseSamples)
-	if err != nil {
-		return err
-	}
-	o := v.(*goja.Object)
+// checkPromiseLayout verifies the reactions on a sample (o, what
+// promiseSamples made in rt) and finds the resolving closures' layout.
+func checkPromiseLayout(rt *goja.Runtime, o *goja.Object) error {
 	p := o.Get("p").(*goja.Object)
 	pm := (*PromiseObject)(impl(p))
 	ful, rej := *pm.FulfillReactions(), *pm.RejectReactions()

@@ -23,13 +23,12 @@ var revokeLayout struct {
 // pointer conversion that reaches past the closure's allocation.
 const revokeMaxWords = 1
 
-// checkRevokeLayout finds the revoke closure's layout on a sample.
-func checkRevokeLayout(rt *goja.Runtime) error {
-	v, err := rt.RunString(`Proxy.revocable({}, {})`)
-	if err != nil {
-		return err
-	}
-	o := v.(*goja.Object)
+// revokeSample makes the sample of checkRevokeLayout.
+const revokeSample = `Proxy.revocable({}, {})`
+
+// checkRevokeLayout finds the revoke closure's layout on a sample (o, what
+// revokeSample made).
+func checkRevokeLayout(o *goja.Object) error {
 	proxy, _ := o.Get("proxy").(*goja.Object)
 	revoke, _ := o.Get("revoke").(*goja.Object)
 	if proxy == nil || revoke == nil || KindOf(revoke) != KindNative || KindOf(proxy) != KindProxy {

@@ -40,45 +40,39 @@ var templateLayout struct {
 
 const templateSample = `(function (s) { return s })` + "`a${1}\\x62`"
 
-// templateTypes adds the types of a tagged template array and its
-// instruction, which no sample of layout.go reaches, to the types whose
-// fields are looked up.
-func templateTypes(rt *goja.Runtime, into map[string]reflect.Type) error {
+// templateProbe compiles templateSample and runs it in rt, returning the
+// program and the tagged template array it made.
+func templateProbe(rt *goja.Runtime) (*goja.Program, *goja.Object, error) {
 	p, err := goja.Compile("template-probe", templateSample, false)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	v, err := rt.RunProgram(p)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	o, ok := v.(*goja.Object)
 	if !ok {
-		return fmt.Errorf("tagged template sample is not an object")
+		return nil, nil, fmt.Errorf("tagged template sample is not an object")
 	}
+	return p, o, nil
+}
+
+// templateTypes adds the types of a tagged template array and its
+// instruction, which no sample of layout.go reaches, to the types whose
+// fields are looked up; p and o are templateProbe's.
+func templateTypes(p *goja.Program, o *goja.Object, into map[string]reflect.Type) {
 	collectTypes(reflect.ValueOf(o).Elem().FieldByName("self").Elem().Type(), into)
 	code := field(reflect.ValueOf(p), "code")
 	for pc := 0; pc < code.Len(); pc++ {
 		collectTypes(code.Index(pc).Elem().Type(), into)
 	}
-	return nil
 }
 
-// checkTemplateLayout verifies the mirrors on a sample and records the
-// interface tables that tell tagged template arrays and their instructions.
-func checkTemplateLayout(rt *goja.Runtime) error {
-	p, err := goja.Compile("template-probe", templateSample, false)
-	if err != nil {
-		return err
-	}
-	v, err := rt.RunProgram(p)
-	if err != nil {
-		return err
-	}
-	o, ok := v.(*goja.Object)
-	if !ok {
-		return fmt.Errorf("tagged template sample is not an object")
-	}
+// checkTemplateLayout verifies the mirrors on a sample (p and o, what
+// templateProbe made) and records the interface tables that tell tagged
+// template arrays and their instructions.
+func checkTemplateLayout(p *goja.Program, o *goja.Object) error {
 	self := reflect.ValueOf(o).Elem().FieldByName("self").Elem()
 	if self.Type().String() != "*goja.taggedTemplateArray" {
 		return fmt.Errorf("tagged template sample is a %s", self.Type())
