@@ -2,36 +2,60 @@
 # Runs the start-up and memory benchmarks of the stasis executable and
 # prints each as a ratio against its baseline measured in the same run:
 # an almost empty bundle vs `stasis --version`, a bundle with lodash vs
-# `stasis run lodash.js call.js` (wall time and the child processes' CPU
-# time), a TypeScript 5 bundle that transpiles a snippet vs `stasis run
-# typescript.js main.js` and vs node from a user-land startup snapshot of
-# the same library, and the peak resident memory of a save vs the world's
-# own.
-# Usage: bench/startup.sh [COUNT]
+# `stasis run lodash.js call.js`, a TypeScript 5 bundle that transpiles a
+# snippet vs `stasis run typescript.js main.js` and vs node from a
+# user-land startup snapshot of the same library, and the peak resident
+# memory of a save vs the world's own. The benchmarks are compiled once
+# and run COUNT rounds, interleaved (every benchmark once per round, as in
+# bench/run.sh); each ratio is of the medians over the rounds, of wall time
+# and, in brackets, of the child processes' CPU time (on a machine shared
+# with other jobs it varies far less than wall time). The load average is
+# printed before and after. Usage: bench/startup.sh [COUNT]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-3}
-out=$(go test ./cmd/stasis -run '^$' -bench 'BundleStartup|TypeScriptStartup' -benchtime 5x -count "$count" -timeout 0
-	go test ./cmd/stasis -run '^$' -bench 'SaveMemory' -benchtime 1x -count "$count" -timeout 0)
-echo "$out" | grep '^Benchmark' >&2
-echo "$out" | awk '
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+go test -c -o "$tmp/stasis.test" ./cmd/stasis
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)" >&2
+for i in $(seq "$count"); do
+	(cd cmd/stasis && "$tmp/stasis.test" -test.run '^$' -test.bench 'BundleStartup|TypeScriptStartup' -test.benchtime 5x -test.timeout 0)
+	(cd cmd/stasis && "$tmp/stasis.test" -test.run '^$' -test.bench 'SaveMemory' -test.benchtime 1x -test.timeout 0)
+done >"$tmp/out"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)" >&2
+grep '^Benchmark' "$tmp/out" >&2
+awk '
 /^Benchmark/ {
 	name = $1; sub(/-[0-9]+$/, "", name)
-	t[name] += $3; n[name]++
+	k = ++n[name]; wall[name, k] = $3
 	for (i = 4; i < NF; i++) {
-		if ($(i+1) == "cpu-ns/op") c[name] += $i
-		if ($(i+1) == "maxrss-ratio") r[name] += $i
+		if ($(i+1) == "cpu-ns/op") cpu[name, k] = $i
+		if ($(i+1) == "maxrss-ratio") rss[name, k] = $i
 	}
 }
-function ratio(a, b) { return (t[b] > 0 && n[a] > 0) ? sprintf("%.2f", (t[a]/n[a]) / (t[b]/n[b])) : "n/a" }
-function cratio(a, b) { return (c[b] > 0) ? sprintf("%.2f", c[a] / c[b]) : "n/a" }
+# median of the k values of arr for name (0 when there are none)
+function median(arr, name,    m, i, j, v, x) {
+	m = 0
+	for (i = 1; i <= n[name]; i++) if ((name, i) in arr) { m++; v[m] = arr[name, i] + 0 }
+	if (m == 0) return 0
+	for (i = 2; i <= m; i++) { x = v[i]; for (j = i - 1; j >= 1 && v[j] > x; j--) v[j+1] = v[j]; v[j+1] = x }
+	return (m % 2) ? v[(m+1)/2] : (v[m/2] + v[m/2+1]) / 2
+}
+function ratio(a, c,    x, y) { x = median(wall, a); y = median(wall, c); return (x > 0 && y > 0) ? sprintf("%.2f", x / y) : "n/a" }
+function cratio(a, c,    x, y) { x = median(cpu, a); y = median(cpu, c); return (x > 0 && y > 0) ? sprintf("%.2f", x / y) : "n/a" }
+function ms(arr, a) { return sprintf("%.1f", median(arr, a) / 1e6) }
+function row(label, a, c) {
+	printf "| %s | %s (%s) | %s, %s ms | %s, %s ms |\n", label, ratio(a, c), cratio(a, c), ms(wall, a), ms(cpu, a), ms(wall, c), ms(cpu, c)
+}
 END {
-	print "| start-up | wall time ratio | CPU time ratio |"
-	print "|---|---|---|"
-	printf "| empty bundle / stasis --version | %s | %s |\n", ratio("BenchmarkBundleStartup/EmptyBundle", "BenchmarkBundleStartup/Version"), cratio("BenchmarkBundleStartup/EmptyBundle", "BenchmarkBundleStartup/Version")
-	printf "| lodash bundle / stasis run lodash.js call.js | %s | %s |\n", ratio("BenchmarkBundleStartup/Bundle", "BenchmarkBundleStartup/RunSource"), cratio("BenchmarkBundleStartup/Bundle", "BenchmarkBundleStartup/RunSource")
-	printf "| TypeScript bundle / stasis run typescript.js main.js | %s | %s |\n", ratio("BenchmarkTypeScriptStartup/Bundle", "BenchmarkTypeScriptStartup/RunSource"), cratio("BenchmarkTypeScriptStartup/Bundle", "BenchmarkTypeScriptStartup/RunSource")
-	printf "| TypeScript bundle / node with a startup snapshot | %s | %s |\n", ratio("BenchmarkTypeScriptStartup/Bundle", "BenchmarkTypeScriptStartup/NodeSnapshot"), cratio("BenchmarkTypeScriptStartup/Bundle", "BenchmarkTypeScriptStartup/NodeSnapshot")
-	printf "| node with a startup snapshot / node | %s | %s |\n", ratio("BenchmarkTypeScriptStartup/NodeSnapshot", "BenchmarkTypeScriptStartup/Node"), cratio("BenchmarkTypeScriptStartup/NodeSnapshot", "BenchmarkTypeScriptStartup/Node")
-	if (n["BenchmarkSaveMemory"] > 0) printf "\npeak RSS of save-image / of run (200,000 records): %.2f\n", r["BenchmarkSaveMemory"] / n["BenchmarkSaveMemory"]
-}'
+	b = "BenchmarkBundleStartup/"; t = "BenchmarkTypeScriptStartup/"
+	printf "medians of %d interleaved rounds; wall time ratio (CPU time ratio); each side: wall, CPU\n\n", n[b "Version"]
+	print "| start-up | ratio | measured | baseline |"
+	print "|---|---|---|---|"
+	row("empty bundle / stasis --version", b "EmptyBundle", b "Version")
+	row("lodash bundle / stasis run lodash.js call.js", b "Bundle", b "RunSource")
+	row("TypeScript bundle / stasis run typescript.js main.js", t "Bundle", t "RunSource")
+	row("TypeScript bundle / node with a startup snapshot", t "Bundle", t "NodeSnapshot")
+	row("node with a startup snapshot / node", t "NodeSnapshot", t "Node")
+	if (n["BenchmarkSaveMemory"] > 0) printf "\npeak RSS of save-image / of run (200,000 records): %.2f\n", median(rss, "BenchmarkSaveMemory")
+}' "$tmp/out"
