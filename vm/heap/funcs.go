@@ -38,6 +38,34 @@ var placeholderProgram = sync.OnceValue(func() *goja.Program {
 })()`, false)
 })
 
+// batchProgram makes n fresh function objects of one JS kind (the kinds
+// 0 to 8 of placeholderProgram) in one call: a load makes thousands of
+// them, and a call from Go into JavaScript costs more than making one.
+// They are made as placeholderProgram makes them (by the same function
+// expressions, which no name is inferred for), only in a loop.
+var batchProgram = sync.OnceValue(func() *goja.Program {
+	return goja.MustCompile("<stasis-placeholders>", `(function (k, n) {
+	var a = new Array(n), i;
+	switch (k) {
+	case 0: for (i = 0; i < n; i++) a[i] = function () {}; break;
+	case 1: for (i = 0; i < n; i++) a[i] = function* () {}; break;
+	case 2: for (i = 0; i < n; i++) a[i] = async function () {}; break;
+	case 3: for (i = 0; i < n; i++) a[i] = class {}; break;
+	case 4: for (i = 0; i < n; i++) a[i] = ({ m() {} }).m; break;
+	case 5: for (i = 0; i < n; i++) a[i] = ({ *m() {} }).m; break;
+	case 6: for (i = 0; i < n; i++) a[i] = ({ async m() {} }).m; break;
+	case 7: for (i = 0; i < n; i++) a[i] = () => {}; break;
+	case 8: for (i = 0; i < n; i++) a[i] = async () => {}; break;
+	}
+	return a;
+})`, false)
+})
+
+// batchKinds is the number of kinds batchProgram makes (0 to 8), and
+// batchMin and batchMax bound the size of a batch: each batch of a kind is
+// twice the last, so that at most about half of the last one is wasted.
+const batchKinds, batchMin, batchMax = 9, 8, 1024
+
 var placeholderIndex = map[Kind]int{
 	KindFunction: 0, KindGeneratorFunction: 1, KindAsyncFunction: 2, KindClass: 3, KindMethod: 4,
 	KindGeneratorMethod: 5, KindAsyncMethod: 6, KindArrow: 7, KindAsyncArrow: 8, KindSparseArray: 9, KindArguments: 10, KindGenerator: 11,
@@ -45,10 +73,15 @@ var placeholderIndex = map[Kind]int{
 
 // FunctionFactory makes placeholder function objects in one runtime.
 type FunctionFactory struct {
-	rt   *goja.Runtime
-	make goja.Callable
-	args [12]goja.Value
-	iter goja.Callable // makes built-in iterators (see NewIterator)
+	rt    *goja.Runtime
+	make  goja.Callable
+	args  [12]goja.Value
+	iter  goja.Callable // makes built-in iterators (see NewIterator)
+	batch goja.Callable // batchProgram's function, made when first needed
+	// ready holds, per function kind, objects made by the last batch and
+	// not yet handed out; last is the size of that batch.
+	ready [batchKinds][]goja.Value
+	last  [batchKinds]int
 }
 
 // NewFunctionFactory prepares a factory for rt.
@@ -72,11 +105,44 @@ func (f *FunctionFactory) New(k Kind) (*goja.Object, error) {
 	if !ok {
 		return nil, fmt.Errorf("no placeholder for %s", k)
 	}
+	if i < batchKinds {
+		if len(f.ready[i]) == 0 {
+			if err := f.fill(i); err != nil {
+				return nil, err
+			}
+		}
+		o := f.ready[i][0].(*goja.Object)
+		f.ready[i][0] = nil
+		f.ready[i] = f.ready[i][1:]
+		return o, nil
+	}
 	v, err := f.make(goja.Undefined(), f.args[i])
 	if err != nil {
 		return nil, err
 	}
 	return v.(*goja.Object), nil
+}
+
+// fill makes the next batch of function objects of placeholder kind i.
+func (f *FunctionFactory) fill(i int) error {
+	if f.batch == nil {
+		v, err := f.rt.RunProgram(batchProgram())
+		if err != nil {
+			return err
+		}
+		f.batch, _ = goja.AssertFunction(v)
+	}
+	n := min(max(2*f.last[i], batchMin), batchMax)
+	v, err := f.batch(goja.Undefined(), f.args[i], f.rt.ToValue(n))
+	if err != nil {
+		return err
+	}
+	arr, ok := v.(*goja.Object)
+	if !ok || KindOf(arr) != KindArray || len(*ArrayOf(arr).Values()) != n {
+		return fmt.Errorf("placeholder batch of kind %d is not an array of %d", i, n)
+	}
+	f.ready[i], f.last[i] = *ArrayOf(arr).Values(), n
+	return nil
 }
 
 // PrivateElementsOf returns the private elements of o by brand, or nil.
