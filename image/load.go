@@ -26,7 +26,10 @@ func Load(r io.Reader, opts LoadOptions) (*vm.VM, *Meta, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := CheckCompatible(meta); err != nil {
+	// The layout check is left to NewWorld where the image does not need
+	// its fingerprint: a program that runs it on another goroutine
+	// (Prepare) then makes the VM and decodes the payload meanwhile.
+	if err := checkCompatible(meta, meta.Code == nil); err != nil {
 		return nil, meta, err
 	}
 	v, err := decodeWorld(payload, opts, meta)
@@ -64,9 +67,15 @@ var ErrIncompatible = errors.New("image is incompatible with this build")
 // any supported goja, and refused at load only if the state it holds
 // depends on code that compiles differently here (see samecode.go); an
 // older image only with the heap layout it was made with.
-func CheckCompatible(m *Meta) error {
-	if err := heap.Check(); err != nil {
-		return err
+func CheckCompatible(m *Meta) error { return checkCompatible(m, true) }
+
+// checkCompatible is CheckCompatible; the layout check (which fails for a
+// goja this build cannot read, whatever the image) is made only if layout.
+func checkCompatible(m *Meta, layout bool) error {
+	if layout {
+		if err := heap.Check(); err != nil {
+			return err
+		}
 	}
 	if m.Code == nil && m.Layout != heap.Fingerprint() {
 		return fmt.Errorf("%w: it was made with goja %s (heap layout %s) by Stasis %s; this build has goja %s (heap layout %s): rebuild the image from its scripts",

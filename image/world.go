@@ -18,11 +18,13 @@ import (
 // before user code runs, named by path), against which a save measures
 // the world's changes.
 func NewWorld(opts vm.Options) (*vm.VM, error) {
-	if err := heap.Check(); err != nil {
-		return nil, err
-	}
+	// vm.New reads nothing of goja's internals: it comes before the layout
+	// check, which another goroutine may be running (Prepare).
 	v, err := vm.New(opts)
 	if err != nil {
+		return nil, err
+	}
+	if err := heap.Check(); err != nil {
 		return nil, err
 	}
 	heap.ReserveTryStack(v.Runtime(), 256)
