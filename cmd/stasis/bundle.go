@@ -123,8 +123,8 @@ func runBundle(args []string, stdin io.Reader, stdout, stderr io.Writer) (status
 	}
 	defer f.Close()
 	// What every load does whatever the image (goja's layout check, the
-	// registry of its instruction types, Stasis's built-in scripts) runs on
-	// another core while this goroutine reads the image and makes the world.
+	// registry of its instruction types) runs on another core while this
+	// goroutine reads the image and makes the world.
 	go image.Prepare()
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, args: append([]string{}, args...)}
 	// A bundle parses no flags: its grants come from $STASIS_OPTIONS.
