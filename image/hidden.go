@@ -2,7 +2,6 @@ package image
 
 import (
 	"sort"
-	"unsafe"
 	"weak"
 
 	"github.com/dop251/goja"
@@ -152,8 +151,8 @@ func (s *saver) weak(o *goja.Object) []uint64 {
 // It reports whether it wrote any.
 func (s *saver) weakEntries() bool {
 	wrote := false
-	reached := func(key *goja.Object) bool { _, ok := s.objs.get(unsafe.Pointer(key)); return ok }
-	order := func(key *goja.Object) uint32 { idx, _ := s.objs.get(unsafe.Pointer(key)); return idx }
+	reached := func(key *goja.Object) bool { _, ok := s.objs.get(key); return ok }
+	order := func(key *goja.Object) uint32 { idx, _ := s.objs.get(key); return idx }
 	for i, o := range s.h.weaks {
 		isMap := heap.KindOf(o) == heap.KindWeakMap
 		var found []heap.WeakEntry
@@ -165,7 +164,7 @@ func (s *saver) weakEntries() bool {
 		for _, e := range found {
 			eidx := order(e.Key)
 			s.h.weakDone[i][eidx] = true
-			idx, _ := s.objs.get(unsafe.Pointer(o))
+			idx, _ := s.objs.get(o)
 			s.cur = node{idx: idx}
 			s.p.Weak[i] = append(s.p.Weak[i], code(tagObject, uint64(eidx)))
 			if isMap {

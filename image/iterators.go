@@ -2,7 +2,6 @@ package image
 
 import (
 	"fmt"
-	"unsafe"
 
 	"github.com/dop251/goja"
 	"github.com/stasisvm/stasis/vm/heap"
@@ -131,7 +130,7 @@ func (s *saver) resolveIterMaps() bool {
 func (s *saver) patchIterMaps() {
 	for _, p := range s.iterMaps {
 		o := s.mapOwners[p.m]
-		i, ok := s.objs.get(unsafe.Pointer(o))
+		i, ok := s.objs.get(o)
 		if o == nil || !ok {
 			s.cur = p.at
 			s.fail("iterator over a Map or Set that was not saved")

@@ -7,7 +7,6 @@ import (
 	"math"
 	"math/big"
 	"os"
-	"unsafe"
 
 	"github.com/dop251/goja"
 	"github.com/dop251/goja/unistring"
@@ -839,11 +838,11 @@ func (l *loader) checkGraph() {
 		onPath
 		done
 	)
-	// Object states in an open-addressing table: a Go map keyed by pointer
-	// was up to two fifths of a load of many small objects.
-	state := newPtrTable(len(l.objs) + len(l.b.objects))
+	// Object states by address (objTable): a Go map keyed by pointer was
+	// up to two fifths of a load of many small objects, a hash table 8%.
+	state := newObjTable()
 	var kinds heap.KindClassifier
-	var path []unsafe.Pointer
+	var path []*goja.Object
 	// A proxy without a getPrototypeOf trap answers with its target's
 	// prototype: the chain goes on through the target.
 	next := func(p *goja.Object) *goja.Object {
@@ -855,16 +854,15 @@ func (l *loader) checkGraph() {
 	for _, o := range l.objs {
 		path = path[:0]
 		for p := o; p != nil; p = next(p) {
-			ptr := unsafe.Pointer(p)
-			st, _ := state.get(ptr)
+			st, _ := state.get(p)
 			if st == done {
 				break
 			}
 			if st == onPath {
 				l.failf("a prototype chain is a cycle")
 			}
-			state.set(ptr, onPath)
-			path = append(path, ptr)
+			state.set(p, onPath)
+			path = append(path, p)
 		}
 		for _, p := range path {
 			state.set(p, done)

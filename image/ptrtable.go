@@ -2,10 +2,10 @@ package image
 
 import "unsafe"
 
-// ptrTable maps object pointers to numbers (during a save, to their
-// numbers in the image; in a load's graph check, to their states). It is an
-// open-addressing hash table with linear probing: the walk looks every
-// reference up, and this is about twice as fast as a Go map for it. A key
+// ptrTable maps pointers to numbers (the built-ins' set, which the walk
+// tests every object against). It is an open-addressing hash table with
+// linear probing, about twice as fast as a Go map for it. (The walk's own
+// object table is an objTable, indexed by address.) A key
 // and its number sit side by side, so that a lookup touches one cache line.
 type ptrTable struct {
 	slots []ptrSlot

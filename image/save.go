@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"runtime/metrics"
 	"strconv"
 	"strings"
 	"time"
@@ -138,7 +137,6 @@ func walkPieces(v *vm.VM, code bool) (*format.Payload, *format.Pieces, []byte, e
 	// any more (s is dead from here): its tables (a number for every
 	// object, the shapes, the strings) can be collected while the payload
 	// is encoded.
-	b.lastObjects = len(s.list)
 	p := s.p
 	cols := &format.Pieces{Kinds: s.kinds8.pieces(), Flags: s.flags.pieces(),
 		Proto: s.proto.pieces(), Shape: s.shape.pieces(), Slots: s.slots.pieces(),
@@ -205,7 +203,7 @@ type saver struct {
 	strs                      map[string]uint64
 	floats                    map[uint64]uint64
 	syms                      map[*goja.Symbol]uint64
-	objs                      *ptrTable      // object pointer -> number
+	objs                      *objTable      // object -> number
 	kinds8, flags             column[byte]   // Objects.Kinds and Objects.Flags as the walk builds them
 	proto, shape, slots       column[uint64] // Objects.Proto, Shape and Slots as the walk builds them
 	elems, arrLen             column[uint64] // Objects.Elems and ArrLen as the walk builds them
@@ -243,7 +241,7 @@ func newSaver(v *vm.VM, b *baseline, track bool) *saver {
 	s := &saver{
 		v: v, rt: v.Runtime(), b: b, cls: heap.NewValueClassifier(), track: track,
 		strs: map[string]uint64{}, floats: map[uint64]uint64{}, syms: map[*goja.Symbol]uint64{},
-		objs: newPtrTable(objectsHint(b)), stashes: map[*heap.Stash]uint32{}, shapes: map[string]uint64{},
+		objs: newObjTable(), stashes: map[*heap.Stash]uint32{}, shapes: map[string]uint64{},
 		progs: map[*goja.Program]progRef{}, progSrc: map[*goja.Program]string{},
 	}
 	s.global = heap.GlobalStash(s.rt)
@@ -429,7 +427,7 @@ func (s *saver) symbol(sym *goja.Symbol) uint64 {
 
 // ref returns the number of object o, queueing it when first met.
 func (s *saver) ref(o *goja.Object, label uint8, n uint64) uint32 {
-	i, ok := s.objs.getOrPut(unsafe.Pointer(o), uint32(len(s.list)))
+	i, ok := s.objs.getOrPut(o, uint32(len(s.list)))
 	if ok {
 		return i
 	}
@@ -438,27 +436,6 @@ func (s *saver) ref(o *goja.Object, label uint8, n uint64) uint32 {
 	}
 	s.list = append(reserve(s.list, 1), o)
 	return i
-}
-
-// objectsHint guesses how many objects a save will meet, to size its
-// object table once: rehashing a table of a million objects as it doubles
-// cost a fifth of a large save. A world saved before (a durable run's
-// checkpoints, a REPL's saves) meets about as many objects as last time.
-// Otherwise, a JS object is six to nine Go objects in goja's heap (the
-// object, its implementation, its property map and names, its values), so
-// the heap's objects divided by eight is about the world's objects or
-// fewer; but the heap may hold other worlds, or garbage not yet swept, so
-// that guess is capped to keep a small world's table small (4 MB at most).
-func objectsHint(b *baseline) int {
-	if b.lastObjects > 0 {
-		return b.lastObjects + b.lastObjects/8
-	}
-	s := []metrics.Sample{{Name: "/gc/heap/objects:objects"}}
-	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 {
-		return 0
-	}
-	return int(min(s[0].Value.Uint64()/8, 1<<17))
 }
 
 // reserve returns s with room for n more elements, doubling its capacity

@@ -80,17 +80,16 @@ func baselineOf(v *vm.VM) (*baseline, error) {
 
 // baseline is the pristine state of a world's built-in objects.
 type baseline struct {
-	lastObjects int // objects the last save of the world met, to size the next one's table
-	rt          *goja.Runtime
-	names       map[*goja.Object]string // intrinsic object -> path such as "Array.prototype.push"
-	objects     []*goja.Object          // intrinsics in walk order
-	byName      map[string]*goja.Object
-	symName     map[*goja.Symbol]string // well-known symbols
-	symByNm     map[string]*goja.Symbol
-	props       map[*goja.Object][]propSnap // pristine own properties of each intrinsic
-	proto       map[*goja.Object]*goja.Object
-	ext         map[*goja.Object]bool
-	live        map[*goja.Object]bool // intrinsics whose changes are not saved (stasis.args)
+	rt      *goja.Runtime
+	names   map[*goja.Object]string // intrinsic object -> path such as "Array.prototype.push"
+	objects []*goja.Object          // intrinsics in walk order
+	byName  map[string]*goja.Object
+	symName map[*goja.Symbol]string // well-known symbols
+	symByNm map[string]*goja.Symbol
+	props   map[*goja.Object][]propSnap // pristine own properties of each intrinsic
+	proto   map[*goja.Object]*goja.Object
+	ext     map[*goja.Object]bool
+	live    map[*goja.Object]bool // intrinsics whose changes are not saved (stasis.args)
 
 	typedArrayCtors map[*goja.Object]bool
 	isIntrinsic     *ptrTable // the keys of names, for the walk's fast test
