@@ -214,16 +214,16 @@ type Script struct {
 type Objects struct {
 	_         struct{}   `cbor:",toarray"`
 	Kinds     []byte     // Kind per object
-	Intrinsic []uint64   // string index of the name, per intrinsic object
-	Proto     []uint64   // value code of [[Prototype]], per non-intrinsic object
-	Shape     []uint64   // shape index, per non-intrinsic object
+	Intrinsic Uints      // string index of the name, per intrinsic object
+	Proto     Uints      // value code of [[Prototype]], per non-intrinsic object
+	Shape     Uints      // shape index, per non-intrinsic object
 	Flags     []byte     // object flags, per non-intrinsic object
-	Slots     []uint64   // property slots of non-intrinsic objects, concatenated
-	SymProps  []uint64   // per object with FlagSymbols: count, then (symbol code, attrs, slots...)
-	Elems     []uint64   // array elements, concatenated
-	ArrLen    []uint64   // per array: length, number of stored elements, length writable (0/1)
+	Slots     Uints      // property slots of non-intrinsic objects, concatenated
+	SymProps  Uints      // per object with FlagSymbols: count, then (symbol code, attrs, slots...)
+	Elems     Uints      // array elements, concatenated
+	ArrLen    Uints      // per array: length, number of stored elements, length writable (0/1)
 	Extra     [][]uint64 // per object of a kind with extra data: see Kind
-	Private   []uint64   // per object with FlagPrivate: count, then (brand, method array+1, field count, fields...)
+	Private   Uints      // per object with FlagPrivate: count, then (brand, method array+1, field count, fields...)
 }
 
 // Roots holds what the walk starts from.

@@ -1,0 +1,79 @@
+package format
+
+import (
+	"math"
+	"reflect"
+	"testing"
+)
+
+// TestUintsDecodeAsLibrary decodes columns with Uints and with the CBOR
+// library's generic path into []uint64: the same values, or both refuse.
+func TestUintsDecodeAsLibrary(t *testing.T) {
+	enc := func(v any) []byte {
+		b, err := encMode.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	cases := []struct {
+		name string
+		data []byte
+	}{
+		{"empty", enc([]uint64{})},
+		{"null", enc([]uint64(nil))},
+		{"every head size", enc([]uint64{0, 23, 24, 255, 256, 65535, 65536, math.MaxUint32, math.MaxUint32 + 1, math.MaxUint64})},
+		{"many", enc(make([]uint64, 1000))},
+		{"negative", enc([]int64{1, -1})},
+		{"text", enc([]any{1, "a"})},
+		{"nested", enc([]any{1, []uint64{2}})},
+		{"float", enc([]any{1, 1.5})},
+		{"not an array", enc(uint64(7))},
+		{"map", enc(map[uint64]uint64{1: 2})},
+		{"indefinite length", []byte{0x9f, 0x01, 0x02, 0xff}},
+		{"truncated", enc([]uint64{1, 1000000})[:4]},
+		{"count past the end", []byte{0x9a, 0xff, 0xff, 0xff, 0xff, 0x01}},
+		{"trailing bytes", append(enc([]uint64{1}), 0x01)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var want []uint64
+			wantErr := decMode.Unmarshal(c.data, &want)
+			var got Uints
+			gotErr := got.UnmarshalCBOR(c.data)
+			if c.name == "indefinite length" {
+				// The payload's scan refuses indefinite lengths before
+				// anything is decoded; a column must not accept them either.
+				if gotErr == nil {
+					t.Fatalf("accepted %x as %v", c.data, got)
+				}
+				return
+			}
+			if (gotErr != nil) != (wantErr != nil) {
+				t.Fatalf("Uints: %v (%v), library: %v (%v)", got, gotErr, want, wantErr)
+			}
+			if gotErr == nil && !reflect.DeepEqual([]uint64(got), want) {
+				t.Fatalf("Uints %v, library %v", got, want)
+			}
+		})
+	}
+}
+
+// TestUintsInPayload decodes columns inside a payload (the library calls
+// Uints for each field, null ones included), as Decode does.
+func TestUintsInPayload(t *testing.T) {
+	var p Payload
+	p.Objects.Intrinsic = Uints{1 << 40}
+	p.Objects.Slots = Uints{0, 24, 300, 70000, 1 << 33}
+	b, err := Encode(&p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var q Payload
+	if err := decMode.Unmarshal(b, &q); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(q.Objects.Slots, p.Objects.Slots) || !reflect.DeepEqual(q.Objects.Intrinsic, p.Objects.Intrinsic) || q.Objects.Proto != nil {
+		t.Fatalf("decoded %+v, want %+v", q.Objects, p.Objects)
+	}
+}
