@@ -35,7 +35,7 @@ func (l *loader) fillObjects() {
 		if flags&flagPrivate != 0 {
 			l.fillPrivate(o, priv)
 		}
-		ext := l.extras[i]
+		ext := l.extra(i)
 		switch k {
 		case okArray:
 			a := heap.ArrayOf(o)
@@ -170,13 +170,8 @@ func (l *loader) setAttrs(p *heap.ValueProperty, attrs byte) {
 
 // fillProperties replaces o's string-keyed properties with those of a shape.
 func (l *loader) fillProperties(o *goja.Object, k objKind, proto goja.Value, shapeIdx uint64, slots *cursor) {
-	if shapeIdx >= uint64(len(l.p.Shapes)) {
-		l.failf("shape %d out of range", shapeIdx)
-	}
+	keys, hasLength := l.shapeKeys(shapeIdx)
 	shape := l.p.Shapes[shapeIdx]
-	if len(shape)%2 != 0 {
-		l.failf("shape %d is malformed", shapeIdx)
-	}
 	b := heap.BaseOf(o)
 	switch p := proto.(type) {
 	case *goja.Object:
@@ -189,32 +184,43 @@ func (l *loader) fillProperties(o *goja.Object, k objKind, proto goja.Value, sha
 		}
 		*b.Prototype() = nil
 	}
-	n := len(shape) / 2
+	n := len(keys)
 	keep := k == okArray || k == okSparseArray || k == okStringObject
 	if keep {
+		if hasLength {
+			l.failf("shape %d repeats key %q", shapeIdx, "length")
+		}
 		n++
 	}
 	// The object's own map is emptied and refilled, not replaced: a fresh
 	// object's map was allocated already, and a second one per object was
-	// most of the bytes a load of many small objects allocated.
+	// most of the bytes a load of many small objects allocated. (A map for
+	// more than a group's eight entries is made at its size at once.)
 	values := *b.Values()
-	length := values["length"]
-	if values == nil {
+	var length goja.Value
+	if keep {
+		length = values["length"]
+	}
+	switch {
+	case values == nil || len(values) == 0 && n > 8:
 		values = make(map[unistring.String]goja.Value, n)
-	} else {
+		if keep {
+			values["length"] = length
+		}
+	case keep && len(values) == 1 && length != nil:
+		// Only the length, which stays.
+	default:
 		clear(values)
+		if keep {
+			values["length"] = length
+		}
 	}
 	names := make([]unistring.String, 0, n)
 	if keep {
-		values["length"] = length
 		names = append(names, "length")
 	}
-	for s := 0; s < len(shape); s += 2 {
-		key := l.key(shape[s])
-		attrs := byte(shape[s+1])
-		if _, dup := values[key]; dup {
-			l.failf("shape %d repeats key %q", shapeIdx, key.String())
-		}
+	for s, key := range keys {
+		attrs := byte(shape[2*s+1])
 		switch {
 		case attrs&attrPlain != 0:
 			v := l.value(slots.next())
@@ -247,6 +253,39 @@ func (l *loader) fillProperties(o *goja.Object, k objKind, proto goja.Value, sha
 	*b.Values() = values
 	*b.PropNames() = names
 	*b.LastSortedPropLen(), *b.IdxPropCount() = 0, 0
+}
+
+// shapeKeys returns the keys of shape i, and whether "length" is among
+// them. Each shape is checked once (even, no key twice), however many
+// objects share it: checking each object's keys against its map cost a map
+// look-up per property.
+func (l *loader) shapeKeys(i uint64) ([]unistring.String, bool) {
+	if i >= uint64(len(l.p.Shapes)) {
+		l.failf("shape %d out of range", i)
+	}
+	if l.shapeKs == nil {
+		l.shapeKs = make([][]unistring.String, len(l.p.Shapes))
+		l.shapeLen = make([]bool, len(l.p.Shapes))
+	}
+	if ks := l.shapeKs[i]; ks != nil {
+		return ks, l.shapeLen[i]
+	}
+	shape := l.p.Shapes[i]
+	if len(shape)%2 != 0 {
+		l.failf("shape %d is malformed", i)
+	}
+	ks := make([]unistring.String, len(shape)/2)
+	seen := make(map[unistring.String]bool, len(ks))
+	for s := range ks {
+		k := l.key(shape[2*s])
+		if seen[k] {
+			l.failf("shape %d repeats key %q", i, k.String())
+		}
+		seen[k] = true
+		ks[s] = k
+	}
+	l.shapeKs[i], l.shapeLen[i] = ks, seen["length"]
+	return ks, seen["length"]
 }
 
 // fillSymbols defines o's symbol-keyed properties through goja, in order.

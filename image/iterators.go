@@ -264,7 +264,7 @@ func (l *loader) fillIterators() {
 		if objKind(kb) != okIterator {
 			continue
 		}
-		o, ext := l.objs[i], l.extras[i]
+		o, ext := l.objs[i], l.extra(i)
 		c := &cursor{l: l, name: fmt.Sprintf("iterator %d", i), s: ext}
 		switch k := heap.IterKind(c.next()); k {
 		case heap.IterArray:

@@ -170,17 +170,19 @@ type loader struct {
 	// jobs make the scripts' programs (startScripts).
 	jobs []*scriptJob
 
-	strVals []goja.Value
-	keys    []unistring.String
-	keySet  []bool
-	syms    []*goja.Symbol
-	objs    []*goja.Object
-	stashes []*heap.Stash
-	progs   [][]heap.ProgramInfo
-	ff      *heap.FunctionFactory
-	global  *heap.Stash
-	extras  [][]uint64
-	plugins []natives.Plugin
+	strVals  []goja.Value
+	keys     []unistring.String
+	keySet   []bool
+	syms     []*goja.Symbol
+	objs     []*goja.Object
+	stashes  []*heap.Stash
+	progs    [][]heap.ProgramInfo
+	ff       *heap.FunctionFactory
+	global   *heap.Stash
+	extraAt  []int32              // per object, its record in Objects.Extra, or -1
+	shapeKs  [][]unistring.String // per shape, its keys, once checked (shapeKeys)
+	shapeLen []bool               // per shape, whether "length" is among its keys
+	plugins  []natives.Plugin
 
 	programsOf   map[*vm.Script][]heap.ProgramInfo
 	promiseParts map[int]promiseParts
@@ -527,7 +529,12 @@ func (l *loader) createObjects() {
 	l.objs = make([]*goja.Object, len(ob.Kinds))
 	extra := 0
 	intrinsic := 0
-	extras := make([][]uint64, len(ob.Kinds))
+	// Per object, the index of its extra record (most objects have none:
+	// an index is 4 bytes where a slice header per object was 24).
+	if len(ob.Extra) > math.MaxInt32 {
+		l.failf("%d extra records", len(ob.Extra))
+	}
+	extraAt := make([]int32, len(ob.Kinds))
 	for i, kb := range ob.Kinds {
 		k := objKind(kb)
 		if k >= numObjKinds {
@@ -537,14 +544,17 @@ func (l *loader) createObjects() {
 			if extra >= len(ob.Extra) {
 				l.failf("object %d: extra records end early", i)
 			}
-			extras[i] = ob.Extra[extra]
+			extraAt[i] = int32(extra)
 			extra++
+		} else {
+			extraAt[i] = -1
 		}
 	}
+	l.extraAt = extraAt
 	rt := l.rt
 	for i, kb := range ob.Kinds {
 		k := objKind(kb)
-		ext := extras[i]
+		ext := l.extra(i)
 		need := func(n int) {
 			if len(ext) < n {
 				l.failf("object %d: record too short", i)
@@ -619,13 +629,20 @@ func (l *loader) createObjects() {
 		}
 		l.objs[i] = o
 	}
-	l.extras = extras
 	l.creating = make([]bool, len(ob.Kinds))
 	for i := range ob.Kinds {
 		if _, ok := l.missing[uint64(i)]; l.objs[i] == nil && !ok {
 			l.createLate(i)
 		}
 	}
+}
+
+// extra returns object i's record in Objects.Extra (nil: none).
+func (l *loader) extra(i int) []uint64 {
+	if x := l.extraAt[i]; x >= 0 {
+		return l.p.Objects.Extra[x]
+	}
+	return nil
 }
 
 // createLate makes an object that is built from other objects (a view on a
@@ -637,7 +654,7 @@ func (l *loader) createLate(i int) {
 	l.creating[i] = true
 	rt := l.rt
 	k := objKind(l.p.Objects.Kinds[i])
-	ext := l.extras[i]
+	ext := l.extra(i)
 	need := func(n int) {
 		if len(ext) < n {
 			l.failf("object %d: record too short", i)
