@@ -2,6 +2,7 @@ package image
 
 import (
 	"bytes"
+	"runtime"
 	"testing"
 
 	"github.com/dop251/goja"
@@ -97,12 +98,7 @@ func BenchmarkStringify(b *testing.B) {
 func BenchmarkLoad(b *testing.B) {
 	for _, set := range benchSets {
 		b.Run(set.name, func(b *testing.B) {
-			v := benchWorld(b, set.script)
-			var buf bytes.Buffer
-			if err := Save(&buf, v, SaveOptions{}); err != nil {
-				b.Fatal(err)
-			}
-			img := buf.Bytes()
+			img := benchImage(b, set.script)
 			cpu := benchcpu.Start(b)
 			for i := 0; i < b.N; i++ {
 				if _, _, err := Load(bytes.NewReader(img), LoadOptions{}); err != nil {
@@ -114,17 +110,43 @@ func BenchmarkLoad(b *testing.B) {
 	}
 }
 
+// benchImage returns the image of a set's world. The world is dropped and
+// collected before it returns, so that a benchmark of loads starts with a
+// heap that holds only the image, as a process that loads one does (and
+// as benchJSON leaves the heap for parses).
+func benchImage(b *testing.B, script string) []byte {
+	b.Helper()
+	v := benchWorld(b, script)
+	var buf bytes.Buffer
+	if err := Save(&buf, v, SaveOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	v = nil
+	runtime.GC()
+	return buf.Bytes()
+}
+
+// benchJSON returns the JSON text of a set's baseline data; the world is
+// dropped and collected before it returns (see benchImage).
+func benchJSON(b *testing.B, script, json string) string {
+	b.Helper()
+	data, stringify := jsonBaseline(b, script, json)
+	v, err := stringify(goja.Undefined(), data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := v.String()
+	data, stringify, v = nil, nil, nil
+	runtime.GC()
+	return text
+}
+
 // BenchmarkParse is the baseline of BenchmarkLoad: JSON.parse of the
 // set's JSON text into a fresh VM, as Load builds a fresh world.
 func BenchmarkParse(b *testing.B) {
 	for _, set := range benchSets {
 		b.Run(set.name, func(b *testing.B) {
-			data, stringify := jsonBaseline(b, set.script, set.json)
-			v, err := stringify(goja.Undefined(), data)
-			if err != nil {
-				b.Fatal(err)
-			}
-			text := v.String()
+			text := benchJSON(b, set.script, set.json)
 			cpu := benchcpu.Start(b)
 			for i := 0; i < b.N; i++ {
 				fresh, err := vm.New(vm.Options{})
