@@ -139,17 +139,19 @@ func runBundle(args []string, stdin io.Reader, stdout, stderr io.Writer) (status
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return exitUsage, true
 	}
-	return runWorld(name, sec, e), true
+	return runWorld(name, sec, sec.Size(), e), true
 }
 
-// runWorld loads the image in r, resumes it with e.args, runs the event loop
-// until idle and returns the world's exit status.
-func runWorld(name string, r io.Reader, e *env) int {
+// runWorld loads the image in r (size bytes), resumes it with e.args, runs
+// the event loop until idle and returns the world's exit status.
+func runWorld(name string, r io.Reader, size int64, e *env) int {
 	fail := func(err error) int {
 		fmt.Fprintf(e.stderr, "%s: %s\n", name, describe(err))
 		return exitError
 	}
+	gcOn := noGCWhileLoading(size)
 	v, _, err := image.Load(r, image.LoadOptions{VM: worldOptions(e), Limits: e.limits, CompileSource: e.compileSource})
+	gcOn()
 	if err != nil {
 		return fail(fmt.Errorf("bundled image: %w", err))
 	}
