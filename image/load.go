@@ -1,6 +1,7 @@
 package image
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -101,8 +102,10 @@ func (l *loader) failf(format string, args ...any) {
 }
 
 // DecodePayload builds a world from an image payload made by this build.
+// The world does not keep data (a copy of it, which its scripts' sources
+// and stored code are left in: format.Decode).
 func DecodePayload(data []byte, opts LoadOptions) (*vm.VM, error) {
-	return decodeWorld(data, opts, nil)
+	return decodeWorld(bytes.Clone(data), opts, nil)
 }
 
 // decodeWorld builds a world from the payload of an image whose metadata
@@ -119,13 +122,17 @@ func decodeWorld(data []byte, opts LoadOptions, meta *Meta) (*vm.VM, error) {
 }
 
 func decodePayload(data []byte, opts LoadOptions, meta *Meta, ver format.Version) (*vm.VM, error) {
-	p, err := format.DecodeVersion(data, opts.Limits, ver)
+	// The scripts' programs are made on other goroutines from the moment
+	// the payload's scripts and code sections are decoded, while the rest
+	// of the payload, the world and its objects are (load waits for them
+	// before filling objects).
+	var jobs []*scriptJob
+	p, err := format.DecodeScriptsFirst(data, opts.Limits, ver, func(p *format.Payload) {
+		jobs = startScripts(p, opts.CompileSource)
+	})
 	if err != nil {
 		return nil, err
 	}
-	// The scripts' programs are made on other goroutines while the world
-	// and its objects are (load waits for them before filling objects).
-	jobs := startScripts(p, opts.CompileSource)
 	v, err := NewWorld(opts.VM)
 	if err != nil {
 		return nil, err

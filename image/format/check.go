@@ -28,6 +28,23 @@ func check(p *Payload, lim Limits) (err error) {
 	return nil
 }
 
+// checkCode checks the code section of p against its scripts (as check
+// does), before the other sections are decoded.
+func checkCode(p *Payload, lim Limits) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			f, ok := r.(checkFailure)
+			if !ok {
+				panic(r)
+			}
+			err = Corruptf("%s", string(f))
+		}
+	}()
+	c := &checker{p: p, lim: lim}
+	c.code()
+	return nil
+}
+
 type checkFailure string
 
 // place names where in the payload a check is, made into text only when

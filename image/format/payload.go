@@ -354,7 +354,10 @@ func Encode(p *Payload) ([]byte, error) {
 
 // Decode reads a payload. It measures the encoded payload against lim
 // (zero fields mean the defaults) before anything is allocated for it, and
-// checks the structure of what it decoded (see check).
+// checks the structure of what it decoded (see check). The payload's
+// scripts' sources and compiled programs are left in data, not copied
+// (alias.go): data must not change while the payload, or a world made
+// from it, is in use.
 func Decode(data []byte, lim Limits) (*Payload, error) {
 	return DecodeVersion(data, lim, Current)
 }
@@ -362,13 +365,36 @@ func Decode(data []byte, lim Limits) (*Payload, error) {
 // DecodeVersion decodes a payload of format version v (the version in its
 // image's header, Meta.Version): an older version's payload is read as
 // this build's, and a newer minor version's as far as this build can (see
-// version.go); what it cannot read is refused as ErrNewerVersion.
+// version.go); what it cannot read is refused as ErrNewerVersion. Like
+// Decode, it leaves sources and programs in data.
 func DecodeVersion(data []byte, lim Limits, v Version) (*Payload, error) {
-	p, err := decode(data, lim, v)
+	return DecodeScriptsFirst(data, lim, v, nil)
+}
+
+// DecodeScriptsFirst is DecodeVersion that decodes the scripts and code
+// sections first and, once they and the code's agreement with the scripts
+// are checked, calls scripts with the payload holding them (its other
+// sections still being decoded, on the calling goroutine: scripts may read
+// p.Scripts and p.Code on other goroutines, nothing else), so that a
+// loader can start making the scripts' programs while the rest of the
+// payload is decoded. scripts is not called for a payload refused before
+// that; a payload refused after it is refused all the same.
+func DecodeScriptsFirst(data []byte, lim Limits, v Version, scripts func(p *Payload)) (*Payload, error) {
+	p, err := decode(data, lim, v, scripts)
 	return p, AsNewer(v, err)
 }
 
-func decode(data []byte, lim Limits, v Version) (*Payload, error) {
+// sections returns pointers to p's sections, in format order.
+func (p *Payload) sections() [numSections]any {
+	return [numSections]any{&p.Strings, &p.Lone, &p.Floats, &p.BigInts, &p.Buffers, &p.Scripts,
+		&p.Symbols, &p.Shapes, &p.Objects, &p.Stashes, &p.Roots, &p.Plugins, &p.Natives, &p.Brands,
+		&p.PrivEnvs, &p.MethodArrays, &p.Weak, &p.Mapped, &p.Templates, &p.Code}
+}
+
+// secCode is the position of the code section.
+const secCode = numSections - 1
+
+func decode(data []byte, lim Limits, v Version, scripts func(p *Payload)) (*Payload, error) {
 	lim = lim.WithDefaults()
 	ms, lay, err := scanPayload(data, v)
 	if err != nil {
@@ -379,10 +405,34 @@ func decode(data []byte, lim Limits, v Version) (*Payload, error) {
 	}
 	if lay.n != numSections {
 		data = normalise(data, lay)
+		// Where the sections are in the normalised bytes (measured
+		// already: the same sections, and empty ones).
+		if _, lay, err = scanPayload(data, Current); err != nil {
+			return nil, Corruptf("payload: %v", err)
+		}
 	}
+	// Each section is decoded as the library decodes it as a field of
+	// Payload (an array of as many sections, as scanPayload made sure);
+	// the scripts and code sections first.
 	var p Payload
-	if err := decMode.Unmarshal(data, &p); err != nil {
-		return nil, Corruptf("payload: %v", err)
+	fields := p.sections()
+	order := [numSections]int{secScripts, secCode}
+	for k, i := 0, 2; k < numSections; k++ {
+		if k != secScripts && k != secCode {
+			order[i] = k
+			i++
+		}
+	}
+	for i, k := range order {
+		if err := decMode.Unmarshal(data[lay.at[k]:lay.at[k+1]], fields[k]); err != nil {
+			return nil, Corruptf("payload: %s: %v", sectionNames[k], err)
+		}
+		if i == 1 && scripts != nil {
+			if err := checkCode(&p, lim); err != nil {
+				return nil, err
+			}
+			scripts(&p)
+		}
 	}
 	if err := check(&p, lim); err != nil {
 		return nil, err

@@ -47,8 +47,13 @@ type scanner struct {
 }
 
 // layout is where the sections of a payload are: how many there are, the
-// offset of the first, and the end of the last one this build knows.
-type layout struct{ n, body, cut int }
+// offset of the first, and the end of the last one this build knows; at
+// holds the offset of each section this build knows, and after it the
+// end of the last one.
+type layout struct {
+	n, body, cut int
+	at           [numSections + 1]int
+}
 
 // scanPayload measures each section of an encoded payload of version v.
 // Sections past the ones this build knows (of a newer minor version) must
@@ -80,6 +85,9 @@ func scanPayload(d []byte, v Version) ([numSections]measure, layout, error) {
 			s.m, name = &ms[k], sectionNames[k]
 		}
 		start := s.i
+		if k < numSections {
+			lay.at[k] = start
+		}
 		major, n, err := s.head()
 		if err != nil {
 			return ms, lay, fmt.Errorf("%s: %v", name, err)
@@ -109,6 +117,7 @@ func scanPayload(d []byte, v Version) ([numSections]measure, layout, error) {
 		}
 		if k < numSections {
 			lay.cut = s.i
+			lay.at[k+1] = s.i
 		}
 	}
 	if s.i != len(d) {
