@@ -13,24 +13,14 @@ import (
 // ArrayBuffers. What a record means for the engine (a frame's program
 // counter, a scope's slots) is checked by the loader, which knows the
 // programs; docs/FORMAT.md lists both.
-func check(p *Payload, lim Limits) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			f, ok := r.(checkFailure)
-			if !ok {
-				panic(r)
-			}
-			err = Corruptf("%s", string(f))
-		}
-	}()
-	c := &checker{p: p, lim: lim}
-	c.run()
-	return nil
-}
+func check(p *Payload, lim Limits) error { return runChecks(p, lim, (*checker).run) }
 
 // checkCode checks the code section of p against its scripts (as check
 // does), before the other sections are decoded.
-func checkCode(p *Payload, lim Limits) (err error) {
+func checkCode(p *Payload, lim Limits) error { return runChecks(p, lim, (*checker).code) }
+
+// runChecks runs f, a check of p, and returns its failure as an error.
+func runChecks(p *Payload, lim Limits, f func(*checker)) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			f, ok := r.(checkFailure)
@@ -40,8 +30,7 @@ func checkCode(p *Payload, lim Limits) (err error) {
 			err = Corruptf("%s", string(f))
 		}
 	}()
-	c := &checker{p: p, lim: lim}
-	c.code()
+	f(&checker{p: p, lim: lim})
 	return nil
 }
 
