@@ -95,7 +95,7 @@ type scriptJob struct {
 	done chan struct{} // closed when c or err is set
 	c    *compiled
 	err  error
-	code []byte // the stored code decoded, nil when the source is compiled
+	code []byte // the stored code decoded, nil when the source is compiled (set by the job)
 }
 
 // startScripts starts a job for every script of p but the built-in ones
@@ -106,7 +106,7 @@ func startScripts(p *payload, compileSource bool) []*scriptJob {
 		if sc.Digest != nil {
 			continue
 		}
-		j := &scriptJob{done: make(chan struct{}), code: storedCode(p, compileSource, i)}
+		j := &scriptJob{done: make(chan struct{})}
 		jobs[i] = j
 		go func() {
 			defer close(j.done)
@@ -117,6 +117,11 @@ func startScripts(p *payload, compileSource bool) []*scriptJob {
 					j.c, j.err = nil, fmt.Errorf("internal error: %v", x)
 				}
 			}()
+			// Here, not before the goroutine starts: the code key needs
+			// the registry of instruction types, which the first load of a
+			// process builds (or a bundle's Prepare, beside the layout
+			// check) while the world is made.
+			j.code = storedCode(p, compileSource, i)
 			if j.code != nil {
 				j.c, j.err = programCache.decode(sc.Name, sc.Source, sc.Strict, j.code)
 			} else {
