@@ -22,7 +22,7 @@ import (
 // foreign or incompatible image is refused with an error; Load never returns
 // a partly built world.
 func Load(r io.Reader, opts LoadOptions) (*vm.VM, *Meta, error) {
-	meta, payload, err := format.Read(r, opts.Limits)
+	meta, payload, err := readImage(r, opts.Limits)
 	if err != nil {
 		return nil, nil, err
 	}

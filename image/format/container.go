@@ -252,6 +252,39 @@ func Read(r io.Reader, lim Limits) (*Meta, []byte, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	return finish(hd, mb, stored)
+}
+
+// ReadBytes reads a whole image held in b, as Read reads it from a
+// reader; the payload it returns never shares memory with b (b may be a
+// mapping of the file, to be unmapped once the image is read).
+func ReadBytes(b []byte, lim Limits) (*Meta, []byte, error) {
+	lim = lim.WithDefaults()
+	hd, err := readHeader(bytes.NewReader(b))
+	if err != nil {
+		return nil, nil, err
+	}
+	if hd.Unpacked > lim.Payload {
+		return nil, nil, limitErr("Payload", "payload of %d bytes unpacked is over the limit of %d", hd.Unpacked, lim.Payload)
+	}
+	rest := b[headerSize:]
+	if uint64(len(rest)) < uint64(hd.MetaLen) {
+		return nil, nil, formatErr(ErrTruncated, fmt.Sprintf("header says %d metadata bytes, found %d", hd.MetaLen, len(rest)))
+	}
+	mb, rest := rest[:hd.MetaLen], rest[hd.MetaLen:]
+	if uint64(len(rest)) < hd.Stored {
+		return nil, nil, formatErr(ErrTruncated, fmt.Sprintf("header says %d payload bytes, found %d", hd.Stored, len(rest)))
+	}
+	m, payload, err := finish(hd, mb, rest[:hd.Stored])
+	if err == nil && hd.Flags&flagZstd == 0 {
+		payload = bytes.Clone(payload)
+	}
+	return m, payload, err
+}
+
+// finish checks and decodes the metadata and stored payload of an image
+// whose header is hd, and unpacks the payload.
+func finish(hd *Header, mb, stored []byte) (*Meta, []byte, error) {
 	if got := crc32.Update(crc32.Checksum(mb, castagnoli), castagnoli, stored); got != hd.CRC {
 		return nil, nil, formatErr(ErrCorrupt, "payload checksum mismatch")
 	}
@@ -262,6 +295,7 @@ func Read(r io.Reader, lim Limits) (*Meta, []byte, error) {
 	m.Version = hd.Version()
 	payload := stored
 	if hd.Flags&flagZstd != 0 {
+		var err error
 		if payload, err = unpack(stored, hd.Unpacked); err != nil {
 			return nil, nil, err
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"math/rand"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -110,4 +111,33 @@ func FuzzReadContainer(f *testing.F) {
 		_, _, _ = Read(bytes.NewReader(b), Limits{})
 		_, _, _ = ReadMeta(bytes.NewReader(b))
 	})
+}
+
+// TestReadBytesAsRead: an image in memory is read as from a reader, cut
+// anywhere, with a bit flipped, compressed or not; the payload it returns
+// does not share the image's memory.
+func TestReadBytesAsRead(t *testing.T) {
+	for _, payload := range [][]byte{bytes.Repeat([]byte("abcdefgh"), 100), []byte("short")} {
+		good := testImage(t, payload)
+		var cases [][]byte
+		for n := 0; n <= len(good); n++ {
+			cases = append(cases, good[:n])
+		}
+		for i := 0; i < len(good); i += 7 {
+			b := append([]byte(nil), good...)
+			b[i] ^= 4
+			cases = append(cases, b)
+		}
+		cases = append(cases, append(append([]byte(nil), good...), "trailing"...))
+		for i, b := range cases {
+			m1, p1, err1 := Read(bytes.NewReader(b), Limits{})
+			m2, p2, err2 := ReadBytes(b, Limits{})
+			if fmt.Sprint(err1) != fmt.Sprint(err2) || !bytes.Equal(p1, p2) || !reflect.DeepEqual(m1, m2) {
+				t.Fatalf("case %d: Read gives %v, ReadBytes %v", i, err1, err2)
+			}
+			if err2 == nil && len(p2) > 0 && within(b, &p2[0], 1) {
+				t.Fatalf("case %d: the payload shares the image's memory", i)
+			}
+		}
+	}
 }
