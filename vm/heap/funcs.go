@@ -42,20 +42,22 @@ var placeholderProgram = sync.OnceValue(func() *goja.Program {
 // 0 to 8 of placeholderProgram) in one call: a load makes thousands of
 // them, and a call from Go into JavaScript costs more than making one.
 // They are made as placeholderProgram makes them (by the same function
-// expressions, which no name is inferred for), only in a loop.
+// expressions, which no name is inferred for), only in a loop. The loops'
+// bodies are blocks: older gojas (v0.0.0-20250630… among them) refuse a class
+// expression as the body statement without braces (`for (...) a[i] = class {}`).
 var batchProgram = sync.OnceValue(func() *goja.Program {
 	return goja.MustCompile("<stasis-placeholders>", `(function (k, n) {
 	var a = new Array(n), i;
 	switch (k) {
-	case 0: for (i = 0; i < n; i++) a[i] = function () {}; break;
-	case 1: for (i = 0; i < n; i++) a[i] = function* () {}; break;
-	case 2: for (i = 0; i < n; i++) a[i] = async function () {}; break;
-	case 3: for (i = 0; i < n; i++) a[i] = class {}; break;
-	case 4: for (i = 0; i < n; i++) a[i] = ({ m() {} }).m; break;
-	case 5: for (i = 0; i < n; i++) a[i] = ({ *m() {} }).m; break;
-	case 6: for (i = 0; i < n; i++) a[i] = ({ async m() {} }).m; break;
-	case 7: for (i = 0; i < n; i++) a[i] = () => {}; break;
-	case 8: for (i = 0; i < n; i++) a[i] = async () => {}; break;
+	case 0: for (i = 0; i < n; i++) { a[i] = function () {}; } break;
+	case 1: for (i = 0; i < n; i++) { a[i] = function* () {}; } break;
+	case 2: for (i = 0; i < n; i++) { a[i] = async function () {}; } break;
+	case 3: for (i = 0; i < n; i++) { a[i] = class {}; } break;
+	case 4: for (i = 0; i < n; i++) { a[i] = ({ m() {} }).m; } break;
+	case 5: for (i = 0; i < n; i++) { a[i] = ({ *m() {} }).m; } break;
+	case 6: for (i = 0; i < n; i++) { a[i] = ({ async m() {} }).m; } break;
+	case 7: for (i = 0; i < n; i++) { a[i] = () => {}; } break;
+	case 8: for (i = 0; i < n; i++) { a[i] = async () => {}; } break;
 	}
 	return a;
 })`, false)
