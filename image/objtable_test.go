@@ -50,8 +50,11 @@ func TestObjTable(t *testing.T) {
 		if tab.n != n {
 			t.Fatalf("n=%d: table counts %d entries", n, tab.n)
 		}
-		// Dense: a chunk per few dozen objects, not one per object.
-		if c := tab.chunks(); n >= 5000 && c > n/16 {
+		// Dense: a chunk per several objects, not one per object. How
+		// many share a chunk depends on the size of goja's objects and
+		// what is allocated between them, which differ between gojas
+		// (about 16 here with the pinned one, 12 with v0.0.0-20250630…).
+		if c := tab.chunks(); n >= 5000 && c > n/8 {
 			t.Errorf("n=%d: %d chunks of %d entries", n, c, len(objChunk{}))
 		}
 		_ = garbage
