@@ -23,26 +23,13 @@ for i in $(seq "$count"); do
 done >"$tmp/out"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)" >&2
 grep '^Benchmark' "$tmp/out" >&2
-awk '
+awk -f bench/medians.awk -f /dev/stdin "$tmp/out" <<'EOF'
 /^Benchmark/ {
-	name = $1; sub(/-[0-9]+$/, "", name)
-	k = ++n[name]; wall[name, k] = $3
 	for (i = 4; i < NF; i++) {
 		if ($(i+1) == "bytes") b[name] = $i
-		if ($(i+1) == "cpu-ns/op") cpu[name, k] = $i
-		if ($(i+1) == "retained-bytes/load") kept[name, k] = $i
+		if ($(i+1) == "retained-bytes/load") kept[name, n[name]] = $i
 	}
 }
-# median of the k values of arr for name (0 when there are none)
-function median(arr, name,    m, i, j, v, x) {
-	m = 0
-	for (i = 1; i <= n[name]; i++) if ((name, i) in arr) { m++; v[m] = arr[name, i] + 0 }
-	if (m == 0) return 0
-	for (i = 2; i <= m; i++) { x = v[i]; for (j = i - 1; j >= 1 && v[j] > x; j--) v[j+1] = v[j]; v[j+1] = x }
-	return (m % 2) ? v[(m+1)/2] : (v[m/2] + v[m/2+1]) / 2
-}
-function ratio(a, c,    x, y) { x = median(wall, a); y = median(wall, c); return (x > 0 && y > 0) ? sprintf("%.2f", x / y) : "n/a" }
-function cratio(a, c,    x, y) { x = median(cpu, a); y = median(cpu, c); return (x > 0 && y > 0) ? sprintf("%.2f", x / y) : "n/a" }
 function both(a, c) { return ratio(a, c) " (" cratio(a, c) ")" }
 function size(a, c) { return (b[c] > 0) ? sprintf("%.2f", b[a] / b[c]) : "n/a" }
 END {
@@ -75,4 +62,5 @@ END {
 		if (n[s] == 0) continue
 		printf "| %s | %d bytes | %.1f ms, %.1f ms | %s | %s | %s |\n", sizes[i], b[s], median(wall, s) / 1e6, median(cpu, s) / 1e6, both("BenchmarkCheckpoint/files/" sizes[i], s), both("BenchmarkCheckpoint/sqlite/" sizes[i], s), both("BenchmarkCheckpoint/postgres/" sizes[i], s)
 	}
-}' "$tmp/out"
+}
+EOF

@@ -24,25 +24,10 @@ for i in $(seq "$count"); do
 done >"$tmp/out"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)" >&2
 grep '^Benchmark' "$tmp/out" >&2
-awk '
+awk -f bench/medians.awk -f /dev/stdin "$tmp/out" <<'EOF'
 /^Benchmark/ {
-	name = $1; sub(/-[0-9]+$/, "", name)
-	k = ++n[name]; wall[name, k] = $3
-	for (i = 4; i < NF; i++) {
-		if ($(i+1) == "cpu-ns/op") cpu[name, k] = $i
-		if ($(i+1) == "maxrss-ratio") rss[name, k] = $i
-	}
+	for (i = 4; i < NF; i++) if ($(i+1) == "maxrss-ratio") rss[name, n[name]] = $i
 }
-# median of the k values of arr for name (0 when there are none)
-function median(arr, name,    m, i, j, v, x) {
-	m = 0
-	for (i = 1; i <= n[name]; i++) if ((name, i) in arr) { m++; v[m] = arr[name, i] + 0 }
-	if (m == 0) return 0
-	for (i = 2; i <= m; i++) { x = v[i]; for (j = i - 1; j >= 1 && v[j] > x; j--) v[j+1] = v[j]; v[j+1] = x }
-	return (m % 2) ? v[(m+1)/2] : (v[m/2] + v[m/2+1]) / 2
-}
-function ratio(a, c,    x, y) { x = median(wall, a); y = median(wall, c); return (x > 0 && y > 0) ? sprintf("%.2f", x / y) : "n/a" }
-function cratio(a, c,    x, y) { x = median(cpu, a); y = median(cpu, c); return (x > 0 && y > 0) ? sprintf("%.2f", x / y) : "n/a" }
 function ms(arr, a) { return sprintf("%.1f", median(arr, a) / 1e6) }
 function row(label, a, c) {
 	printf "| %s | %s (%s) | %s, %s ms | %s, %s ms |\n", label, ratio(a, c), cratio(a, c), ms(wall, a), ms(cpu, a), ms(wall, c), ms(cpu, c)
@@ -58,4 +43,5 @@ END {
 	row("TypeScript bundle / node with a startup snapshot", t "Bundle", t "NodeSnapshot")
 	row("node with a startup snapshot / node", t "NodeSnapshot", t "Node")
 	if (n["BenchmarkSaveMemory"] > 0) printf "\npeak RSS of save-image / of run (200,000 records): %.2f\n", median(rss, "BenchmarkSaveMemory")
-}' "$tmp/out"
+}
+EOF
