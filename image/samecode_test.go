@@ -9,6 +9,7 @@ import (
 
 	"github.com/dop251/goja"
 	"github.com/stasisvm/stasis/image/format"
+	"github.com/stasisvm/stasis/image/imagetest"
 	"github.com/stasisvm/stasis/vm"
 	"github.com/stasisvm/stasis/vm/heap"
 )
@@ -249,35 +250,20 @@ func TestScriptThatDoesNotCompileWithThisGoja(t *testing.T) {
 		{heap.GojaVersion(), ErrCorrupt, "script 1 (w.js) does not compile"},
 		{"v0.0.0-other", ErrIncompatible, "script w.js does not compile with this goja (" + heap.GojaVersion() + "): "},
 	} {
-		v, _ := newTestWorld(t)
-		run(t, v, "w.js", codeWorld)
-		meta, payload, err := encodeImage(v, SaveOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := format.Decode(payload, format.Limits{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		found := false
-		for i := range p.Scripts {
-			if p.Scripts[i].Name == "w.js" {
-				p.Scripts[i].Source, found = "function (", true
+		img := imageWith(t, codeWorld, func(m *Meta) { m.GojaVersion = c.goja })
+		img = imagetest.Rewrite(t, img, func(p *format.Payload) {
+			found := false
+			for i := range p.Scripts {
+				if p.Scripts[i].Name == "w.js" {
+					p.Scripts[i].Source, found = "function (", true
+				}
 			}
-		}
-		if !found {
-			t.Fatal("no script w.js in the payload")
-		}
-		p.Code = nil // the sources are what is compiled
-		if payload, err = format.Encode(p); err != nil {
-			t.Fatal(err)
-		}
-		meta.GojaVersion = c.goja
-		var buf bytes.Buffer
-		if err := format.Write(&buf, meta, payload); err != nil {
-			t.Fatal(err)
-		}
-		_, _, err = Load(&buf, LoadOptions{})
+			if !found {
+				t.Fatal("no script w.js in the payload")
+			}
+			p.Code = nil // the sources are what is compiled
+		})
+		_, _, err := Load(bytes.NewReader(img), LoadOptions{})
 		if !errors.Is(err, c.want) || !strings.Contains(err.Error(), c.text) {
 			t.Errorf("image of goja %s: got %v, want %v with %q", c.goja, err, c.want, c.text)
 		}
@@ -302,35 +288,20 @@ func TestBuiltinsThisGojaLacks(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			v, _ := newTestWorld(t)
-			run(t, v, "w.js", world)
-			meta, payload, err := encodeImage(v, SaveOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := format.Decode(payload, format.Limits{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			renamed := false
-			for _, si := range p.Objects.Intrinsic {
-				if p.Strings[si] == c.builtin {
-					p.Strings[si], renamed = c.builtin+"Next", true
+			img := imageWith(t, world, func(m *Meta) { m.GojaVersion = c.goja })
+			img = imagetest.Rewrite(t, img, func(p *format.Payload) {
+				renamed := false
+				for _, si := range p.Objects.Intrinsic {
+					if p.Strings[si] == c.builtin {
+						p.Strings[si], renamed = c.builtin+"Next", true
+					}
 				}
-			}
-			if !renamed {
-				t.Fatalf("the image does not name %s", c.builtin)
-			}
-			if payload, err = format.Encode(p); err != nil {
-				t.Fatal(err)
-			}
-			meta.GojaVersion = c.goja
-			var buf bytes.Buffer
-			if err := format.Write(&buf, meta, payload); err != nil {
-				t.Fatal(err)
-			}
+				if !renamed {
+					t.Fatalf("the image does not name %s", c.builtin)
+				}
+			})
 			var out bytes.Buffer
-			w, _, err := Load(&buf, LoadOptions{VM: vm.Options{Stdout: &out, Stderr: &out}})
+			w, _, err := Load(bytes.NewReader(img), LoadOptions{VM: vm.Options{Stdout: &out, Stderr: &out}})
 			if c.want != nil {
 				if !errors.Is(err, c.want) || !strings.Contains(err.Error(), c.text) {
 					t.Fatalf("got %v, want %v with %q", err, c.want, c.text)

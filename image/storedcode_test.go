@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/dop251/goja"
-	"github.com/stasisvm/stasis/image/format"
 	"github.com/stasisvm/stasis/image/imagetest"
 	"github.com/stasisvm/stasis/vm"
 	"github.com/stasisvm/stasis/vm/heap"
@@ -63,14 +62,7 @@ func TestStoredCodeBehavesAsSource(t *testing.T) {
 	if err := Save(&img, orig, SaveOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	_, data, err := format.Read(bytes.NewReader(img.Bytes()), format.Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := format.Decode(data, format.Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, p := imagetest.Open(t, img.Bytes())
 	if p.Code == nil || p.Code.Key != heap.CodeKey() || len(p.Code.Programs) != len(p.Scripts) {
 		t.Fatalf("code section: %+v for %d scripts", p.Code, len(p.Scripts))
 	}

@@ -10,7 +10,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/stasisvm/stasis/image/format"
 	"github.com/stasisvm/stasis/image/imagetest"
 )
 
@@ -164,19 +163,11 @@ func TestLibrariesSurviveAnImage(t *testing.T) {
 // is not a part of Stasis has its compiled code stored.
 func checkStoredCode(t *testing.T, path string) {
 	t.Helper()
-	f, err := os.Open(path)
+	img, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	_, data, err := format.Read(f, format.Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := format.Decode(data, format.Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, p := imagetest.Open(t, img)
 	for i, sc := range p.Scripts {
 		if sc.Digest == nil && (p.Code == nil || i >= len(p.Code.Programs) || len(p.Code.Programs[i]) == 0) {
 			t.Errorf("script %s is stored without its compiled code", sc.Name)
