@@ -452,7 +452,7 @@ func (l *loader) applyRoots() {
 			l.failf("unknown patch op %d", op)
 		}
 		if err != nil {
-			l.failf("patch on %s: %v", b.names[o], err)
+			l.failf("patch on %s: %v", b.name(o), err)
 		}
 	}
 	if len(r.Globals)%3 != 0 {

@@ -110,7 +110,7 @@ func (s *saver) resolveIterMaps() bool {
 		if p.set {
 			name = "globalThis.Set"
 		}
-		o, err := s.rt.New(s.b.byName[name])
+		o, err := s.rt.New(s.b.object(name))
 		if err != nil {
 			s.fail("cannot make a %s for an iterator: %v", name, err)
 		}
@@ -219,7 +219,7 @@ func (s *saver) nextMethod(r *heap.IteratorRecord) uint64 {
 // pristine built-in. A Proxy is not asked (its has trap would run where a
 // loop that was never saved runs none): its keys were read at the save.
 func forInHas(b *baseline) func(o *goja.Object, key goja.Value) bool {
-	has, ok := goja.AssertFunction(b.byName["globalThis.Reflect.has"])
+	has, ok := goja.AssertFunction(b.object("globalThis.Reflect.has"))
 	if !ok {
 		return nil
 	}

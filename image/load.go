@@ -515,7 +515,7 @@ var ctorNames = map[objKind]string{
 }
 
 func (l *loader) ctor(k objKind) *goja.Object {
-	o := l.b.byName[ctorNames[k]]
+	o := l.b.object(ctorNames[k])
 	if o == nil {
 		l.failf("built-in %s is missing", ctorNames[k])
 	}
@@ -576,7 +576,7 @@ func (l *loader) createObjects() {
 			}
 			name := l.str(ob.Intrinsic[intrinsic])
 			intrinsic++
-			if o = l.b.byName[name]; o == nil {
+			if o = l.b.object(name); o == nil {
 				// Another goja may have built-ins this one lacks (an
 				// image lists every built-in, to compare it with the
 				// pristine one): only a use of one refuses the image.
@@ -674,7 +674,7 @@ func (l *loader) createLate(i int) {
 		need(4)
 		ctor := l.object(ext[1])
 		if !l.b.typedArrayCtors[ctor] {
-			l.failf("object %d: %s is not a typed array constructor", i, l.b.names[ctor])
+			l.failf("object %d: %s is not a typed array constructor", i, l.b.name(ctor))
 		}
 		l.checkView(i, ext[0], ext[2], ext[3]*uint64(ctor.Get("BYTES_PER_ELEMENT").ToInteger()))
 		o, err = rt.New(ctor, l.value(ext[0]), rt.ToValue(ext[2]), rt.ToValue(ext[3]))
@@ -755,7 +755,7 @@ func (l *loader) proxy(ext []uint64) (*goja.Object, error) {
 // createRevoke makes a revoke function (of Proxy.revocable) for the proxy
 // coded c: a fresh one, pointed at that proxy.
 func (l *loader) createRevoke(i int, c uint64) *goja.Object {
-	revocable, ok := goja.AssertFunction(l.b.byName["globalThis.Proxy.revocable"])
+	revocable, ok := goja.AssertFunction(l.b.object("globalThis.Proxy.revocable"))
 	if !ok {
 		l.failf("built-in Proxy.revocable is missing")
 	}

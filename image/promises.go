@@ -151,7 +151,7 @@ func (s *saver) promise(o *goja.Object) []uint64 {
 			}
 			for _, h := range []goja.Value{info.onFulfilled, info.onRejected} {
 				if ho, ok := h.(*goja.Object); ok && s.kinds.Kind(ho) == heap.KindNative {
-					if _, intrinsic := s.b.names[ho]; !intrinsic {
+					if !s.b.isIntrinsic(ho) {
 						_, _, _, resolver := heap.Resolver(ho)
 						if _, revoke := heap.RevokedProxy(ho); !resolver && !revoke {
 							s.fail("promise handler is a native function that is not a built-in (cannot be saved)")

@@ -248,10 +248,10 @@ func newSaver(v *vm.VM, b *baseline, track bool) *saver {
 	s.plugins = natives.Plugins(v)
 	s.hasMarks = natives.HasMarks(v)
 	s.p.Lone = map[uint64][]uint16{}
-	if f, ok := goja.AssertFunction(b.byName["globalThis.RegExp.prototype.source#get"]); ok {
+	if f, ok := goja.AssertFunction(b.object("globalThis.RegExp.prototype.source#get")); ok {
 		s.regexpSource = f
 	}
-	if f, ok := goja.AssertFunction(b.byName["globalThis.RegExp.prototype.flags#get"]); ok {
+	if f, ok := goja.AssertFunction(b.object("globalThis.RegExp.prototype.flags#get")); ok {
 		s.regexpFlags = f
 	}
 	for i, sc := range v.Scripts().All() {
@@ -499,9 +499,9 @@ var notYet = map[heap.Kind]string{
 func (s *saver) object(o *goja.Object) {
 	ob := &s.p.Objects
 	ob.Extra = reserve(ob.Extra, 1)
-	if _, ok := s.b.isIntrinsic.get(unsafe.Pointer(o)); ok {
+	if name, ok := s.b.nameOf(o); ok {
 		s.kinds8.add(byte(okIntrinsic))
-		ob.Intrinsic = append(ob.Intrinsic, s.str(s.b.names[o]))
+		ob.Intrinsic = append(ob.Intrinsic, s.str(name))
 		return
 	}
 	k := s.kinds.Kind(o)
@@ -947,7 +947,7 @@ func (s *saver) rootValue(v goja.Value, label uint8, n uint64) uint64 {
 func (s *saver) patches() {
 	b := s.b
 	r := &s.p.Roots
-	for _, o := range b.objects {
+	for i, o := range b.objects {
 		if b.live[o] {
 			continue
 		}
@@ -956,75 +956,91 @@ func (s *saver) patches() {
 		oi := code(tagObject, uint64(idx))
 		now, err := b.ownProps(o)
 		if err != nil {
-			s.fail("built-in %s cannot be read: %v", b.names[o], err)
+			s.fail("built-in %s cannot be read: %v", b.nameList[i], err)
 		}
-		was := b.props[o]
-		wasByKey := make(map[any]propSnap, len(was))
-		for _, p := range was {
-			wasByKey[snapKey(p.key)] = p
-		}
-		nowKeys := make(map[any]bool, len(now))
-		for _, p := range now {
-			nowKeys[snapKey(p.key)] = true
-		}
-		for _, p := range was {
-			if !nowKeys[snapKey(p.key)] {
-				r.Patches = append(r.Patches, patchDelete, oi, s.keyCode(p.key))
-			}
-		}
-		for _, p := range now {
-			if old, ok := wasByKey[snapKey(p.key)]; ok && old.same(p) {
-				continue
-			}
-			kc := s.keyCode(p.key)
-			label, n := uint8(lProp), kc>>3
-			if kc&7 == tagSymbol {
-				label = lSymProp
-			}
-			var attrs byte
-			if p.writable {
-				attrs |= attrWritable
-			}
-			if p.enumerable {
-				attrs |= attrEnumerable
-			}
-			if p.configurable {
-				attrs |= attrConfigurable
-			}
-			if p.accessor {
-				attrs |= attrAccessor
-				r.Patches = append(r.Patches, patchDefine, oi, kc, uint64(attrs),
-					s.value(p.get, lGetter, n), s.value(p.set, lSetter, n))
-			} else {
-				r.Patches = append(r.Patches, patchDefine, oi, kc, uint64(attrs), s.value(p.value, label, n))
-			}
+		if was := b.props[i]; !sameProps(was, now) {
+			s.propPatches(oi, was, now)
 		}
 		po, ext := b.protoAndExtensible(o)
-		if po != b.proto[o] {
+		if po != b.proto[i] {
 			var pv goja.Value = goja.Null()
 			if po != nil {
 				pv = po
 			}
 			r.Patches = append(r.Patches, patchProto, oi, s.value(pv, lProto, 0))
 		}
-		if !ext && b.ext[o] {
+		if !ext && b.ext[i] {
 			r.Patches = append(r.Patches, patchNonExtensible, oi)
 		}
 	}
 }
 
-func snapKey(k goja.Value) any {
-	if s, ok := k.(*goja.Symbol); ok {
-		return s
+// sameProps tells whether a built-in's own properties are as they were,
+// in the same order (as most built-ins of most worlds are).
+func sameProps(was, now []propSnap) bool {
+	if len(was) != len(now) {
+		return false
 	}
-	return k.String()
+	for i := range was {
+		if was[i].key != now[i].key || !was[i].same(now[i]) {
+			return false
+		}
+	}
+	return true
 }
 
-func (s *saver) keyCode(k goja.Value) uint64 {
-	if sym, ok := k.(*goja.Symbol); ok {
-		return code(tagSymbol, s.symbol(sym))
+// propPatches records how the own properties of the built-in coded oi
+// changed from was to now: the properties deleted, then those added or
+// changed, in now's order.
+func (s *saver) propPatches(oi uint64, was, now []propSnap) {
+	r := &s.p.Roots
+	wasByKey := make(map[propKey]propSnap, len(was))
+	for _, p := range was {
+		wasByKey[p.key] = p
 	}
-	return s.value(k, lInternal, 0)
+	nowKeys := make(map[propKey]bool, len(now))
+	for _, p := range now {
+		nowKeys[p.key] = true
+	}
+	for _, p := range was {
+		if !nowKeys[p.key] {
+			r.Patches = append(r.Patches, patchDelete, oi, s.keyCode(p.key))
+		}
+	}
+	for _, p := range now {
+		if old, ok := wasByKey[p.key]; ok && old.same(p) {
+			continue
+		}
+		kc := s.keyCode(p.key)
+		label, n := uint8(lProp), kc>>3
+		if kc&7 == tagSymbol {
+			label = lSymProp
+		}
+		var attrs byte
+		if p.writable {
+			attrs |= attrWritable
+		}
+		if p.enumerable {
+			attrs |= attrEnumerable
+		}
+		if p.configurable {
+			attrs |= attrConfigurable
+		}
+		if p.accessor {
+			attrs |= attrAccessor
+			r.Patches = append(r.Patches, patchDefine, oi, kc, uint64(attrs),
+				s.value(p.get, lGetter, n), s.value(p.set, lSetter, n))
+		} else {
+			r.Patches = append(r.Patches, patchDefine, oi, kc, uint64(attrs), s.value(p.value, label, n))
+		}
+	}
+}
+
+func (s *saver) keyCode(k propKey) uint64 {
+	if k.sym != nil {
+		return code(tagSymbol, s.symbol(k.sym))
+	}
+	return s.value(k.value(s.rt), lInternal, 0)
 }
 
 // path names node n by the way the walk first reached it, from a root.
@@ -1038,7 +1054,7 @@ func (s *saver) path(n node) string {
 			if int(n.idx) >= len(s.objEdge) {
 				break
 			}
-			if name, ok := s.b.names[s.list[n.idx]]; ok {
+			if name, ok := s.b.nameOf(s.list[n.idx]); ok {
 				parts = append(parts, name)
 				break
 			}

@@ -2,8 +2,9 @@ package image
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"unsafe"
 
@@ -80,19 +81,26 @@ func baselineOf(v *vm.VM) (*baseline, error) {
 
 // baseline is the pristine state of a world's built-in objects.
 type baseline struct {
-	rt      *goja.Runtime
-	names   map[*goja.Object]string // intrinsic object -> path such as "Array.prototype.push"
-	objects []*goja.Object          // intrinsics in walk order
-	byName  map[string]*goja.Object
+	rt *goja.Runtime
+	// objects are the intrinsics in walk order; an intrinsic's number
+	// (its index) also indexes nameList, props, proto and ext.
+	objects  []*goja.Object
+	nameList []string       // paths such as "globalThis.Array.prototype.push"
+	props    [][]propSnap   // pristine own properties
+	proto    []*goja.Object // pristine prototypes
+	ext      []bool         // pristine extensibility
+	// index maps an intrinsic to its number, and is the walk's fast test
+	// of whether an object is a built-in.
+	index *ptrTable
+
+	byNameOnce sync.Once
+	byNameMap  map[string]*goja.Object // made when first asked (object)
+
 	symName map[*goja.Symbol]string // well-known symbols
 	symByNm map[string]*goja.Symbol
-	props   map[*goja.Object][]propSnap // pristine own properties of each intrinsic
-	proto   map[*goja.Object]*goja.Object
-	ext     map[*goja.Object]bool
 	live    map[*goja.Object]bool // intrinsics whose changes are not saved (stasis.args)
 
 	typedArrayCtors map[*goja.Object]bool
-	isIntrinsic     *ptrTable // the keys of names, for the walk's fast test
 
 	// Captured intrinsic functions, safe from user changes to the globals.
 	getOwnPropertyNames, getOwnPropertySymbols, getOwnPropertyDescriptor      goja.Callable
@@ -103,9 +111,74 @@ type baseline struct {
 	regexpCtorObj, dataViewCtor, errorCtorObj, promiseCtor                    *goja.Object
 }
 
+// nameOf returns the path of intrinsic o, and whether o is one.
+func (b *baseline) nameOf(o *goja.Object) (string, bool) {
+	i, ok := b.index.get(unsafe.Pointer(o))
+	if !ok {
+		return "", false
+	}
+	return b.nameList[i], true
+}
+
+// name is nameOf without the test: "" for an object that is no intrinsic.
+func (b *baseline) name(o *goja.Object) string {
+	n, _ := b.nameOf(o)
+	return n
+}
+
+// isIntrinsic tells whether o is one of the world's built-ins.
+func (b *baseline) isIntrinsic(o *goja.Object) bool {
+	_, ok := b.index.get(unsafe.Pointer(o))
+	return ok
+}
+
+// object returns the intrinsic at path name, or nil. The table by name is
+// made on the first call: a world that is only made, or only saved, never
+// needs it.
+func (b *baseline) object(name string) *goja.Object {
+	b.byNameOnce.Do(func() {
+		b.byNameMap = make(map[string]*goja.Object, len(b.objects))
+		for i, o := range b.objects {
+			b.byNameMap[b.nameList[i]] = o
+		}
+	})
+	return b.byNameMap[name]
+}
+
+// propKey is the key of a property: a string, or a symbol.
+type propKey struct {
+	name unistring.String
+	sym  *goja.Symbol
+}
+
+// value returns the key as JavaScript sees it.
+func (k propKey) value(rt *goja.Runtime) goja.Value {
+	if k.sym != nil {
+		return k.sym
+	}
+	return rt.ToValue(k.name.String())
+}
+
+// String is the key as the built-ins' paths name it: a string as it is, a
+// symbol in brackets ("[Symbol.iterator]").
+func (k propKey) String() string {
+	if k.sym != nil {
+		return "[" + k.sym.String() + "]"
+	}
+	return k.name.String()
+}
+
+// keyOf makes the propKey of a JavaScript property key.
+func keyOf(k goja.Value) propKey {
+	if s, ok := k.(*goja.Symbol); ok {
+		return propKey{sym: s}
+	}
+	return propKey{name: unistring.NewFromString(k.String())}
+}
+
 // propSnap is one own property of an intrinsic as it was when the world was made.
 type propSnap struct {
-	key          goja.Value // a string or a *goja.Symbol
+	key          propKey
 	value        goja.Value // data property value
 	get, set     goja.Value // accessor functions (or undefined)
 	accessor     bool
@@ -139,14 +212,19 @@ const seedsScript = `[
 // seedsProgram is compiled when first needed, not when the process starts.
 var seedsProgram = sync.OnceValue(func() *goja.Program { return goja.MustCompile("<built-ins>", seedsScript, false) })
 
+// newBaseline walks the built-ins breadth first from the global object
+// (then from the seeds), each object's properties in the order of their
+// keys, and names every object by the path that first reached it. The
+// names are what images refer to built-ins by: the walk's order must not
+// change.
 func newBaseline(rt *goja.Runtime) (*baseline, error) {
-	const n = 1024 // a fresh world has about 500 intrinsics
+	const n = 1024 // a fresh world of the CLI has about 800 intrinsics
 	b := &baseline{
-		rt: rt, names: make(map[*goja.Object]string, n), byName: make(map[string]*goja.Object, n),
+		rt: rt, index: newPtrTable(n),
 		symName: map[*goja.Symbol]string{}, symByNm: map[string]*goja.Symbol{},
-		props: make(map[*goja.Object][]propSnap, n), proto: make(map[*goja.Object]*goja.Object, n),
-		ext: make(map[*goja.Object]bool, n), live: map[*goja.Object]bool{},
-		objects: make([]*goja.Object, 0, n),
+		live:    map[*goja.Object]bool{},
+		objects: make([]*goja.Object, 0, n), nameList: make([]string, 0, n),
+		props: make([][]propSnap, 0, n), proto: make([]*goja.Object, 0, n), ext: make([]bool, 0, n),
 	}
 	fn := func(path ...string) goja.Callable {
 		var o goja.Value = rt.GlobalObject()
@@ -182,33 +260,24 @@ func newBaseline(rt *goja.Runtime) (*baseline, error) {
 	b.weakMapSet = fn("WeakMap", "prototype", "set")
 	b.weakSetAdd = fn("WeakSet", "prototype", "add")
 
-	type item struct {
-		o    *goja.Object
-		name string
-	}
-	var queue []item
-	type keyedSnap struct {
-		key  string
-		snap propSnap
-	}
-	var sorted []keyedSnap
-	add := func(v goja.Value, name string) {
+	// add names v, if it is an object or symbol not met before, by the
+	// path parent + sep + key + suffix (the string is made only then).
+	add := func(v goja.Value, parent, sep, key, suffix string) {
 		switch x := v.(type) {
 		case *goja.Object:
-			if _, seen := b.names[x]; !seen {
-				b.names[x] = name
-				b.byName[name] = x
+			if _, seen := b.index.getOrPut(unsafe.Pointer(x), uint32(len(b.objects))); !seen {
 				b.objects = append(b.objects, x)
-				queue = append(queue, item{x, name})
+				b.nameList = append(b.nameList, parent+sep+key+suffix)
 			}
 		case *goja.Symbol:
 			if _, seen := b.symName[x]; !seen {
+				name := parent + sep + key + suffix
 				b.symName[x] = name
 				b.symByNm[name] = x
 			}
 		}
 	}
-	add(rt.GlobalObject(), "globalThis")
+	add(rt.GlobalObject(), "globalThis", "", "", "")
 	seeds, err := rt.RunProgram(seedsProgram())
 	if err != nil {
 		return nil, fmt.Errorf("record built-ins: %w", err)
@@ -217,58 +286,58 @@ func newBaseline(rt *goja.Runtime) (*baseline, error) {
 		"%GeneratorFunction.prototype.prototype%", "%ArrayIteratorPrototype%", "%MapIteratorPrototype%",
 		"%SetIteratorPrototype%", "%StringIteratorPrototype%", "%RegExpStringIteratorPrototype%",
 		"%TypedArray%", "%AsyncArrowFunction.prototype%", "%IteratorPrototype%", "%ThrowTypeError%"}
-	for len(queue) > 0 || seeds != nil {
-		if len(queue) == 0 {
+	// The objects met are the queue: each is visited in the order it was
+	// met, after all of those before it.
+	var keys []string
+	var order []int32
+	for i := 0; i < len(b.objects) || seeds != nil; i++ {
+		if i == len(b.objects) {
 			arr := seeds.ToObject(rt)
-			for i, n := range seedNames {
-				add(arr.Get(strconv.Itoa(i)), n)
+			for k, n := range seedNames {
+				add(arr.Get(strconv.Itoa(k)), n, "", "", "")
 			}
 			seeds = nil
+			i--
 			continue
 		}
-		it := queue[0]
-		queue = queue[1:]
-		snaps, err := b.ownProps(it.o)
+		o := b.objects[i]
+		snaps, err := b.ownProps(o)
 		if err != nil {
-			return nil, fmt.Errorf("record built-ins: %s: %w", it.name, err)
+			return nil, fmt.Errorf("record built-ins: %s: %w", b.nameList[i], err)
 		}
-		b.props[it.o] = snaps
-		po, ext := b.protoAndExtensible(it.o)
+		po, ext := b.protoAndExtensible(o)
+		b.props = append(b.props, snaps)
+		b.proto = append(b.proto, po)
+		b.ext = append(b.ext, ext)
 		if po != nil {
-			b.proto[it.o] = po
-			add(po, it.name+".__proto__")
+			add(po, b.nameList[i], ".__proto__", "", "")
 		}
-		b.ext[it.o] = ext
 		// Visit keys in sorted order so every runtime names objects alike.
-		sorted = sorted[:0]
-		for _, s := range snaps {
-			sorted = append(sorted, keyedSnap{keyString(s.key), s})
+		keys, order = keys[:0], order[:0]
+		for k, s := range snaps {
+			keys = append(keys, s.key.String())
+			order = append(order, int32(k))
 		}
-		sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].key < sorted[j].key })
-		for _, ks := range sorted {
-			s := ks.snap
-			name := it.name + "." + ks.key
+		slices.SortStableFunc(order, func(x, y int32) int { return strings.Compare(keys[x], keys[y]) })
+		for _, k := range order {
+			s := &snaps[k]
 			if s.accessor {
-				add(s.get, name+"#get")
-				add(s.set, name+"#set")
+				add(s.get, b.nameList[i], ".", keys[k], "#get")
+				add(s.set, b.nameList[i], ".", keys[k], "#set")
 			} else {
-				add(s.value, name)
+				add(s.value, b.nameList[i], ".", keys[k], "")
 			}
 		}
 	}
-	b.isIntrinsic = newPtrTable(len(b.objects))
-	for _, o := range b.objects {
-		b.isIntrinsic.put(unsafe.Pointer(o), 1)
-	}
 	b.typedArrayCtors = map[*goja.Object]bool{}
-	for _, name := range []string{"Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array",
-		"Int32Array", "Uint32Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array"} {
-		if o := b.byName["globalThis."+name]; o != nil {
-			b.typedArrayCtors[o] = true
+	for i, name := range b.nameList {
+		if rest, ok := strings.CutPrefix(name, "globalThis."); ok {
+			if typedArrayNames[rest] {
+				b.typedArrayCtors[b.objects[i]] = true
+			} else if rest == "stasis.args" {
+				b.live[b.objects[i]] = true
+			}
 		}
-	}
-	if args, ok := b.byName["globalThis.stasis.args"]; ok {
-		b.live[args] = true
 	}
 	// A built-in Go value (a library's Go object reachable from a global,
 	// such as goja_nodejs's Buffer internals) shows Go's fields and methods
@@ -281,12 +350,10 @@ func newBaseline(rt *goja.Runtime) (*baseline, error) {
 	return b, nil
 }
 
-func keyString(k goja.Value) string {
-	if s, ok := k.(*goja.Symbol); ok {
-		return "[" + s.String() + "]"
-	}
-	return k.String()
-}
+// typedArrayNames are the typed array constructors, as globals.
+var typedArrayNames = map[string]bool{"Int8Array": true, "Uint8Array": true, "Uint8ClampedArray": true,
+	"Int16Array": true, "Uint16Array": true, "Int32Array": true, "Uint32Array": true, "Float32Array": true,
+	"Float64Array": true, "BigInt64Array": true, "BigUint64Array": true}
 
 // ownProps lists o's own properties (string keys then symbols) with their
 // descriptors, read from goja's storage where the object's kind keeps every
@@ -312,25 +379,34 @@ func storedProps(k heap.Kind) bool {
 }
 
 func (b *baseline) ownPropsHeap(o *goja.Object) ([]propSnap, bool) {
-	if !storedProps(heap.KindOf(o)) {
+	kind := heap.KindOf(o)
+	if !storedProps(kind) {
 		return nil, false
 	}
-	// Built-ins are made lazily: listing the names makes every string-keyed
-	// property (and a function's prototype), listing the symbols makes the
-	// symbol-keyed ones. The names come in the order JS lists them.
-	names := o.GetOwnPropertyNames()
-	o.Symbols()
 	base := heap.BaseOf(o)
+	// Some properties are made when first listed: all of a templated
+	// built-in's (heap.Lazy), a function's prototype, an error's stack.
+	// And goja sorts integer keys first only when the keys are listed. Any
+	// other object's storage holds its keys in the order JS lists them;
+	// listing them is what the others need.
+	lazy := heap.Lazy(o)
+	if lazy || (kind != heap.KindOrdinary && kind != heap.KindNative) || *base.LastSortedPropLen() < len(*base.PropNames()) {
+		o.GetOwnPropertyNames()
+	}
+	if lazy {
+		o.Symbols()
+	}
+	names, values := *base.PropNames(), *base.Values()
 	out := make([]propSnap, 0, len(names)+symCount(base))
 	for _, name := range names {
-		v := (*base.Values())[unistring.NewFromString(name)]
+		v := values[name]
 		if v == nil {
 			return nil, false
 		}
-		out = append(out, snapOf(b.rt.ToValue(name), v))
+		out = append(out, snapOf(propKey{name: name}, v))
 	}
 	_ = (*base.SymValues()).ForEachEntry(func(key, v goja.Value) error {
-		out = append(out, snapOf(key, v))
+		out = append(out, snapOf(keyOf(key), v))
 		return nil
 	})
 	return out, true
@@ -345,7 +421,7 @@ func symCount(b *heap.Base) int {
 
 // snapOf describes a stored property: a plain value (all attributes true)
 // or a property record.
-func snapOf(key, v goja.Value) propSnap {
+func snapOf(key propKey, v goja.Value) propSnap {
 	p := heap.AsProperty(v)
 	if p == nil {
 		return propSnap{key: key, value: v, writable: true, enumerable: true, configurable: true}
@@ -402,7 +478,7 @@ func (b *baseline) ownPropsJS(o *goja.Object) ([]propSnap, error) {
 				return nil, err
 			}
 			do := d.ToObject(rt)
-			s := propSnap{key: k,
+			s := propSnap{key: keyOf(k),
 				enumerable:   do.Get("enumerable").ToBoolean(),
 				configurable: do.Get("configurable").ToBoolean(),
 			}

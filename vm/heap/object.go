@@ -2,6 +2,7 @@ package heap
 
 import (
 	"reflect"
+	"strings"
 	"sync"
 	"unsafe"
 
@@ -25,6 +26,27 @@ func KindOf(o *goja.Object) Kind {
 	k := goTypeKinds[t.String()]
 	kindCache.Store(self(o).tab, k)
 	return k
+}
+
+// lazyCache maps the itab of an objectImpl interface value to whether its
+// type is one of goja's templated built-ins (Lazy).
+var lazyCache sync.Map // unsafe.Pointer -> bool
+
+// Lazy reports whether o is a built-in whose own properties goja makes
+// when they are first read (a templated object: most constructors and
+// prototypes of a fresh runtime). Listing its string keys
+// (Object.GetOwnPropertyNames) makes them all, listing its symbols
+// (Object.Symbols) the symbol-keyed ones; until then its storage holds
+// only those made so far.
+func Lazy(o *goja.Object) bool {
+	tab := self(o).tab
+	if l, ok := lazyCache.Load(tab); ok {
+		return l.(bool)
+	}
+	t := reflect.ValueOf(o).Elem().FieldByName("self").Elem().Type()
+	l := strings.HasPrefix(t.String(), "*goja.templated")
+	lazyCache.Store(tab, l)
+	return l
 }
 
 // KindClassifier tells kinds quickly by remembering the interface tables
