@@ -3,33 +3,23 @@ package heap
 import (
 	"fmt"
 	"reflect"
+	"strconv"
 	"sync"
 	"unsafe"
 
 	"github.com/dop251/goja"
 )
 
-// placeholderProgram makes fresh function objects of each JS kind; their
-// fields are then overwritten with the saved function's (see Rebuild).
-// Only args names arguments: a function that does makes an arguments
-// object on every call, and a load calls the maker once per function of
-// the world (tens of thousands for TypeScript, whose load allocated a
-// third fewer objects and a seventh fewer bytes without them). It is
+// placeholderProgram makes fresh objects of the kinds a load cannot make
+// in Go: sparse arrays, arguments objects and generators; their fields are
+// then overwritten with the saved object's. Only args names arguments: a
+// function that does makes an arguments object on every call. It is
 // compiled when first needed, not when the process starts.
 var placeholderProgram = sync.OnceValue(func() *goja.Program {
 	return goja.MustCompile("<stasis-placeholder>", `(function () {
 	function args(k) { return arguments }
 	return function (k) {
 	switch (k) {
-	case 0: return function () {};
-	case 1: return function* () {};
-	case 2: return async function () {};
-	case 3: return class {};
-	case 4: return ({ m() {} }).m;
-	case 5: return ({ *m() {} }).m;
-	case 6: return ({ async m() {} }).m;
-	case 7: return () => {};
-	case 8: return async () => {};
 	case 9: var a = []; a[1e9] = 0; a.length = 0; return a;
 	case 10: return args(k);
 	case 11: return (function* () {})();
@@ -38,113 +28,142 @@ var placeholderProgram = sync.OnceValue(func() *goja.Program {
 })()`, false)
 })
 
-// batchProgram makes n fresh function objects of one JS kind (the kinds
-// 0 to 8 of placeholderProgram) in one call: a load makes thousands of
-// them, and a call from Go into JavaScript costs more than making one.
-// They are made as placeholderProgram makes them (by the same function
-// expressions, which no name is inferred for), only in a loop. The loops'
-// bodies are blocks: older gojas (v0.0.0-20250630… among them) refuse a class
-// expression as the body statement without braces (`for (...) a[i] = class {}`).
-var batchProgram = sync.OnceValue(func() *goja.Program {
-	return goja.MustCompile("<stasis-placeholders>", `(function (k, n) {
-	var a = new Array(n), i;
-	switch (k) {
-	case 0: for (i = 0; i < n; i++) { a[i] = function () {}; } break;
-	case 1: for (i = 0; i < n; i++) { a[i] = function* () {}; } break;
-	case 2: for (i = 0; i < n; i++) { a[i] = async function () {}; } break;
-	case 3: for (i = 0; i < n; i++) { a[i] = class {}; } break;
-	case 4: for (i = 0; i < n; i++) { a[i] = ({ m() {} }).m; } break;
-	case 5: for (i = 0; i < n; i++) { a[i] = ({ *m() {} }).m; } break;
-	case 6: for (i = 0; i < n; i++) { a[i] = ({ async m() {} }).m; } break;
-	case 7: for (i = 0; i < n; i++) { a[i] = () => {}; } break;
-	case 8: for (i = 0; i < n; i++) { a[i] = async () => {}; } break;
-	}
-	return a;
-})`, false)
-})
-
-// batchKinds is the number of kinds batchProgram makes (0 to 8), and
-// batchMin and batchMax bound the size of a batch: each batch of a kind is
-// twice the last, so that at most about half of the last one is wasted.
-const batchKinds, batchMin, batchMax = 9, 8, 1024
+// funcKinds is the number of function kinds New makes in Go (the kinds
+// 0 to 8 of placeholderIndex).
+const funcKinds = 9
 
 var placeholderIndex = map[Kind]int{
 	KindFunction: 0, KindGeneratorFunction: 1, KindAsyncFunction: 2, KindClass: 3, KindMethod: 4,
 	KindGeneratorMethod: 5, KindAsyncMethod: 6, KindArrow: 7, KindAsyncArrow: 8, KindSparseArray: 9, KindArguments: 10, KindGenerator: 11,
 }
 
-// FunctionFactory makes placeholder function objects in one runtime.
+// funcImpl is what New needs to make a function object of one kind without
+// running JavaScript: goja's struct for the kind, the interface table of a
+// pointer to it as goja's object implementation, and its class name. The
+// layout check finds them on its samples (checkFuncImpls).
+type funcImpl struct {
+	typ   reflect.Type
+	tab   unsafe.Pointer
+	class string
+}
+
+var funcImpls [funcKinds]funcImpl
+
+// funcFieldsSet lists every field of goja's function structs (through the
+// structs they embed) and who sets it on an object New made: New itself
+// ("new"), or the loader, which gives every function of an image its
+// prototype, properties and extensibility (image's fillProperties), its
+// kind's state (fillFunction), and symbol properties and private elements
+// where it has them (nil otherwise, as goja leaves them). A field not
+// listed here, in a newer goja, makes the layout check refuse: New would
+// leave it zero where goja's constructor might not.
+var funcFieldsSet = map[string]string{
+	// Extensible as goja makes it (the loader's symbol properties are
+	// defined before it sets the saved extensibility).
+	"class": "new", "val": "new", "extensible": "new", "prototype": "loader",
+	"values": "loader", "propNames": "loader", "lastSortedPropLen": "loader", "idxPropCount": "loader",
+	"symValues": "loader", "privateElements": "loader",
+	// The length property: goja's constructor puts it in values; the
+	// loader puts it back there (an "interior" property) with its saved
+	// attributes and value, or leaves it out if the saved function had none.
+	"lenProp": "loader",
+	"stash":   "loader", "privEnv": "loader", "prg": "loader", "src": "loader", "strict": "loader",
+	"initFields": "loader", "computedKeys": "loader", "privateEnvType": "loader", "privateMethods": "loader",
+	"derived": "loader", "homeObject": "loader", "funcObj": "loader", "newTarget": "loader",
+}
+
+// checkFuncImpls records funcImpls from the samples of each function kind
+// (samplesScript's objects 3 to 11, in placeholderIndex's order), and checks
+// that New and the loader between them set every field of their structs.
+func checkFuncImpls(samples *goja.Object) error {
+	for i := range funcImpls {
+		o := samples.Get(strconv.Itoa(i + 3)).(*goja.Object)
+		if j, ok := placeholderIndex[KindOf(o)]; !ok || j != i {
+			return fmt.Errorf("function sample %d is a %s", i+3, KindOf(o))
+		}
+		t := reflect.ValueOf(o).Elem().FieldByName("self").Elem().Type()
+		if err := knownFields(t.Elem()); err != nil {
+			return fmt.Errorf("%s: %v", t.Elem().Name(), err)
+		}
+		funcImpls[i] = funcImpl{typ: t.Elem(), tab: self(o).tab, class: *BaseOf(o).Class()}
+	}
+	return nil
+}
+
+// knownFields checks that funcFieldsSet lists every field of struct t,
+// looking through embedded structs.
+func knownFields(t reflect.Type) error {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Anonymous && f.Type.Kind() == reflect.Struct {
+			if err := knownFields(f.Type); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, ok := funcFieldsSet[f.Name]; !ok {
+			return fmt.Errorf("field %s.%s is not one that the loader sets", t.Name(), f.Name)
+		}
+	}
+	return nil
+}
+
+// FunctionFactory makes placeholder objects in one runtime.
 type FunctionFactory struct {
-	rt    *goja.Runtime
-	make  goja.Callable
-	args  [12]goja.Value
-	iter  goja.Callable // makes built-in iterators (see NewIterator)
-	batch goja.Callable // batchProgram's function, made when first needed
-	// ready holds, per function kind, objects made by the last batch and
-	// not yet handed out; last is the size of that batch.
-	ready [batchKinds][]goja.Value
-	last  [batchKinds]int
+	rt   *goja.Runtime
+	make goja.Callable // placeholderProgram's function, made when first needed
+	args [12]goja.Value
+	iter goja.Callable // makes built-in iterators (see NewIterator)
+	// obj is a goja.Object of rt that was never used (so it has no
+	// identity yet: older gojas number objects when first hashed): a new
+	// function's Object is a copy of it, with its own implementation.
+	obj goja.Object
 }
 
 // NewFunctionFactory prepares a factory for rt.
 func NewFunctionFactory(rt *goja.Runtime) (*FunctionFactory, error) {
-	v, err := rt.RunProgram(placeholderProgram())
-	if err != nil {
-		return nil, err
-	}
-	fn, _ := goja.AssertFunction(v)
-	f := &FunctionFactory{rt: rt, make: fn}
-	for i := range f.args {
-		f.args[i] = rt.ToValue(i)
-	}
-	return f, nil
+	return &FunctionFactory{rt: rt, obj: *rt.NewObject()}, nil
 }
 
 // New returns a fresh object of kind k (a JS function kind, or a sparse
-// array), to be filled by the caller through its mirrors.
+// array, an arguments object or a generator), to be filled by the caller
+// through its mirrors. A function is made in Go, empty: its struct zeroed
+// but for its class, its object and its extensibility; goja's constructor
+// would also have given it a prototype, name and length properties and
+// strictness: the loader sets all of those (see funcFieldsSet), and making
+// them first was most of the cost of a function (a map and two properties).
 func (f *FunctionFactory) New(k Kind) (*goja.Object, error) {
 	i, ok := placeholderIndex[k]
 	if !ok {
 		return nil, fmt.Errorf("no placeholder for %s", k)
 	}
-	if i < batchKinds {
-		if len(f.ready[i]) == 0 {
-			if err := f.fill(i); err != nil {
-				return nil, err
-			}
-		}
-		o := f.ready[i][0].(*goja.Object)
-		f.ready[i][0] = nil
-		f.ready[i] = f.ready[i][1:]
+	if i < funcKinds {
+		fi := &funcImpls[i]
+		p := reflect.New(fi.typ).UnsafePointer()
+		o := new(goja.Object)
+		*o = f.obj
+		*self(o) = iface{tab: fi.tab, data: p}
+		b := (*Base)(p)
+		*b.Class() = fi.class
+		*b.Val() = o
+		*b.Extensible() = true
 		return o, nil
+	}
+	if f.make == nil {
+		v, err := f.rt.RunProgram(placeholderProgram())
+		if err != nil {
+			return nil, err
+		}
+		f.make, _ = goja.AssertFunction(v)
+		for j := range f.args {
+			f.args[j] = f.rt.ToValue(j)
+		}
 	}
 	v, err := f.make(goja.Undefined(), f.args[i])
 	if err != nil {
 		return nil, err
 	}
 	return v.(*goja.Object), nil
-}
-
-// fill makes the next batch of function objects of placeholder kind i.
-func (f *FunctionFactory) fill(i int) error {
-	if f.batch == nil {
-		v, err := f.rt.RunProgram(batchProgram())
-		if err != nil {
-			return err
-		}
-		f.batch, _ = goja.AssertFunction(v)
-	}
-	n := min(max(2*f.last[i], batchMin), batchMax)
-	v, err := f.batch(goja.Undefined(), f.args[i], f.rt.ToValue(n))
-	if err != nil {
-		return err
-	}
-	arr, ok := v.(*goja.Object)
-	if !ok || KindOf(arr) != KindArray || len(*ArrayOf(arr).Values()) != n {
-		return fmt.Errorf("placeholder batch of kind %d is not an array of %d", i, n)
-	}
-	f.ready[i], f.last[i] = *ArrayOf(arr).Values(), n
-	return nil
 }
 
 // PrivateElementsOf returns the private elements of o by brand, or nil.

@@ -303,6 +303,7 @@ func checkLayout() layoutState {
 		func() error { return checkIterLayout(&st, iters) },
 		func() error { return checkMapped(arr.Get("28").(*goja.Object)) },
 		func() error { return checkRegExpLayout(regexps) },
+		func() error { return checkFuncImpls(arr) },
 	}
 	for _, c := range checks {
 		if err := c(); err != nil {

@@ -48,3 +48,30 @@ console.log(obj.method(), obj.g, strictFn(), typeof Object.getOwnPropertyDescrip
 console.log(counter, LIMIT, bump(), counter, typeof uninit, new Local().hi());
 try { LIMIT = 1 } catch (e) { console.log(e.constructor.name) }
 try { eval("let counter = 1") } catch (e) { console.log(e.constructor.name) }
+---
+// Functions of every kind with symbol properties, frozen, sealed or not
+// extensible, with their name or length deleted or redefined, and bound.
+const tag = Symbol("tag");
+var kinds = {
+  plain: function () { return "plain" }, gen: function* () { yield "gen" }, asyncFn: async function () { return "async" },
+  cls: class { static s() { return "cls" } }, method: ({ m() { return "method" } }).m,
+  genMethod: ({ *m() { yield "genMethod" } }).m, asyncMethod: ({ async m() { return "asyncMethod" } }).m,
+  arrow: () => "arrow", asyncArrow: async () => "asyncArrow",
+};
+for (var k in kinds) kinds[k][tag] = k;
+Object.freeze(kinds.plain); Object.seal(kinds.gen); Object.preventExtensions(kinds.asyncFn);
+delete kinds.cls.name; Object.defineProperty(kinds.method, "length", { value: 7, enumerable: true });
+delete kinds.arrow.length; kinds.asyncArrow.extra = 1;
+var bound = kinds.plain.bind(null), boundArrow = kinds.arrow.bind(null);
+// save
+for (var k in kinds) {
+  var f = kinds[k];
+  console.log(k, typeof f, Object.prototype.toString.call(f), f[tag], JSON.stringify(f.name), f.length,
+    Object.isExtensible(f), Object.isFrozen(f), Object.isSealed(f), Object.getOwnPropertyNames(f).join(),
+    Object.getPrototypeOf(f) === Object.getPrototypeOf(kinds.plain));
+}
+console.log(kinds.plain(), kinds.gen().next().value, kinds.cls.s(), kinds.method(), kinds.genMethod().next().value, kinds.arrow());
+kinds.asyncFn().then(v => console.log(v)); kinds.asyncMethod().then(v => console.log(v)); kinds.asyncArrow().then(v => console.log(v));
+console.log(bound(), bound.name, bound.length, boundArrow(), boundArrow.name, boundArrow.length);
+try { kinds.plain.x = 1; console.log("frozen written", kinds.plain.x) } catch (e) { console.log(e.constructor.name) }
+try { new kinds.arrow() } catch (e) { console.log(e.constructor.name) }
