@@ -1,8 +1,6 @@
 package image
 
 import (
-	"fmt"
-
 	"github.com/dop251/goja"
 	"github.com/dop251/goja/unistring"
 	"github.com/stasisvm/stasis/vm/heap"
@@ -82,7 +80,7 @@ func (l *loader) fillObjects() {
 			*a.LengthProp().Value() = l.rt.ToValue(length)
 			*a.LengthProp().Writable() = writable != 0
 		case okMap, okSet:
-			c := &cursor{l: l, name: fmt.Sprintf("object %d", i), s: ext}
+			c := &cursor{l: l, name: "object", num: i + 1, s: ext}
 			n := c.count(len(ext))
 			add := l.b.mapSet
 			if k == okSet {
@@ -123,7 +121,7 @@ func (l *loader) fillObjects() {
 			}
 			*heap.DateOf(o).Msec() = unzigzag(ext[0])
 		case okError:
-			c := &cursor{l: l, name: fmt.Sprintf("object %d", i), s: ext}
+			c := &cursor{l: l, name: "object", num: i + 1, s: ext}
 			e := heap.ErrorOf(o)
 			*e.StackPropAdded() = c.next() != 0
 			n := c.count(len(ext))
@@ -330,7 +328,7 @@ func flag(b byte) goja.Flag {
 // fillFunction gives a placeholder function the saved function's program,
 // scope and kind-specific fields (see saver.function for the record).
 func (l *loader) fillFunction(i int, o *goja.Object, k heap.Kind, ext []uint64) {
-	c := &cursor{l: l, name: fmt.Sprintf("function %d", i), s: ext}
+	c := &cursor{l: l, name: "function", num: i + 1, s: ext}
 	f := heap.JSFuncOf(o)
 	script, index := c.next(), c.next()
 	*f.Prg() = l.program(script, index)
@@ -498,7 +496,7 @@ func (l *loader) createPrivate() {
 	}
 	l.methodArrays = make([][]goja.Value, len(p.MethodArrays))
 	for i, rec := range p.MethodArrays {
-		c := &cursor{l: l, name: fmt.Sprintf("method table %d", i), s: rec}
+		c := &cursor{l: l, name: "method table", num: i + 1, s: rec}
 		var m []goja.Value
 		for c.i < len(rec) {
 			m = append(m, l.elem(c))
@@ -572,7 +570,7 @@ func (l *loader) fillPrivate(o *goja.Object, c *cursor) {
 
 // fillWeak adds a weak collection's saved entries.
 func (l *loader) fillWeak(i int, o *goja.Object, isMap bool, rec []uint64) {
-	c := &cursor{l: l, name: fmt.Sprintf("object %d", i), s: rec}
+	c := &cursor{l: l, name: "object", num: i + 1, s: rec}
 	add := l.b.weakMapSet
 	if !isMap {
 		add = l.b.weakSetAdd

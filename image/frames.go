@@ -1,7 +1,6 @@
 package image
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/dop251/goja"
@@ -100,7 +99,7 @@ func (s *saver) optValue2(v goja.Value, i uint64) uint64 {
 
 // fillGenerator gives a placeholder generator the saved one's frame.
 func (l *loader) fillGenerator(i int, o *goja.Object, ext []uint64) {
-	c := &cursor{l: l, name: fmt.Sprintf("generator %d", i), s: ext}
+	c := &cursor{l: l, name: "generator", num: i + 1, s: ext}
 	g := heap.GeneratorOf(o)
 	state := c.next()
 	switch state {
@@ -131,7 +130,7 @@ func (l *loader) fillFrame(c *cursor, x *heap.ExecCtx) {
 	script, index := c.next(), c.next()
 	*x.Prg() = l.program(script, index)
 	if *x.Prg() == nil {
-		l.failf("%s: frame without a program", c.name)
+		l.failf("%s: frame without a program", c.where())
 	}
 	*x.Stash() = l.stashRef(c.next())
 	*x.PrivEnv() = l.privEnv(c.next())
@@ -142,11 +141,11 @@ func (l *loader) fillFrame(c *cursor, x *heap.ExecCtx) {
 	// suspended it, with the frame's stack (this, the arguments, then
 	// temporaries) on top of the caller's; Sb is recomputed on resume.
 	if !heap.ResumesAt(*x.Prg(), *x.Pc()) {
-		l.failf("%s: a frame cannot continue at %d in a program of %d instructions", c.name, *x.Pc(), heap.CodeLen(*x.Prg()))
+		l.failf("%s: a frame cannot continue at %d in a program of %d instructions", c.where(), *x.Pc(), heap.CodeLen(*x.Prg()))
 	}
 	n := c.count(len(c.s))
 	if n < 1 || *x.Args() < 0 || *x.Args() >= n {
-		l.failf("%s: a frame of %d arguments on a stack of %d values", c.name, *x.Args(), n)
+		l.failf("%s: a frame of %d arguments on a stack of %d values", c.where(), *x.Args(), n)
 	}
 	*x.Stack() = make([]goja.Value, n)
 	for j := range *x.Stack() {
@@ -156,14 +155,14 @@ func (l *loader) fillFrame(c *cursor, x *heap.ExecCtx) {
 	i32 := func(what string) int32 {
 		v := unzigzag(c.next())
 		if v < math.MinInt32 || v > math.MaxInt32 {
-			l.failf("%s: a try frame's %s %d is out of range", c.name, what, v)
+			l.failf("%s: a try frame's %s %d is out of range", c.where(), what, v)
 		}
 		return int32(v)
 	}
 	pos := func(what string) int32 {
 		p := i32(what)
 		if p != -1 && p != -2 && (p < 0 || int(p) >= code) {
-			l.failf("%s: a try frame's %s %d is outside its program of %d instructions", c.name, what, p, code)
+			l.failf("%s: a try frame's %s %d is outside its program of %d instructions", c.where(), what, p, code)
 		}
 		return p
 	}
@@ -174,11 +173,11 @@ func (l *loader) fillFrame(c *cursor, x *heap.ExecCtx) {
 		tf := tries.At(j)
 		*tf.CallStackLen(), *tf.IterLen(), *tf.RefLen() = uint32(c.next()), uint32(c.next()), uint32(c.next())
 		if *tf.RefLen() != 0 {
-			l.failf("%s: a try frame inside a with statement or an assignment (not saved)", c.name)
+			l.failf("%s: a try frame inside a with statement or an assignment (not saved)", c.where())
 		}
 		*tf.Sp() = i32("stack pointer")
 		if *tf.Sp() < 0 || int(*tf.Sp()) > len(*x.Stack()) {
-			l.failf("%s: a try frame's stack pointer %d is outside its stack of %d values", c.name, *tf.Sp(), len(*x.Stack()))
+			l.failf("%s: a try frame's stack pointer %d is outside its stack of %d values", c.where(), *tf.Sp(), len(*x.Stack()))
 		}
 		*tf.Stash() = l.stashRef(c.next())
 		*tf.PrivEnv() = l.privEnv(c.next())

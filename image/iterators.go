@@ -1,8 +1,6 @@
 package image
 
 import (
-	"fmt"
-
 	"github.com/dop251/goja"
 	"github.com/stasisvm/stasis/vm/heap"
 )
@@ -265,7 +263,7 @@ func (l *loader) fillIterators() {
 			continue
 		}
 		o, ext := l.objs[i], l.extra(i)
-		c := &cursor{l: l, name: fmt.Sprintf("iterator %d", i), s: ext}
+		c := &cursor{l: l, name: "iterator", num: i + 1, s: ext}
 		switch k := heap.IterKind(c.next()); k {
 		case heap.IterArray:
 			a := heap.ArrayIterOf(o)
@@ -341,12 +339,12 @@ func (l *loader) fillIterStack(c *cursor, items heap.Slice[heap.IterStackItem]) 
 			for j := range keys {
 				keys[j] = l.value(c.next())
 				if keys[j] == nil {
-					l.failf("%s: for-in key missing", c.name)
+					l.failf("%s: for-in key missing", c.where())
 				}
 			}
 			*it.F() = heap.NewForIn(o, keys, forInHas(l.b), nil)
 		default:
-			l.failf("%s: unknown iterator stack item", c.name)
+			l.failf("%s: unknown iterator stack item", c.where())
 		}
 	}
 }
@@ -357,7 +355,7 @@ func (l *loader) checkIterLens(c *cursor, x *heap.ExecCtx) {
 	tries, iters := x.TryStack(), x.IterStack().Len()
 	for i := 0; i < tries.Len(); i++ {
 		if tf := tries.At(i); int(*tf.IterLen()) > iters {
-			l.failf("%s: a try frame inside %d loops over iterators, of %d saved", c.name, *tf.IterLen(), iters)
+			l.failf("%s: a try frame inside %d loops over iterators, of %d saved", c.where(), *tf.IterLen(), iters)
 		}
 	}
 }
@@ -372,7 +370,7 @@ func (l *loader) iterRecord(c *cursor) *heap.IteratorRecord {
 	if next != nil {
 		var ok bool
 		if f, ok = heap.Callable(next); !ok {
-			l.failf("%s: an iterator's next is not a function", c.name)
+			l.failf("%s: an iterator's next is not a function", c.where())
 		}
 	}
 	return heap.NewIteratorRecord(iter, f)

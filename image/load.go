@@ -486,15 +486,28 @@ func (l *loader) object(c uint64) *goja.Object {
 
 // cursor reads a column sequentially with bounds checks.
 type cursor struct {
-	l    *loader
+	l *loader
+	// name and num say what the cursor reads, for messages: "slots", or
+	// "function 12" (num is 13: the number plus one, 0 for none). The
+	// message is made only when a read fails: a load makes a cursor per
+	// function, stash and promise.
 	name string
+	num  int
 	s    []uint64
 	i    int
 }
 
+// where names what the cursor reads.
+func (c *cursor) where() string {
+	if c.num == 0 {
+		return c.name
+	}
+	return fmt.Sprintf("%s %d", c.name, c.num-1)
+}
+
 func (c *cursor) next() uint64 {
 	if c.i >= len(c.s) {
-		c.l.failf("%s: column ends early", c.name)
+		c.l.failf("%s: column ends early", c.where())
 	}
 	c.i++
 	return c.s[c.i-1]
@@ -503,7 +516,7 @@ func (c *cursor) next() uint64 {
 func (c *cursor) count(max int) int {
 	n := c.next()
 	if n > uint64(max) {
-		c.l.failf("%s: count %d too large", c.name, n)
+		c.l.failf("%s: count %d too large", c.where(), n)
 	}
 	return int(n)
 }
@@ -688,7 +701,7 @@ func (l *loader) createLate(i int) {
 		if t == nil {
 			l.failf("object %d: this world cannot make bound functions", i)
 		}
-		c := &cursor{l: l, name: fmt.Sprintf("object %d", i), s: ext}
+		c := &cursor{l: l, name: "object", num: i + 1, s: ext}
 		target, this := l.some(c.next(), i, "the bound target"), l.some(c.next(), i, "the bound this")
 		args := []goja.Value{this}
 		for n := c.count(len(ext)); n > 0; n-- {
@@ -788,7 +801,7 @@ func (l *loader) stashRef(c uint64) *heap.Stash {
 }
 
 func (l *loader) fillStash(i int, rec []uint64) {
-	c := &cursor{l: l, name: fmt.Sprintf("stash %d", i), s: rec}
+	c := &cursor{l: l, name: "stash", num: i + 1, s: rec}
 	st := l.stashes[i]
 	*st.Outer() = l.stashRef(c.next())
 	*st.FuncType() = uint8(c.next())

@@ -1,7 +1,6 @@
 package image
 
 import (
-	"fmt"
 	"runtime"
 	"sync"
 	"weak"
@@ -236,7 +235,7 @@ var asyncPlaceholder = sync.OnceValue(func() *goja.Program {
 
 // fillPromise gives a loaded promise its state and pending reactions.
 func (l *loader) fillPromise(i int, o *goja.Object, ext []uint64) {
-	c := &cursor{l: l, name: fmt.Sprintf("promise %d", i), s: ext}
+	c := &cursor{l: l, name: "promise", num: i + 1, s: ext}
 	p := heap.PromiseOf(o)
 	state, result, handled := c.next(), l.value(c.next()), c.next() != 0
 	if state > 2 {
