@@ -1,11 +1,12 @@
 package image
 
 import (
-	"crypto/sha256"
+	"bytes"
+	"hash/maphash"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
-	"unsafe"
 
 	"github.com/dop251/goja"
 	"github.com/stasisvm/stasis/vm"
@@ -15,31 +16,50 @@ import (
 // Compiled programs belong to no runtime and may be shared by many, also
 // concurrently (goja documents this; GOJA-INTERNALS §9). A process that
 // loads images again and again (a server making a fresh world per request,
-// a test suite) keeps the scripts it compiled here, keyed by a hash of
-// their name, mode and source, so a warm load compiles nothing.
+// a test suite) keeps the scripts it compiled here, so a warm load compiles
+// nothing. An entry is found by a hash of the script's name, mode, source
+// and stored code (hash/maphash: a seed of this process, far faster than a
+// cryptographic hash, which was a twentieth of a warm load of lodash and
+// marked), and taken only if all four are equal to the entry's.
 
 type compiled struct {
 	prg   *goja.Program
 	infos []heap.ProgramInfo
 	size  int
+	key   uint64 // cacheKey of what it was made from
+	// What the entry was made from, compared on every hit: the program
+	// holds the source anyway, and the code is held by the cache alone.
+	name   string
+	src    string
+	strict bool
+	code   []byte // nil for a compiled source
+}
+
+// same reports whether e was made from this script.
+func (e *compiled) same(name, src string, strict bool, code []byte) bool {
+	return e.name == name && e.strict == strict && (e.code == nil) == (code == nil) && e.src == src && bytes.Equal(e.code, code)
 }
 
 type scriptCache struct {
 	mu    sync.Mutex
-	m     map[[32]byte]*compiled
-	order [][32]byte // insertion order, for eviction
+	m     map[uint64][]*compiled // by cacheKey; more than one only if hashes collide
+	order []*compiled            // insertion order, for eviction
 	bytes int
+	limit int // the source and code bytes whose compiled form is kept
 }
 
-// maxCacheBytes bounds the source bytes whose compiled form is kept.
+// maxCacheBytes bounds the source and code bytes whose compiled form is kept.
 const maxCacheBytes = 64 << 20
 
-var programCache = &scriptCache{m: map[[32]byte]*compiled{}}
+var programCache = &scriptCache{m: map[uint64][]*compiled{}, limit: maxCacheBytes}
 
-// cacheKey identifies a script compiled from its source (code nil) or
-// decoded from stored code.
-func cacheKey(name, src string, strict bool, code []byte) [32]byte {
-	h := sha256.New()
+var cacheSeed = maphash.MakeSeed()
+
+// cacheKey hashes a script compiled from its source (code nil) or decoded
+// from stored code.
+func cacheKey(name, src string, strict bool, code []byte) uint64 {
+	var h maphash.Hash
+	h.SetSeed(cacheSeed)
 	mode := "sloppy\x00"
 	if strict {
 		mode = "strict\x00"
@@ -47,29 +67,22 @@ func cacheKey(name, src string, strict bool, code []byte) [32]byte {
 	if code != nil {
 		mode = "code\x00" + mode
 	}
-	// The strings are hashed in place: copying a 9 MB source to hash it
-	// was a twentieth of loading a world holding TypeScript.
-	h.Write(stringBytes(mode))
-	h.Write(stringBytes(name))
-	h.Write([]byte{0})
-	h.Write(stringBytes(src))
+	h.WriteString(mode)
+	h.WriteString(name)
+	h.WriteByte(0)
+	h.WriteString(src)
 	if code != nil {
-		h.Write([]byte{0})
+		h.WriteByte(0)
 		h.Write(code)
 	}
-	var k [32]byte
-	h.Sum(k[:0])
-	return k
+	return h.Sum64()
 }
-
-// stringBytes returns the bytes of s without copying them; the hash only
-// reads them.
-func stringBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 // compile returns the compiled script and its program tree, from the cache
 // when it was compiled before.
 func (c *scriptCache) compile(name, src string, strict bool) (*compiled, error) {
-	return c.getOrMake(cacheKey(name, src, strict, nil), len(src), func() (*goja.Program, []heap.ProgramInfo, error) {
+	e := &compiled{name: name, src: src, strict: strict, size: len(src)}
+	return c.getOrMake(e, func() (*goja.Program, []heap.ProgramInfo, error) {
 		p, err := goja.Compile(name, src, strict)
 		if err != nil {
 			return nil, nil, err
@@ -81,10 +94,14 @@ func (c *scriptCache) compile(name, src string, strict bool) (*compiled, error) 
 // decode returns the program tree stored as code (heap.DecodeProgram) for
 // a script, from the cache when the same script was decoded from the same
 // bytes before. Decoded programs are kept apart from compiled ones (the
-// key covers the bytes): a crafted image's code never stands in for a
+// entry's code is compared): a crafted image's code never stands in for a
 // script's source in another world.
 func (c *scriptCache) decode(name, src string, strict bool, code []byte) (*compiled, error) {
-	return c.getOrMake(cacheKey(name, src, strict, code), len(src)+len(code), func() (*goja.Program, []heap.ProgramInfo, error) {
+	if code == nil {
+		code = []byte{}
+	}
+	e := &compiled{name: name, src: src, strict: strict, code: code, size: len(src) + len(code)}
+	return c.getOrMake(e, func() (*goja.Program, []heap.ProgramInfo, error) {
 		infos, err := heap.DecodeProgramTree(name, src, code)
 		if err != nil {
 			return nil, nil, err
@@ -93,37 +110,54 @@ func (c *scriptCache) decode(name, src string, strict bool, code []byte) (*compi
 	})
 }
 
-// getOrMake returns the entry under k, or builds its program (outside
-// the lock: compiling is slow) and keeps it, counted as size bytes.
-func (c *scriptCache) getOrMake(k [32]byte, size int, build func() (*goja.Program, []heap.ProgramInfo, error)) (*compiled, error) {
-	c.mu.Lock()
-	e, ok := c.m[k]
-	c.mu.Unlock()
-	if ok {
-		return e, nil
+// getOrMake returns the entry made from what e describes, or builds its
+// program (outside the lock: compiling is slow) and keeps e.
+func (c *scriptCache) getOrMake(e *compiled, build func() (*goja.Program, []heap.ProgramInfo, error)) (*compiled, error) {
+	k := cacheKey(e.name, e.src, e.strict, e.code)
+	e.key = k
+	if old := c.get(k, e); old != nil {
+		return old, nil
 	}
 	p, infos, err := build()
 	if err != nil {
 		return nil, err
 	}
-	return c.add(k, &compiled{prg: p, infos: infos, size: size}), nil
+	e.prg, e.infos = p, infos
+	return c.add(k, e), nil
 }
 
-// add keeps e under k, unless another goroutine did first.
-func (c *scriptCache) add(k [32]byte, e *compiled) *compiled {
+// get returns the entry under k made from what e describes, or nil.
+func (c *scriptCache) get(k uint64, e *compiled) *compiled {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if old, ok := c.m[k]; ok {
-		return old
+	for _, old := range c.m[k] {
+		if old.same(e.name, e.src, e.strict, e.code) {
+			return old
+		}
 	}
-	c.m[k] = e
-	c.order = append(c.order, k)
+	return nil
+}
+
+// add keeps e under k, unless another goroutine kept the same first.
+func (c *scriptCache) add(k uint64, e *compiled) *compiled {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, old := range c.m[k] {
+		if old.same(e.name, e.src, e.strict, e.code) {
+			return old
+		}
+	}
+	c.m[k] = append(c.m[k], e)
+	c.order = append(c.order, e)
 	c.bytes += e.size
-	for c.bytes > maxCacheBytes && len(c.order) > 1 {
+	for c.bytes > c.limit && len(c.order) > 1 {
 		old := c.order[0]
 		c.order = c.order[1:]
-		c.bytes -= c.m[old].size
-		delete(c.m, old)
+		c.bytes -= old.size
+		c.m[old.key] = slices.DeleteFunc(c.m[old.key], func(x *compiled) bool { return x == old })
+		if len(c.m[old.key]) == 0 {
+			delete(c.m, old.key)
+		}
 	}
 	return e
 }

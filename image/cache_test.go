@@ -64,3 +64,58 @@ func TestLoadsShareCompiledRegExps(t *testing.T) {
 		t.Error(e)
 	}
 }
+
+// TestScriptCacheComparesWhatItHashes checks that an entry is taken only
+// for the very script it was made from, even when two scripts share a
+// hash (forced here: a real collision of maphash is not to be found), and
+// that eviction keeps the cache's bytes bounded.
+func TestScriptCacheComparesWhatItHashes(t *testing.T) {
+	c := &scriptCache{m: map[uint64][]*compiled{}, limit: 100}
+	a, err := c.compile("a.js", "var a = 1", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A second script kept under a's key, as a collision would keep it.
+	b := &compiled{name: "b.js", src: "var b = 2", key: a.key, size: 9}
+	if got := c.add(a.key, b); got != b {
+		t.Fatal("a colliding script was not kept beside the first")
+	}
+	cases := []struct {
+		name, src string
+		strict    bool
+		code      []byte
+		want      *compiled
+	}{
+		{"a.js", "var a = 1", false, nil, a},
+		{"b.js", "var b = 2", false, nil, b},
+		{"a.js", "var a = 1", true, nil, nil},
+		{"a.js", "var a = 2", false, nil, nil},
+		{"c.js", "var a = 1", false, nil, nil},
+		{"a.js", "var a = 1", false, []byte{}, nil},
+	}
+	for _, tc := range cases {
+		e := &compiled{name: tc.name, src: tc.src, strict: tc.strict, code: tc.code}
+		if got := c.get(a.key, e); got != tc.want {
+			t.Errorf("%s %q strict %v code %v: got entry %p, want %p", tc.name, tc.src, tc.strict, tc.code, got, tc.want)
+		}
+	}
+	again, err := c.compile("a.js", "var a = 1", false)
+	if err != nil || again != a {
+		t.Errorf("compiling a.js again: got %p (%v), want the cached %p", again, err, a)
+	}
+	for i := 0; i < 3; i++ {
+		if _, err := c.compile("big.js", strings.Repeat(";", 40+i), false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c.bytes > c.limit || len(c.order) != 2 || c.get(a.key, a) != nil || c.get(b.key, b) != nil {
+		t.Errorf("after three scripts of 40 bytes: %d bytes in %d entries (a kept: %v, b kept: %v), want the last two scripts alone", c.bytes, len(c.order), c.get(a.key, a) != nil, c.get(b.key, b) != nil)
+	}
+	n := 0
+	for _, es := range c.m {
+		n += len(es)
+	}
+	if n != len(c.order) {
+		t.Errorf("%d entries in the map, %d in the order", n, len(c.order))
+	}
+}
