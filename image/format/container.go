@@ -2,8 +2,10 @@
 // else: it knows no JavaScript engine. It is the one place that decides
 // what an image may hold, so that it can be read, tested and fuzzed alone.
 //
-//   - container.go: the file around the payload (header, metadata, zstd,
+//   - container.go: the file around the payload (header, metadata,
 //     checksums): Write, ReadMeta, Read.
+//   - zstd.go: the payload's compression, in frames decompressed in
+//     parallel.
 //   - payload.go: the payload's sections (Payload) and the codes inside
 //     them (value tags, object kinds, attributes): Encode, Decode.
 //   - scan.go: a walk over the payload's CBOR that measures every section
@@ -32,7 +34,8 @@ package format
 //	crc      = uint32              CRC-32C of metadata and stored payload
 //	hcrc     = uint32              CRC-32C of the 44 header bytes before it
 //	metadata = CBOR map            Meta, deterministic encoding, uncompressed (cheap to read)
-//	payload  = zstd frame or raw   the payload sections (see payload.go)
+//	payload  = zstd frames or raw  the payload sections (see payload.go); compressed,
+//	                               one frame per frameSize bytes of it (zstd.go)
 //
 // A reader checks, in order: magic, header checksum, version, flags, lengths
 // against the file, payload checksum, then decompresses to exactly `unpacked`
@@ -41,14 +44,11 @@ package format
 import (
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
-	"sync"
 
 	"github.com/fxamacker/cbor/v2"
-	"github.com/klauspost/compress/zstd"
 )
 
 // The format version this build writes (and the newest it reads).
@@ -120,18 +120,6 @@ var metaDec = func() cbor.DecMode {
 	return m
 }()
 
-var (
-	encoderOnce sync.Once
-	encoder     *zstd.Encoder
-)
-
-func zstdEncoder() *zstd.Encoder {
-	encoderOnce.Do(func() {
-		encoder, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
-	})
-	return encoder
-}
-
 // Write writes an image: header, metadata and payload, the payload
 // compressed with zstd when that makes it smaller.
 func Write(w io.Writer, meta *Meta, payload []byte) error {
@@ -142,7 +130,7 @@ func Write(w io.Writer, meta *Meta, payload []byte) error {
 	var flags uint32
 	stored := payload
 	if len(payload) >= minCompress {
-		if z := zstdEncoder().EncodeAll(payload, make([]byte, 0, len(payload)/4)); len(z) < len(payload) {
+		if z := compress(payload); len(z) < len(payload) {
 			stored, flags = z, flagZstd
 		}
 	}
@@ -304,25 +292,6 @@ func finish(hd *Header, mb, stored []byte) (*Meta, []byte, error) {
 		return nil, nil, formatErr(ErrCorrupt, fmt.Sprintf("payload is %d bytes, header says %d", len(payload), hd.Unpacked))
 	}
 	return &m, payload, nil
-}
-
-// unpack decompresses a zstd payload that the header says is n bytes. It
-// never decodes more than n bytes, and it allocates for n only once the
-// frame agrees (a frame that declares more is refused before decoding).
-func unpack(stored []byte, n uint64) ([]byte, error) {
-	d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(max(n, 1)))
-	if err != nil {
-		return nil, err
-	}
-	defer d.Close()
-	out, err := d.DecodeAll(stored, make([]byte, 0, min(n, uint64(len(stored))*4+4096)))
-	if err != nil {
-		if errors.Is(err, zstd.ErrDecoderSizeExceeded) {
-			return nil, formatErr(ErrCorrupt, fmt.Sprintf("payload decompresses to more than the %d bytes the header says", n))
-		}
-		return nil, formatErr(ErrCorrupt, fmt.Sprintf("payload does not decompress: %v", err))
-	}
-	return out, nil
 }
 
 // readExactly reads n bytes, growing its buffer as data arrives so that a
