@@ -199,8 +199,13 @@ const maxCachedRegExps = 1 << 14
 var patternCache = &regexpCache{m: map[regexpKey]heap.RegExpPattern{}}
 
 // newRegExp makes a RegExp in rt as new RegExp(source, flags) would, with a
-// pattern compiled at most once per process.
-func (c *regexpCache) newRegExp(rt *goja.Runtime, ctor *goja.Object, source, flags goja.Value) (*goja.Object, error) {
+// pattern compiled at most once per process. *blank is a RegExp of rt
+// that is never handed out, made by the first call that finds its pattern
+// in the cache: each later one is made as new RegExp(*blank) makes a copy
+// (goja's clone: its object, lastIndex and fast-path flag, but not its
+// pattern compiled again, which new RegExp() with no pattern would), and
+// then given its own pattern.
+func (c *regexpCache) newRegExp(rt *goja.Runtime, ctor *goja.Object, source, flags goja.Value, blank **goja.Object) (*goja.Object, error) {
 	src, ok1 := source.(goja.String)
 	fl, ok2 := flags.(goja.String)
 	if !ok1 || !ok2 {
@@ -215,7 +220,14 @@ func (c *regexpCache) newRegExp(rt *goja.Runtime, ctor *goja.Object, source, fla
 	p, hit := c.m[k]
 	c.mu.Unlock()
 	if hit {
-		o, err := rt.New(ctor)
+		if *blank == nil {
+			b, err := rt.New(ctor)
+			if err != nil {
+				return nil, err
+			}
+			*blank = b
+		}
+		o, err := rt.New(ctor, *blank)
 		if err != nil {
 			return nil, err
 		}

@@ -204,6 +204,7 @@ type loader struct {
 	privEnvs     []*heap.PrivateEnv
 	missing      map[uint64]string // built-ins of the image this build lacks, by object
 	methodArrays [][]goja.Value
+	blankRegExp  *goja.Object // see regexpCache.newRegExp
 }
 
 func (l *loader) load() error {
@@ -619,7 +620,7 @@ func (l *loader) createObjects() {
 			o, err = rt.New(l.ctor(k), rt.ToValue(0))
 		case okRegExp:
 			need(2)
-			o, err = patternCache.newRegExp(rt, l.ctor(k), l.some(ext[0], i, "the pattern"), l.some(ext[1], i, "the flags"))
+			o, err = patternCache.newRegExp(rt, l.ctor(k), l.some(ext[0], i, "the pattern"), l.some(ext[1], i, "the flags"), &l.blankRegExp)
 		case okArrayBuffer:
 			need(2)
 			if ext[0] >= uint64(len(l.p.Buffers)) {
