@@ -115,6 +115,8 @@ func (l *loader) fillObjects() {
 			*heap.ArgumentsOf(o).Length() = int(ext[0])
 		case okPromise:
 			l.fillPromise(i, o, ext)
+		case okRegExp:
+			l.markRegExp(o, ob.Shape[j], flags&flagSymbols != 0)
 		case okDate:
 			if len(ext) < 1 {
 				l.failf("object %d: record too short", i)
@@ -139,6 +141,24 @@ func (l *loader) fillObjects() {
 		}
 		*heap.BaseOf(o).Extensible() = flags&flagNotExtensible == 0
 		j++
+	}
+}
+
+// markRegExp tells goja that a RegExp may not take its fast paths if the
+// saved one had own properties besides lastIndex, symbol properties or
+// another prototype than RegExp.prototype: goja's String methods skip a
+// RegExp's exec and its Symbol.replace, split... while the object is
+// marked standard, which a fresh RegExp is, and writing those properties
+// through the mirrors does not unmark it. goja unmarks a RegExp whose
+// prototype is set, even to the one it has.
+func (l *loader) markRegExp(o *goja.Object, shape uint64, symbols bool) {
+	keys, _ := l.shapeKeys(shape)
+	proto := *heap.BaseOf(o).Prototype()
+	if !symbols && len(keys) == 1 && keys[0] == "lastIndex" && proto != nil && proto == l.b.object("globalThis.RegExp.prototype") {
+		return
+	}
+	if err := o.SetPrototype(proto); err != nil {
+		l.failf("RegExp: %v", err)
 	}
 }
 

@@ -15,3 +15,14 @@ console.log(JSON.stringify("$12.50 and $7".match(behind)), JSON.stringify("2024-
 console.log(sticky.test("xx foo"), sticky.lastIndex, sticky.test("foo"), dots.test("a\nc"), multi.test("y\nx"));
 console.log(uni.test("\u{1F600}"), lone.test("\ud800"), "a\ud800z".replace(lone, "!"), built.lastIndex, built.exec("x1x2x3")[0]);
 console.log(slash.test("a/b"), empty.test("q"), backref.test("aa"), sameOtherFlags.test("ABBC"), "abcabc".replace(same, "-"));
+---
+// RegExps whose own properties or prototype override what String's methods
+// call (goja then leaves its fast path), and plain ones beside them.
+var ownExec = /a/g; ownExec.exec = function () { return null };
+var ownReplace = /b/; ownReplace[Symbol.replace] = function () { return "sym" };
+var ownSplit = /,/; ownSplit[Symbol.split] = function () { return ["split"] };
+var otherProto = /c/g; Object.setPrototypeOf(otherProto, Object.create(RegExp.prototype, { exec: { value: function () { return null } } }));
+var plain = /a/g, frozen = Object.freeze(/d/);
+// save
+console.log("a".replace(ownExec, "x"), "b".replace(ownReplace, "x"), "1,2".split(ownSplit).join("|"), "c".replace(otherProto, "x"));
+console.log("aa".replace(plain, "x"), "d".replace(frozen, "x"), Object.isFrozen(frozen), "a,b".split(/,/).join("|"));
