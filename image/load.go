@@ -198,6 +198,9 @@ type loader struct {
 	frames   []*heap.ExecCtx
 	made     map[*heap.Stash]madeBy
 	progLocs map[*goja.Program]progLoc
+	// scopeMaps holds, per script and program, the program's scope
+	// analysis, once checkScopes needed it.
+	scopeMaps [][]*heap.ScopeMap
 
 	creating     []bool
 	brands       []*heap.PrivateEnvType

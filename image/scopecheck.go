@@ -30,6 +30,7 @@ type progLoc struct{ script, index int }
 // frame of the world (see above).
 func (l *loader) checkScopes() {
 	l.made = map[*heap.Stash]madeBy{}
+	l.scopeMaps = make([][]*heap.ScopeMap, len(l.progs))
 	for i, kb := range l.p.Objects.Kinds {
 		if _, ok := funcKinds[objKind(kb)]; !ok {
 			continue
@@ -39,18 +40,21 @@ func (l *loader) checkScopes() {
 		if p == nil {
 			continue
 		}
-		loc := l.locate(p)
-		info := l.progs[loc.script][loc.index]
-		what := func() string { return "function " + heap.FrameName(p, 0) }
+		// fillFunction found the program at the record's script (counted
+		// from 1) and index.
+		ext := l.extra(i)
+		loc := progLoc{int(ext[0]) - 1, int(ext[1])}
+		info := &l.progs[loc.script][loc.index]
 		if info.Parent < 0 {
-			l.failf("%s: a function of a script's own program", what())
+			l.failf("function %s: a function of a script's own program", heap.FrameName(p, 0))
 		}
-		l.checkChain(what, *f.Stash(), l.progs[loc.script][info.Parent].Program, info.PC)
+		l.checkChain(scopeUser{p: p}, *f.Stash(), progLoc{loc.script, info.Parent}, info.PC)
 	}
 	for _, x := range l.frames {
 		p, pc := *x.Prg(), *x.Pc()
-		what := func() string { return "suspended " + heap.FrameName(p, pc) }
-		l.checkChain(what, *x.Stash(), p, pc)
+		who := scopeUser{p: p, pc: pc, frame: true}
+		loc := l.locate(p)
+		l.checkChain(who, *x.Stash(), loc, pc)
 		tries := x.TryStack()
 		for t := 0; t < tries.Len(); t++ {
 			tf := tries.At(t)
@@ -59,9 +63,9 @@ func (l *loader) checkScopes() {
 			// positions have open.
 			switch {
 			case *tf.CatchPos() >= 0:
-				l.checkChain(what, *tf.Stash(), p, int(*tf.CatchPos()))
+				l.checkChain(who, *tf.Stash(), loc, int(*tf.CatchPos()))
 			case *tf.FinallyPos() >= 0:
-				l.checkChain(what, *tf.Stash(), p, int(*tf.FinallyPos()))
+				l.checkChain(who, *tf.Stash(), loc, int(*tf.FinallyPos()))
 			default:
 				// Past both: the scopes are those of an enclosing try.
 				found := false
@@ -69,20 +73,54 @@ func (l *loader) checkScopes() {
 					found = st == *tf.Stash()
 				}
 				if !found {
-					l.failf("%s: try frame %d has scopes that are not the frame's", what(), t)
+					l.failf("%s: try frame %d has scopes that are not the frame's", who, t)
 				}
 			}
 		}
 	}
 }
 
-// checkChain checks that st is the scope chain p's code has at pc: first
-// the scopes p's own code has open there, then those of the code that made
-// p's functions, and so on up to the script.
-func (l *loader) checkChain(what func() string, st *heap.Stash, p *goja.Program, pc int) {
+// scopeUser is whose scope chain is checked, for messages: a function of
+// program p, or a frame suspended at pc of p. (A value, not a message: a
+// load checks thousands of chains and fails on none.)
+type scopeUser struct {
+	p     *goja.Program
+	pc    int
+	frame bool
+}
+
+func (u scopeUser) String() string {
+	if u.frame {
+		return "suspended " + heap.FrameName(u.p, u.pc)
+	}
+	return "function " + heap.FrameName(u.p, 0)
+}
+
+// scopeMap returns the analysis of the program at loc (heap.Analyse, kept
+// per load too: heap's own memo costs a weak pointer and a look-up, and
+// every chain is followed up through the same few programs).
+func (l *loader) scopeMap(loc progLoc) *heap.ScopeMap {
+	ms := l.scopeMaps[loc.script]
+	if ms == nil {
+		ms = make([]*heap.ScopeMap, len(l.progs[loc.script]))
+		l.scopeMaps[loc.script] = ms
+	}
+	if ms[loc.index] == nil {
+		ms[loc.index] = heap.Analyse(l.progs[loc.script][loc.index].Program)
+	}
+	return ms[loc.index]
+}
+
+// checkChain checks that st is the scope chain that the code of the
+// program at loc has at pc: first the scopes its own code has open there,
+// then those of the code that made its functions, and so on up to the
+// script.
+func (l *loader) checkChain(who scopeUser, st *heap.Stash, loc progLoc, pc int) {
 	level := 0
 	for {
-		m := heap.Analyse(p)
+		info := &l.progs[loc.script][loc.index]
+		p := info.Program
+		m := l.scopeMap(loc)
 		if m.Err() != nil {
 			// The analysis cannot follow this code (a fault of the
 			// analysis, which tests keep from happening): unchecked.
@@ -90,35 +128,33 @@ func (l *loader) checkChain(what func() string, st *heap.Stash, p *goja.Program,
 		}
 		makers, ok := m.At(pc)
 		if !ok {
-			l.failf("%s: made or suspended at instruction %d of %s, which its code never reaches", what(), pc, heap.FrameName(p, 0))
+			l.failf("%s: made or suspended at instruction %d of %s, which its code never reaches", who, pc, heap.FrameName(p, 0))
 		}
 		for _, mk := range makers {
 			if st == nil || st == l.global {
-				l.failf("%s: its scope chain ends after %d scopes; its code uses more", what(), level)
+				l.failf("%s: its scope chain ends after %d scopes; its code uses more", who, level)
 			}
 			key := madeBy{p, mk.PC}
 			if prev, seen := l.made[st]; seen {
 				if prev == key {
 					return // this scope, and so its chain, is checked
 				}
-				l.failf("%s: scope %d of its chain is also a scope made elsewhere (by %s)", what(), level, heap.FrameName(prev.prg, prev.pc))
+				l.failf("%s: scope %d of its chain is also a scope made elsewhere (by %s)", who, level, heap.FrameName(prev.prg, prev.pc))
 			}
-			l.checkScope(what, level, st, mk)
+			l.checkScope(who, level, st, mk)
 			l.made[st] = key
 			st = *st.Outer()
 			level++
 		}
-		loc := l.locate(p)
-		info := l.progs[loc.script][loc.index]
 		if info.Parent < 0 {
 			// The top level of a script: its code reaches further scopes by
 			// name only. An eval unit's scopes go on into its caller's.
 			if st != l.global && l.p.Scripts[loc.script].Name != evalUnitName {
-				l.failf("%s: its scope chain has %d scopes where its code uses %d and then the global scope", what(), level+chainLen(st), level)
+				l.failf("%s: its scope chain has %d scopes where its code uses %d and then the global scope", who, level+chainLen(st), level)
 			}
 			return
 		}
-		p, pc = l.progs[loc.script][info.Parent].Program, info.PC
+		loc, pc = progLoc{loc.script, info.Parent}, info.PC
 	}
 }
 
@@ -135,26 +171,26 @@ func chainLen(st *heap.Stash) int {
 }
 
 // checkScope checks one scope against the instruction that makes it.
-func (l *loader) checkScope(what func() string, level int, st *heap.Stash, mk *heap.ScopeMaker) {
+func (l *loader) checkScope(who scopeUser, level int, st *heap.Stash, mk *heap.ScopeMaker) {
 	n := len(*st.Values())
 	switch {
 	case mk.With() != (*st.Obj() != nil):
 		if mk.With() {
-			l.failf("%s: scope %d of its chain is not a with statement's", what(), level)
+			l.failf("%s: scope %d of its chain is not a with statement's", who, level)
 		}
-		l.failf("%s: scope %d of its chain is a with statement's; its code makes a %s scope there", what(), level, mk.Kind)
+		l.failf("%s: scope %d of its chain is a with statement's; its code makes a %s scope there", who, level, mk.Kind)
 	case mk.With():
 		return
 	case n < mk.Size || n > mk.Size && !mk.Extensible:
-		l.failf("%s: scope %d of its chain has %d slots; its code makes it with %d", what(), level, n, mk.Size)
+		l.failf("%s: scope %d of its chain has %d slots; its code makes it with %d", who, level, n, mk.Size)
 	case *st.FuncType() != mk.FuncType:
-		l.failf("%s: scope %d of its chain is of function kind %d; its code makes one of kind %d", what(), level, *st.FuncType(), mk.FuncType)
+		l.failf("%s: scope %d of its chain is of function kind %d; its code makes one of kind %d", who, level, *st.FuncType(), mk.FuncType)
 	case mk.Named && *st.Names() == nil:
-		l.failf("%s: scope %d of its chain has no names; its code makes it with names", what(), level)
+		l.failf("%s: scope %d of its chain has no names; its code makes it with names", who, level)
 	case !mk.Named && !mk.Extensible && *st.Names() != nil:
-		l.failf("%s: scope %d of its chain has names; its code makes it without", what(), level)
+		l.failf("%s: scope %d of its chain has names; its code makes it without", who, level)
 	case !mk.Function() && len(*st.ExtraArgs()) > 0:
-		l.failf("%s: scope %d of its chain holds arguments; its code makes a block scope there", what(), level)
+		l.failf("%s: scope %d of its chain holds arguments; its code makes a block scope there", who, level)
 	}
 }
 
