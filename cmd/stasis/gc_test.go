@@ -1,7 +1,9 @@
 package main
 
 import (
+	"math"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"testing"
 )
@@ -20,12 +22,14 @@ func TestNoGCWhileLoading(t *testing.T) {
 		env       map[string]string // set; the others of GOGC and GOMEMLIMIT are unset
 		off       bool
 		wantLimit int64
+		world     int // bytes the load leaves live
 	}{
-		{"small image", 300 << 10, nil, true, loadNoGCMinLimit},
-		{"limit grows with the image", 3 << 20, nil, true, 3 << 20 * loadNoGCLimitPerByte},
-		{"large image", 64 << 20, nil, true, 64 << 20 * loadNoGCLimitPerByte},
-		{"GOGC set", 300 << 10, map[string]string{"GOGC": "100"}, false, 0},
-		{"GOMEMLIMIT set", 300 << 10, map[string]string{"GOMEMLIMIT": "1GiB"}, false, 0},
+		{"small image", 300 << 10, nil, true, loadNoGCMinLimit, 0},
+		{"limit grows with the image", 3 << 20, nil, true, 3 << 20 * loadNoGCLimitPerByte, 0},
+		{"large image", 64 << 20, nil, true, 64 << 20 * loadNoGCLimitPerByte, 0},
+		{"a large world loaded", 3 << 20, nil, true, 3 << 20 * loadNoGCLimitPerByte, 64 << 20},
+		{"GOGC set", 300 << 10, map[string]string{"GOGC": "100"}, false, 0, 64 << 20},
+		{"GOMEMLIMIT set", 300 << 10, map[string]string{"GOMEMLIMIT": "1GiB"}, false, 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -37,19 +41,67 @@ func TestNoGCWhileLoading(t *testing.T) {
 					os.Unsetenv(name)
 				}
 			}
+			runtime.GC()
 			percent, limit := gcSettings()
 			restore := noGCWhileLoading(tt.size)
 			gotPercent, gotLimit := gcSettings()
-			restore()
-			if p, l := gcSettings(); p != percent || l != limit {
-				t.Errorf("after restore: percent %d, limit %d; want %d, %d", p, l, percent, limit)
+			world := make([]byte, tt.world)
+			for i := range world {
+				world[i] = 1
 			}
+			heap := heapObjectBytes()
+			restore()
+			p, l := gcSettings()
+			if l != limit {
+				t.Errorf("after restore: limit %d, want %d", l, limit)
+			}
+			// Until the first collection after the load, the percent
+			// that puts its goal at the heap then, grown by percent.
+			if want := firstGCPercent(percent, heap); tt.off && tt.world > 0 && (p < percent*10 || p > want) {
+				t.Errorf("after restore: percent %d, want more than %d and at most %d", p, percent*10, want)
+			} else if !tt.off && p != percent {
+				t.Errorf("after restore: percent %d, want %d", p, percent)
+			}
+			for i := 0; i < 1000 && p != percent; i++ {
+				runtime.GC()
+				runtime.Gosched()
+				p, _ = gcSettings()
+			}
+			if p != percent {
+				t.Errorf("after collections: percent %d, want %d", p, percent)
+			}
+			runtime.KeepAlive(world)
 			if tt.off {
 				if gotPercent != -1 || gotLimit != tt.wantLimit {
 					t.Errorf("while loading: percent %d, limit %d; want -1, %d", gotPercent, gotLimit, tt.wantLimit)
 				}
 			} else if gotPercent != percent || gotLimit != limit {
 				t.Errorf("while loading: percent %d, limit %d; want them unchanged (%d, %d)", gotPercent, gotLimit, percent, limit)
+			}
+		})
+	}
+}
+
+func TestFirstGCPercent(t *testing.T) {
+	tests := []struct {
+		name    string
+		percent int
+		heap    uint64
+		want    int
+	}{
+		{"no heap", 100, 0, 100},
+		{"a heap under the first goal", 100, 1 << 20, 100},
+		{"a heap whose doubling is the first goal", 100, 2 << 20, 100},
+		{"TypeScript's world", 100, 100 << 20, 5000},
+		{"a lower percent", 50, 100 << 20, 3750},
+		{"a higher percent", 400, 100 << 20, 12500},
+		{"the collector off", -1, 100 << 20, -1},
+		{"a heap beyond any percent", 100, 1 << 50, math.MaxInt32},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := firstGCPercent(tt.percent, tt.heap); got != tt.want {
+				t.Errorf("firstGCPercent(%d, %d) = %d, want %d", tt.percent, tt.heap, got, tt.want)
 			}
 		})
 	}
