@@ -188,7 +188,8 @@ func (l *loader) setAttrs(p *heap.ValueProperty, attrs byte) {
 
 // fillProperties replaces o's string-keyed properties with those of a shape.
 func (l *loader) fillProperties(o *goja.Object, k objKind, proto goja.Value, shapeIdx uint64, slots *cursor) {
-	keys, hasLength := l.shapeKeys(shapeIdx)
+	keep := k == okArray || k == okSparseArray || k == okStringObject
+	sm := l.shapeMapOf(shapeIdx, keep)
 	shape := l.p.Shapes[shapeIdx]
 	b := heap.BaseOf(o)
 	switch p := proto.(type) {
@@ -202,52 +203,31 @@ func (l *loader) fillProperties(o *goja.Object, k objKind, proto goja.Value, sha
 		}
 		*b.Prototype() = nil
 	}
-	n := len(keys)
-	keep := k == okArray || k == okSparseArray || k == okStringObject
-	if keep {
-		if hasLength {
-			l.failf("shape %d repeats key %q", shapeIdx, "length")
-		}
-		n++
-	}
-	// The object's own map is emptied and refilled, not replaced: a fresh
-	// object's map was allocated already, and a second one per object was
-	// most of the bytes a load of many small objects allocated. (A map for
-	// more than a group's eight entries is made at its size at once.)
 	values := *b.Values()
-	var length goja.Value
+	// The map's values, in the order of sm.mapKeys: the kept length first.
+	vals := l.vals[:0]
 	if keep {
-		length = values["length"]
-	}
-	switch {
-	case values == nil || len(values) == 0 && n > 8:
-		values = make(map[unistring.String]goja.Value, n)
-		if keep {
-			values["length"] = length
+		var length goja.Value
+		if values != nil {
+			length = values["length"]
+		} else if k == okArray {
+			// Made by the batch (heap.ObjectBatch), without a map yet.
+			length = heap.PropertyValue(heap.ArrayOf(o).LengthProp())
 		}
-	case keep && len(values) == 1 && length != nil:
-		// Only the length, which stays.
-	default:
-		clear(values)
-		if keep {
-			values["length"] = length
-		}
+		vals = append(vals, length)
 	}
-	names := make([]unistring.String, 0, n)
-	if keep {
-		names = append(names, "length")
-	}
-	for s, key := range keys {
+	for s, key := range sm.keys {
 		attrs := byte(shape[2*s+1])
+		var v goja.Value
 		switch {
 		case attrs&attrPlain != 0:
-			v := l.value(slots.next())
+			v = l.value(slots.next())
 			if v == nil {
 				l.failf("property %q has no value", key.String())
 			}
-			values[key] = v
 		case attrs&attrMapped != 0:
 			// Filled by fillMapped once stashes exist.
+			continue
 		case attrs&attrInterior != 0:
 			ip := heap.InteriorLength(o)
 			if ip == nil || attrs&attrAccessor != 0 {
@@ -255,7 +235,7 @@ func (l *loader) fillProperties(o *goja.Object, k objKind, proto goja.Value, sha
 			}
 			l.setAttrs(ip, attrs)
 			*ip.Value() = l.value(slots.next())
-			values[key] = heap.PropertyValue(ip)
+			v = heap.PropertyValue(ip)
 		default:
 			pv, p := heap.NewValueProperty()
 			l.setAttrs(p, attrs)
@@ -264,13 +244,83 @@ func (l *loader) fillProperties(o *goja.Object, k objKind, proto goja.Value, sha
 			} else {
 				*p.Value() = l.value(slots.next())
 			}
-			values[key] = pv
+			v = pv
 		}
-		names = append(names, key)
+		vals = append(vals, v)
 	}
+	l.vals = vals
+	if len(vals) != len(sm.mapKeys) {
+		l.failf("shape %d: %d values for %d keys", shapeIdx, len(vals), len(sm.mapKeys))
+	}
+	switch {
+	case sm.tmpl != nil:
+		// A copy of the shape's map (heap.MapTemplate): goja's own map of
+		// the object, if it made one, is dropped.
+		values = l.maps.New(sm.tmpl, vals)
+	case values == nil || len(values) == 0 && len(vals) > 8:
+		values = make(map[unistring.String]goja.Value, len(vals))
+	default:
+		// The object's own map is emptied and refilled, not replaced: a
+		// fresh object's map was allocated already.
+		clear(values)
+	}
+	if sm.tmpl == nil {
+		for i, key := range sm.mapKeys {
+			values[key] = vals[i]
+		}
+	}
+	clear(vals) // the buffer holds no values once they are in the map
 	*b.Values() = values
-	*b.PropNames() = names
+	*b.PropNames() = sm.names
 	*b.LastSortedPropLen(), *b.IdxPropCount() = 0, 0
+}
+
+// shapeMap is what every object of one shape (with or without a kept
+// length) holds alike: the keys of its property map (the shape's keys, but
+// those of mapped arguments, which fillMapped adds, and after a kept
+// length), a template of that map (nil: maps are made as usual), and its
+// list of property names, shared by all of them (heap.SharedPropNames).
+type shapeMap struct {
+	keys    []unistring.String // the shape's keys
+	mapKeys []unistring.String
+	tmpl    *heap.MapTemplate
+	names   []unistring.String
+}
+
+// shapeMapOf returns shape i's shapeMap, made once (keep: with the kept
+// length of an array or a String object first).
+func (l *loader) shapeMapOf(i uint64, keep bool) *shapeMap {
+	keys, hasLength := l.shapeKeys(i)
+	x := 0
+	if keep {
+		x = 1
+	}
+	if l.shapeMaps[x] == nil {
+		l.shapeMaps[x] = make([]*shapeMap, len(l.p.Shapes))
+	}
+	if sm := l.shapeMaps[x][i]; sm != nil {
+		return sm
+	}
+	if keep && hasLength {
+		l.failf("shape %d repeats key %q", i, "length")
+	}
+	shape := l.p.Shapes[i]
+	sm := &shapeMap{keys: keys}
+	names := make([]unistring.String, 0, len(keys)+x)
+	if keep {
+		names = append(names, "length")
+		sm.mapKeys = append(sm.mapKeys, "length")
+	}
+	for s, key := range keys {
+		names = append(names, key)
+		if byte(shape[2*s+1])&attrMapped == 0 {
+			sm.mapKeys = append(sm.mapKeys, key)
+		}
+	}
+	sm.names = heap.SharedPropNames(names)
+	sm.tmpl = heap.NewMapTemplate(sm.mapKeys)
+	l.shapeMaps[x][i] = sm
+	return sm
 }
 
 // shapeKeys returns the keys of shape i, and whether "length" is among

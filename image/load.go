@@ -189,7 +189,13 @@ type loader struct {
 	extraAt  []int32              // per object, its record in Objects.Extra, or -1
 	shapeKs  [][]unistring.String // per shape, its keys, once checked (shapeKeys)
 	shapeLen []bool               // per shape, whether "length" is among its keys
-	plugins  []natives.Plugin
+	// Per shape, without and with an interior length property (kept), its
+	// property map's keys and template and its shared names (shapeMapOf).
+	shapeMaps [2][]*shapeMap
+	batch     *heap.ObjectBatch
+	maps      heap.MapArena
+	vals      []goja.Value // a property map's values, being gathered
+	plugins   []natives.Plugin
 
 	programsOf   map[*vm.Script][]heap.ProgramInfo
 	promiseParts map[int]promiseParts
@@ -576,6 +582,7 @@ func (l *loader) createObjects() {
 	}
 	l.extraAt = extraAt
 	rt := l.rt
+	l.batch = heap.NewObjectBatch(rt)
 	for i, kb := range ob.Kinds {
 		k := objKind(kb)
 		ext := l.extra(i)
@@ -604,9 +611,9 @@ func (l *loader) createObjects() {
 				continue
 			}
 		case okOrdinary:
-			o = rt.NewObject()
+			o = l.batch.Object()
 		case okArray:
-			o = rt.NewArray()
+			o = l.batch.Array()
 		case okSparseArray:
 			o, err = l.ff.New(heap.KindSparseArray)
 		case okMap, okSet, okError, okWeakMap, okWeakSet:
