@@ -162,14 +162,14 @@ type Payload struct {
 	Symbols      [][2]uint64         // symbols: how (built-in, registered, unique), string
 	Shapes       [][]uint64          // key lists with attributes, shared by objects
 	Objects      Objects             // the objects, in columns
-	Stashes      [][]uint64          // captured scopes (see the grammar above)
+	Stashes      Records             // captured scopes (see the grammar above)
 	Roots        Roots               // what the walk starts from
 	Plugins      []Plugin            // the native plugins, with their state
 	Natives      []uint64            // per marked ordinary object: object number, plugin index, record code
 	Brands       [][2]uint64         // class brands (private environment types): number of fields, of methods
 	PrivEnvs     [][3]uint64         // class private environments: instance brand+1, static brand+1, outer+1 (0 = none)
-	MethodArrays [][]uint64          // private method tables shared by a class and its instances (element encoding)
-	Weak         [][]uint64          // entries of WeakMaps (key, value) and WeakSets (key), by weak record index
+	MethodArrays Records             // private method tables shared by a class and its instances (element encoding)
+	Weak         Records             // entries of WeakMaps (key, value) and WeakSets (key), by weak record index
 	Mapped       []uint64            // mapped arguments elements: object, key string, stash code, slot, attrs
 	Templates    []uint64            // tagged template arrays: object, script+1, program index, pc, raw (0/1)
 	Code         *CodeSection        // the scripts' compiled programs (format 2.1); nil: none
@@ -212,18 +212,18 @@ type Script struct {
 // the other columns have entries only for the objects that use them, in
 // object order.
 type Objects struct {
-	_         struct{}   `cbor:",toarray"`
-	Kinds     []byte     // Kind per object
-	Intrinsic Uints      // string index of the name, per intrinsic object
-	Proto     Uints      // value code of [[Prototype]], per non-intrinsic object
-	Shape     Uints      // shape index, per non-intrinsic object
-	Flags     []byte     // object flags, per non-intrinsic object
-	Slots     Uints      // property slots of non-intrinsic objects, concatenated
-	SymProps  Uints      // per object with FlagSymbols: count, then (symbol code, attrs, slots...)
-	Elems     Uints      // array elements, concatenated
-	ArrLen    Uints      // per array: length, number of stored elements, length writable (0/1)
-	Extra     [][]uint64 // per object of a kind with extra data: see Kind
-	Private   Uints      // per object with FlagPrivate: count, then (brand, method array+1, field count, fields...)
+	_         struct{} `cbor:",toarray"`
+	Kinds     []byte   // Kind per object
+	Intrinsic Uints    // string index of the name, per intrinsic object
+	Proto     Uints    // value code of [[Prototype]], per non-intrinsic object
+	Shape     Uints    // shape index, per non-intrinsic object
+	Flags     []byte   // object flags, per non-intrinsic object
+	Slots     Uints    // property slots of non-intrinsic objects, concatenated
+	SymProps  Uints    // per object with FlagSymbols: count, then (symbol code, attrs, slots...)
+	Elems     Uints    // array elements, concatenated
+	ArrLen    Uints    // per array: length, number of stored elements, length writable (0/1)
+	Extra     Records  // per object of a kind with extra data: see Kind
+	Private   Uints    // per object with FlagPrivate: count, then (brand, method array+1, field count, fields...)
 }
 
 // Roots holds what the walk starts from.

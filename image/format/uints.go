@@ -66,3 +66,68 @@ func head(d []byte, i int) (major byte, arg uint64, next int, ok bool) {
 	}
 	return 0, 0, 0, false
 }
+
+// Records is a list of records of unsigned integers: a CBOR array of
+// arrays of them (or of nulls), as a [][]uint64 is. It decodes without
+// reflection and into one backing array for all its records: a world's
+// functions, promises and scopes have a record each (Objects.Extra,
+// Stashes), and the library made a slice and a reflect.Value per element
+// for each. A record is a slice of the backing array whose capacity ends
+// where it does. It encodes as the library encodes any [][]uint64.
+type Records [][]uint64
+
+var errNotRecords = errors.New("cbor: a list of records is not an array of arrays of unsigned integers")
+
+// UnmarshalCBOR decodes a CBOR array of records (or null: none), in two
+// passes over the bytes: the first checks every head and counts the
+// integers, the second fills them in.
+func (r *Records) UnmarshalCBOR(d []byte) error {
+	if len(d) == 1 && (d[0] == 0xf6 || d[0] == 0xf7) { // null, undefined
+		*r = nil
+		return nil
+	}
+	major, n, start, ok := head(d, 0)
+	if !ok || major != 4 || n > uint64(len(d)-start) { // at least a byte per record
+		return errNotRecords
+	}
+	total, i := uint64(0), start
+	for k := uint64(0); k < n; k++ {
+		if i < len(d) && (d[i] == 0xf6 || d[i] == 0xf7) {
+			i++
+			continue
+		}
+		var m byte
+		var c uint64
+		if m, c, i, ok = head(d, i); !ok || m != 4 || c > uint64(len(d)-i) {
+			return errNotRecords
+		}
+		for e := uint64(0); e < c; e++ {
+			if m, _, i, ok = head(d, i); !ok || m != 0 {
+				return errNotRecords
+			}
+		}
+		total += c
+	}
+	if i != len(d) {
+		return errNotRecords
+	}
+	back := make([]uint64, total)
+	out := make([][]uint64, n)
+	i, at := start, uint64(0)
+	for k := range out {
+		if d[i] == 0xf6 || d[i] == 0xf7 {
+			i++
+			continue
+		}
+		_, c, j, _ := head(d, i)
+		i = j
+		rec := back[at : at+c : at+c]
+		for e := range rec {
+			_, rec[e], i, _ = head(d, i)
+		}
+		out[k] = rec
+		at += c
+	}
+	*r = out
+	return nil
+}

@@ -77,3 +77,63 @@ func TestUintsInPayload(t *testing.T) {
 		t.Fatalf("decoded %+v, want %+v", q.Objects, p.Objects)
 	}
 }
+
+// TestRecordsDecodeAsLibrary decodes lists of records with Records and
+// with the CBOR library's generic path into [][]uint64: the same values
+// (nil and empty records told apart), or both refuse.
+func TestRecordsDecodeAsLibrary(t *testing.T) {
+	enc := func(v any) []byte {
+		b, err := encMode.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	cases := []struct {
+		name string
+		data []byte
+	}{
+		{"empty", enc([][]uint64{})},
+		{"null", enc([][]uint64(nil))},
+		{"records", enc([][]uint64{{1, 2, 3}, nil, {}, {math.MaxUint64, 24, 256, 65536, math.MaxUint32 + 1}, {7}})},
+		{"only nulls", enc([][]uint64{nil, nil})},
+		{"many", enc(make([][]uint64, 1000))},
+		{"flat", enc([]uint64{1, 2})},
+		{"negative", enc([][]int64{{1}, {-1}})},
+		{"text", enc([]any{[]uint64{1}, "a"})},
+		{"text inside", enc([]any{[]any{1, "a"}})},
+		{"deeper", enc([]any{[]any{1, []uint64{2}}})},
+		{"not an array", enc(uint64(7))},
+		{"indefinite inner", []byte{0x81, 0x9f, 0x01, 0xff}},
+		{"truncated", enc([][]uint64{{1, 1000000}})[:5]},
+		{"count past the end", []byte{0x81, 0x9a, 0xff, 0xff, 0xff, 0xff, 0x01}},
+		{"records past the end", []byte{0x9a, 0xff, 0xff, 0xff, 0xff, 0x80}},
+		{"trailing bytes", append(enc([][]uint64{{1}}), 0x01)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var want [][]uint64
+			wantErr := decMode.Unmarshal(c.data, &want)
+			var got Records
+			gotErr := got.UnmarshalCBOR(c.data)
+			if c.name == "indefinite inner" {
+				// The payload's scan refuses indefinite lengths first.
+				if gotErr == nil {
+					t.Fatalf("accepted %x as %v", c.data, got)
+				}
+				return
+			}
+			if (gotErr != nil) != (wantErr != nil) {
+				t.Fatalf("Records: %v (%v), library: %v (%v)", got, gotErr, want, wantErr)
+			}
+			if gotErr == nil && !reflect.DeepEqual([][]uint64(got), want) {
+				t.Fatalf("Records %#v, library %#v", got, want)
+			}
+			for k := range got {
+				if len(got[k]) != cap(got[k]) {
+					t.Fatalf("record %d has room past its end (len %d, cap %d): an append would write into the next", k, len(got[k]), cap(got[k]))
+				}
+			}
+		})
+	}
+}
