@@ -207,6 +207,7 @@ type loader struct {
 	// scopeMaps holds, per script and program, the program's scope
 	// analysis, once checkScopes needed it.
 	scopeMaps [][]*heap.ScopeMap
+	makerBuf  []*heap.ScopeMaker // checkChain's buffer
 
 	creating     []bool
 	brands       []*heap.PrivateEnvType

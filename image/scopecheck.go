@@ -29,7 +29,7 @@ type progLoc struct{ script, index int }
 // checkScopes checks the scope chain of every function and suspended
 // frame of the world (see above).
 func (l *loader) checkScopes() {
-	l.made = map[*heap.Stash]madeBy{}
+	l.made = make(map[*heap.Stash]madeBy, len(l.stashes))
 	l.scopeMaps = make([][]*heap.ScopeMap, len(l.progs))
 	for i, kb := range l.p.Objects.Kinds {
 		if _, ok := funcKinds[objKind(kb)]; !ok {
@@ -126,7 +126,8 @@ func (l *loader) checkChain(who scopeUser, st *heap.Stash, loc progLoc, pc int) 
 			// analysis, which tests keep from happening): unchecked.
 			return
 		}
-		makers, ok := m.At(pc)
+		makers, ok := m.AppendAt(l.makerBuf[:0], pc)
+		l.makerBuf = makers
 		if !ok {
 			l.failf("%s: made or suspended at instruction %d of %s, which its code never reaches", who, pc, heap.FrameName(p, 0))
 		}

@@ -61,15 +61,27 @@ func (c *checker) failf(format string, args ...any) {
 
 // column reads a column in order, failing when it ends early.
 type column struct {
-	c    *checker
+	c *checker
+	// name and num say what the column is, for messages: "slots", or
+	// "scope 3" (num is 4: the number plus one, 0 for none), made only
+	// when a check fails.
 	name string
+	num  int
 	s    []uint64
 	i    int
 }
 
+// where names the column.
+func (k *column) where() string {
+	if k.num == 0 {
+		return k.name
+	}
+	return k.name + " " + strconv.Itoa(k.num-1)
+}
+
 func (k *column) next() uint64 {
 	if k.i >= len(k.s) {
-		k.c.failf("%s: column ends early", k.name)
+		k.c.failf("%s: column ends early", k.where())
 	}
 	k.i++
 	return k.s[k.i-1]
@@ -77,7 +89,7 @@ func (k *column) next() uint64 {
 
 func (k *column) end() {
 	if k.i != len(k.s) {
-		k.c.failf("%s: %d entries more than the objects use", k.name, len(k.s)-k.i)
+		k.c.failf("%s: %d entries more than the objects use", k.where(), len(k.s)-k.i)
 	}
 }
 
@@ -398,7 +410,7 @@ func (c *checker) elem(k *column, where place) {
 // n values, n, n surplus arguments, names flag, and with names: n, n
 // (string, slot) pairs; nothing more.
 func (c *checker) stash(i int, rec []uint64) {
-	k := &column{c: c, name: "scope " + strconv.Itoa(i), s: rec}
+	k := &column{c: c, name: "scope", num: i + 1, s: rec}
 	if outer := k.next(); outer >= 2 && outer-2 >= uint64(len(c.p.Stashes)) {
 		c.failf("scope %d: outer scope %d out of range", i, outer-2)
 	}
@@ -435,7 +447,7 @@ func (c *checker) stash(i int, rec []uint64) {
 func (c *checker) count(k *column, max int) int {
 	n := k.next()
 	if n > uint64(max) {
-		c.failf("%s: count %d too large", k.name, n)
+		c.failf("%s: count %d too large", k.where(), n)
 	}
 	return int(n)
 }

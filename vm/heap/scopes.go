@@ -90,15 +90,18 @@ func (m *ScopeMap) Err() error { return m.err }
 // At returns the scopes the program's own code has open at pc, innermost
 // first, and whether any path of the code reaches pc (false also when the
 // analysis failed, see Err).
-func (m *ScopeMap) At(pc int) ([]*ScopeMaker, bool) {
+func (m *ScopeMap) At(pc int) ([]*ScopeMaker, bool) { return m.AppendAt(nil, pc) }
+
+// AppendAt is At, appending the scopes to buf (a loader checks thousands
+// of chains, and reuses one buffer for them).
+func (m *ScopeMap) AppendAt(buf []*ScopeMaker, pc int) ([]*ScopeMaker, bool) {
 	if m.err != nil || pc < 0 || pc >= len(m.at) || m.at[pc] == nil {
-		return nil, false
+		return buf, false
 	}
-	var out []*ScopeMaker
 	for n := m.at[pc]; n.maker != nil; n = n.outer {
-		out = append(out, n.maker)
+		buf = append(buf, n.maker)
 	}
-	return out, true
+	return buf, true
 }
 
 // condJumps are the instructions that jump by their operand or go on.
