@@ -2,7 +2,6 @@ package image
 
 import (
 	"bytes"
-	"hash/maphash"
 	"slices"
 	"strings"
 	"sync"
@@ -17,16 +16,16 @@ import (
 // concurrently (goja documents this; GOJA-INTERNALS §9). A process that
 // loads images again and again (a server making a fresh world per request,
 // a test suite) keeps the scripts it compiled here, so a warm load compiles
-// nothing. An entry is found by a hash of the script's name, mode, source
-// and stored code (hash/maphash: a seed of this process, far faster than a
-// cryptographic hash, which was a twentieth of a warm load of lodash and
-// marked), and taken only if all four are equal to the entry's.
+// nothing. An entry is found by the script's name, mode and lengths, and
+// taken only if its source and stored code are equal to the script's: a
+// hash of them (SHA-256, then maphash) cost more than comparing them with
+// the one entry that is almost always there.
 
 type compiled struct {
 	prg   *goja.Program
 	infos []heap.ProgramInfo
 	size  int
-	key   uint64 // cacheKey of what it was made from
+	key   cacheKey
 	// What the entry was made from, compared on every hit: the program
 	// holds the source anyway, and the code is held by the cache alone.
 	name   string
@@ -40,10 +39,22 @@ func (e *compiled) same(name, src string, strict bool, code []byte) bool {
 	return e.name == name && e.strict == strict && (e.code == nil) == (code == nil) && e.src == src && bytes.Equal(e.code, code)
 }
 
+// cacheKey is what the cache finds entries by: scripts that share it (the
+// same name, mode and lengths) are told apart by comparing them.
+type cacheKey struct {
+	name            string
+	strict, stored  bool
+	srcLen, codeLen int
+}
+
+func scriptKey(name, src string, strict bool, code []byte) cacheKey {
+	return cacheKey{name: name, strict: strict, stored: code != nil, srcLen: len(src), codeLen: len(code)}
+}
+
 type scriptCache struct {
 	mu    sync.Mutex
-	m     map[uint64][]*compiled // by cacheKey; more than one only if hashes collide
-	order []*compiled            // insertion order, for eviction
+	m     map[cacheKey][]*compiled
+	order []*compiled // insertion order, for eviction
 	bytes int
 	limit int // the source and code bytes whose compiled form is kept
 }
@@ -51,32 +62,7 @@ type scriptCache struct {
 // maxCacheBytes bounds the source and code bytes whose compiled form is kept.
 const maxCacheBytes = 64 << 20
 
-var programCache = &scriptCache{m: map[uint64][]*compiled{}, limit: maxCacheBytes}
-
-var cacheSeed = maphash.MakeSeed()
-
-// cacheKey hashes a script compiled from its source (code nil) or decoded
-// from stored code.
-func cacheKey(name, src string, strict bool, code []byte) uint64 {
-	var h maphash.Hash
-	h.SetSeed(cacheSeed)
-	mode := "sloppy\x00"
-	if strict {
-		mode = "strict\x00"
-	}
-	if code != nil {
-		mode = "code\x00" + mode
-	}
-	h.WriteString(mode)
-	h.WriteString(name)
-	h.WriteByte(0)
-	h.WriteString(src)
-	if code != nil {
-		h.WriteByte(0)
-		h.Write(code)
-	}
-	return h.Sum64()
-}
+var programCache = &scriptCache{m: map[cacheKey][]*compiled{}, limit: maxCacheBytes}
 
 // compile returns the compiled script and its program tree, from the cache
 // when it was compiled before.
@@ -113,7 +99,7 @@ func (c *scriptCache) decode(name, src string, strict bool, code []byte) (*compi
 // getOrMake returns the entry made from what e describes, or builds its
 // program (outside the lock: compiling is slow) and keeps e.
 func (c *scriptCache) getOrMake(e *compiled, build func() (*goja.Program, []heap.ProgramInfo, error)) (*compiled, error) {
-	k := cacheKey(e.name, e.src, e.strict, e.code)
+	k := scriptKey(e.name, e.src, e.strict, e.code)
 	e.key = k
 	if old := c.get(k, e); old != nil {
 		return old, nil
@@ -127,7 +113,7 @@ func (c *scriptCache) getOrMake(e *compiled, build func() (*goja.Program, []heap
 }
 
 // get returns the entry under k made from what e describes, or nil.
-func (c *scriptCache) get(k uint64, e *compiled) *compiled {
+func (c *scriptCache) get(k cacheKey, e *compiled) *compiled {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, old := range c.m[k] {
@@ -139,7 +125,7 @@ func (c *scriptCache) get(k uint64, e *compiled) *compiled {
 }
 
 // add keeps e under k, unless another goroutine kept the same first.
-func (c *scriptCache) add(k uint64, e *compiled) *compiled {
+func (c *scriptCache) add(k cacheKey, e *compiled) *compiled {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, old := range c.m[k] {

@@ -67,20 +67,23 @@ func TestLoadsShareCompiledRegExps(t *testing.T) {
 	}
 }
 
-// TestScriptCacheComparesWhatItHashes checks that an entry is taken only
-// for the very script it was made from, even when two scripts share a
-// hash (forced here: a real collision of maphash is not to be found), and
-// that eviction keeps the cache's bytes bounded.
-func TestScriptCacheComparesWhatItHashes(t *testing.T) {
-	c := &scriptCache{m: map[uint64][]*compiled{}, limit: 100}
+// TestScriptCacheComparesScripts checks that an entry is taken only
+// for the very script it was made from, also among scripts that share its
+// key (name, mode and lengths), and that eviction keeps the cache's bytes
+// bounded.
+func TestScriptCacheComparesScripts(t *testing.T) {
+	c := &scriptCache{m: map[cacheKey][]*compiled{}, limit: 100}
 	a, err := c.compile("a.js", "var a = 1", false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A second script kept under a's key, as a collision would keep it.
-	b := &compiled{name: "b.js", src: "var b = 2", key: a.key, size: 9}
-	if got := c.add(a.key, b); got != b {
-		t.Fatal("a colliding script was not kept beside the first")
+	// Another script under a's key.
+	b, err := c.compile("a.js", "var b = 2", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b == a || b.key != a.key || len(c.m[a.key]) != 2 {
+		t.Fatalf("a script of the same name and length: entry %p (a is %p), keys equal: %v, %d entries under the key", b, a, b.key == a.key, len(c.m[a.key]))
 	}
 	cases := []struct {
 		name, src string
@@ -89,9 +92,9 @@ func TestScriptCacheComparesWhatItHashes(t *testing.T) {
 		want      *compiled
 	}{
 		{"a.js", "var a = 1", false, nil, a},
-		{"b.js", "var b = 2", false, nil, b},
+		{"a.js", "var b = 2", false, nil, b},
 		{"a.js", "var a = 1", true, nil, nil},
-		{"a.js", "var a = 2", false, nil, nil},
+		{"a.js", "var a = 3", false, nil, nil},
 		{"c.js", "var a = 1", false, nil, nil},
 		{"a.js", "var a = 1", false, []byte{}, nil},
 	}
