@@ -165,6 +165,7 @@ func unpackFrames(stored []byte, fs []zframe, n uint64) ([]byte, bool) {
 					return
 				}
 				f := fs[i]
+				prefault(out[f.off : f.off+f.size])
 				// Capped at the frame's size: a frame cannot write past
 				// its place (the decoder refuses to grow it).
 				got, err := d.DecodeAll(stored[f.start:f.end], out[f.off:f.off:f.off+f.size])
