@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/klauspost/compress/zstd"
+	"github.com/stasisvm/stasis/internal/pages"
 )
 
 // A compressed payload is written as consecutive zstd frames of at most
@@ -165,7 +166,8 @@ func unpackFrames(stored []byte, fs []zframe, n uint64) ([]byte, bool) {
 					return
 				}
 				f := fs[i]
-				prefault(out[f.off : f.off+f.size])
+				// Faulted in one call, not page by page as decoded.
+				pages.Populate(out[f.off : f.off+f.size])
 				// Capped at the frame's size: a frame cannot write past
 				// its place (the decoder refuses to grow it).
 				got, err := d.DecodeAll(stored[f.start:f.end], out[f.off:f.off:f.off+f.size])
