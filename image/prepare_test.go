@@ -42,7 +42,7 @@ func TestPrepareWhileLoading(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run(t, v, "world.js", prepareWorld)
+	run(t, v, "world.js", pastCompileBelow(prepareWorld))
 	img := t.TempDir() + "/world.img"
 	var buf bytes.Buffer
 	if err := Save(&buf, v, SaveOptions{}); err != nil {
@@ -67,7 +67,8 @@ func TestPrepareWhileLoading(t *testing.T) {
 func prepareChild(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 2 {
-		wg.Go(Prepare)
+		// As for an image past compileBelow: the registry is made too.
+		wg.Go(func() { Prepare(1 << 40) })
 	}
 	v, _, err := LoadFile(os.Getenv(prepareChildEnv), LoadOptions{})
 	wg.Wait()

@@ -14,7 +14,29 @@ import (
 // instruction layouts named by its key (heap.CodeKey); a build with another
 // key, or a load with LoadOptions.CompileSource, compiles the sources, and
 // the world is the same. A script whose program cannot be stored (a source
-// map, a type missing from the registry) is stored as source alone.
+// map, a type missing from the registry) is stored as source alone. And a
+// load compiles the scripts of an image whose scripts hold little source
+// (compileBelow), without reading their stored code.
+
+// compileBelow is the most source, in bytes, that the scripts of an image
+// may hold for a load to compile them rather than read their stored code.
+// Reading stored code needs the registry of goja's instruction types
+// (heap.CodeKey), which a process makes once, in several milliseconds of
+// CPU (a seventh of starting a bundle of an almost empty world), while
+// goja compiles 32 KB of source in about one.
+const compileBelow = 32 << 10
+
+// compileSmall tells whether the scripts of p are compiled from their
+// sources whatever code the image stores (see compileBelow).
+func compileSmall(p *payload) bool {
+	n := 0
+	for _, sc := range p.Scripts {
+		if sc.Digest == nil {
+			n += len(sc.Source)
+		}
+	}
+	return n <= compileBelow
+}
 
 type codeKey struct{}
 
@@ -102,6 +124,7 @@ type scriptJob struct {
 // (nil there): decoding its stored code, else compiling its source.
 func startScripts(p *payload, compileSource bool) []*scriptJob {
 	jobs := make([]*scriptJob, len(p.Scripts))
+	compileSource = compileSource || compileSmall(p)
 	for i, sc := range p.Scripts {
 		if sc.Digest != nil {
 			continue

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,6 +40,12 @@ console.log(words('Hello, big World').join('/'), tag` + "`a${1}b\\n`" + `);
 later(21).then(v => console.log('later', v));
 `
 
+// pastCompileBelow pads a script with a comment, so that a load reads its
+// stored code rather than compiling it (compileBelow).
+func pastCompileBelow(src string) string {
+	return src + "/*" + strings.Repeat(" ", compileBelow) + "*/\n"
+}
+
 // loadWith saves the world src builds, loads it with opts, runs the probe
 // and returns what it printed.
 func loadWith(t *testing.T, img []byte, compileSource bool) string {
@@ -57,7 +64,7 @@ func loadWith(t *testing.T, img []byte, compileSource bool) string {
 
 func TestStoredCodeBehavesAsSource(t *testing.T) {
 	orig, origOut := newTestWorld(t)
-	run(t, orig, "lib.js", storedWorld)
+	run(t, orig, "lib.js", pastCompileBelow(storedWorld))
 	var img bytes.Buffer
 	if err := Save(&img, orig, SaveOptions{}); err != nil {
 		t.Fatal(err)
@@ -88,7 +95,7 @@ func TestStoredCodeBehavesAsSource(t *testing.T) {
 }
 
 func TestStoredCodeOfAnotherBuildIsIgnored(t *testing.T) {
-	err := craft(t, storedWorld, func(p *payload) {
+	err := craft(t, pastCompileBelow(storedWorld), func(p *payload) {
 		p.Code.Key = "goja-code-1:another-build"
 		for i := range p.Code.Programs {
 			if len(p.Code.Programs[i]) > 0 {
@@ -114,7 +121,7 @@ func TestTamperedCodeIsRefused(t *testing.T) {
 		{"trailing", func(b []byte) []byte { return append(b, 1, 2, 3) }, "after the program"},
 	}
 	for _, c := range cases {
-		err := craft(t, storedWorld, func(p *payload) {
+		err := craft(t, pastCompileBelow(storedWorld), func(p *payload) {
 			for i := range p.Code.Programs {
 				if len(p.Code.Programs[i]) > 0 {
 					p.Code.Programs[i] = c.mutate(append([]byte(nil), p.Code.Programs[i]...))
@@ -124,6 +131,55 @@ func TestTamperedCodeIsRefused(t *testing.T) {
 		if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s: got %v, want a one-line corrupt image error saying %q", c.name, err, c.want)
 		}
+	}
+}
+
+// TestSmallScriptsCompile checks that a load compiles the scripts of an
+// image that holds little source (compileBelow) rather than reading their
+// stored code, which it does not even read (a tampered code section does
+// not refuse it), and that the world behaves as the one saved; and that
+// past compileBelow the stored code is read.
+func TestSmallScriptsCompile(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		read      bool
+	}{
+		{"small", storedWorld, false},
+		{"at the limit", storedWorld + "/*" + strings.Repeat(" ", compileBelow-len(storedWorld)-4) + "*/", false},
+		{"past the limit", pastCompileBelow(storedWorld), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			orig, origOut := newTestWorld(t)
+			run(t, orig, "lib.js", tc.src)
+			var img bytes.Buffer
+			if err := Save(&img, orig, SaveOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			run(t, orig, "probe.js", storedProbe)
+			if err := orig.Loop().Run(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			tampered := imagetest.Rewrite(t, img.Bytes(), func(p *payload) {
+				if n := len(p.Scripts[len(p.Scripts)-1].Source); n > compileBelow != tc.read {
+					t.Fatalf("the script has %d bytes", n)
+				}
+				for i, c := range p.Code.Programs {
+					if len(c) > 0 {
+						p.Code.Programs[i] = c[:len(c)/2]
+					}
+				}
+			})
+			if !tc.read {
+				if got, want := loadWith(t, tampered, false), origOut.String(); got != want {
+					t.Errorf("compiled from source:\n%s\nwant:\n%s", got, want)
+				}
+				return
+			}
+			_, _, err := Load(bytes.NewReader(tampered), LoadOptions{VM: vm.Options{Stdout: io.Discard, Stderr: io.Discard}})
+			if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "stored code") {
+				t.Errorf("tampered stored code past compileBelow: got %v, want it refused", err)
+			}
+		})
 	}
 }
 

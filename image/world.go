@@ -51,19 +51,23 @@ func NewWorld(opts vm.Options) (*vm.VM, error) {
 	return v, nil
 }
 
-// Prepare does, once per process, the work that every Load needs whatever
-// the image: goja's layout check (heap.Check) and the registry of goja's
-// instruction types that stored code is read with. Both are done when
-// first needed anyway; a program about to load an image (a bundle starting)
-// may call Prepare on another goroutine first, so that this work overlaps
-// its reading of the image and the making of the world (Load waits for the
-// check only once it has made the world's VM). Prepare is safe to call from
-// any goroutine, any number of times; it reports nothing: the loads that
-// need the work report its failures. (The built-in scripts' programs are
-// not made here: the world needs them right after the check, and a load
-// would compile them a second time rather than wait.)
-func Prepare() {
-	if heap.Check() != nil {
+// Prepare does, once per process, the work that every Load of an image of
+// size bytes needs whatever the image: goja's layout check (heap.Check)
+// and, for an image of more than compileBelow bytes, the registry of goja's
+// instruction types that stored code is read with (a load compiles the
+// scripts of an image with little source instead: a smaller image seldom
+// holds more, and if it does, its load makes the registry). Both are done
+// when first needed anyway; a program about to load an image (a bundle
+// starting) may call Prepare on another goroutine first, so that this work
+// overlaps its reading of the image and the making of the world (Load
+// waits for the check only once it has made the world's VM). Prepare is
+// safe to call from any goroutine, any number of times; it reports
+// nothing: the loads that need the work report its failures. (The
+// built-in scripts' programs are not made here: the world needs them
+// right after the check, and a load would compile them a second time
+// rather than wait.)
+func Prepare(size int64) {
+	if heap.Check() != nil || size <= compileBelow {
 		return
 	}
 	_ = heap.CodeKey()

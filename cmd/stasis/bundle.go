@@ -125,7 +125,7 @@ func runBundle(args []string, stdin io.Reader, stdout, stderr io.Writer) (status
 	// What every load does whatever the image (goja's layout check, the
 	// registry of its instruction types) runs on another core while this
 	// goroutine reads the image and makes the world.
-	go image.Prepare()
+	go image.Prepare(sec.Size())
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, args: append([]string{}, args...)}
 	// A bundle parses no flags: its grants come from $STASIS_OPTIONS.
 	if err := e.grant(grantFlags{}); err != nil {
