@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/dop251/goja"
@@ -59,9 +60,23 @@ type ProgramInfo struct {
 // identified across runtimes by its script and its index in this list.
 func Programs(p *goja.Program) []ProgramInfo { return programs(p, 0) }
 
+// smallProgram is the most source, in bytes, of a program that Programs
+// lists by reflection alone while the table of instruction types
+// (programWalker) is not made: making the table (once per process) costs
+// about as much CPU as listing 7 KB of source by reflection, so a process
+// that only ever lists small programs (the layout check's probes, a world
+// of a few lines) need not make it.
+const smallProgram = 1 << 10
+
 // programs is Programs, making room for n programs at once.
 func programs(p *goja.Program, n int) []ProgramInfo {
 	out := make([]ProgramInfo, 0, n)
+	if !walkerMade.Load() {
+		if _, src := ProgramSource(p); len(src) <= smallProgram {
+			walkPrograms(reflect.ValueOf(p), ProgramInfo{Parent: -1}, &out)
+			return out
+		}
+	}
 	w := programWalker()
 	if w == nil {
 		walkPrograms(reflect.ValueOf(p), ProgramInfo{Parent: -1}, &out)
@@ -149,12 +164,16 @@ func (w *fastWalker) index() {
 var (
 	walkerOnce sync.Once
 	walker     *fastWalker
+	walkerMade atomic.Bool // walker is made
 )
 
 // programWalker returns the fast walk's table, or nil when goja's layout
 // is not the one it knows (then every walk is reflective).
 func programWalker() *fastWalker {
-	walkerOnce.Do(func() { walker = buildWalker() })
+	walkerOnce.Do(func() {
+		walker = buildWalker()
+		walkerMade.Store(true)
+	})
 	return walker
 }
 
