@@ -63,10 +63,10 @@ func Programs(p *goja.Program) []ProgramInfo { return programs(p, 0) }
 // smallProgram is the most source, in bytes, of a program that Programs
 // lists by reflection alone while the table of instruction types
 // (programWalker) is not made: making the table (once per process) costs
-// about as much CPU as listing 7 KB of source by reflection, so a process
-// that only ever lists small programs (the layout check's probes, a world
-// of a few lines) need not make it.
-const smallProgram = 1 << 10
+// about as much CPU as listing 20 KB of source by reflection, so a process
+// that only ever lists small programs (the layout check's probes, the
+// promise combinators, a world of a few lines) need not make it.
+const smallProgram = 8 << 10
 
 // programs is Programs, making room for n programs at once.
 func programs(p *goja.Program, n int) []ProgramInfo {
