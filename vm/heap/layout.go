@@ -154,14 +154,19 @@ var goTypeKinds = map[string]Kind{
 
 // layoutState is the outcome of the one-time layout check.
 type layoutState struct {
-	err         error
-	fingerprint string
-	types       map[string]reflect.Type // goja's struct types by short name
+	err   error
+	types map[string]reflect.Type // goja's struct types by short name
 }
 
 var (
 	layoutOnce sync.Once
 	layout     layoutState
+
+	// The fingerprint is made when first asked for (a save, or the load
+	// of an image without a code record), not by the check: describing
+	// every field is a tenth of the check, which every start pays.
+	fingerprintOnce sync.Once
+	fingerprint     string
 )
 
 // Check finds, once per process, every goja field this package reads (see
@@ -176,8 +181,15 @@ func Check() error {
 // fields this package reads, by name and type (offsets never reach an
 // image), and which side of each difference in versions.go this goja is on.
 func Fingerprint() string {
-	_ = Check()
-	return layout.fingerprint
+	if Check() != nil {
+		return ""
+	}
+	fingerprintOnce.Do(func() {
+		h := sha256.New()
+		fmt.Fprintf(h, "%s\nweak in keys: %v\n", fieldList(layout.types), weakInKeys)
+		fingerprint = hex.EncodeToString(h.Sum(nil))[:16]
+	})
+	return fingerprint
 }
 
 const samplesScript = `[
@@ -314,9 +326,6 @@ func checkLayout() layoutState {
 	vpType = st.types["valueProperty"]
 	vp, _ := NewValueProperty()
 	valuePropertyTab = (*iface)(unsafe.Pointer(&vp)).tab
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\nweak in keys: %v\n", fieldList(st.types), weakInKeys)
-	st.fingerprint = hex.EncodeToString(h.Sum(nil))[:16]
 	return st
 }
 
