@@ -40,11 +40,15 @@ func typeFromRType(rt unsafe.Pointer) reflect.Type {
 	return reflect.TypeOf(x)
 }
 
-// gojaTypes lists the types of package goja that the binary's type table
-// reaches through a pointer (T for each *goja.T), by their string
+// gojaTypes is scanGojaTypes, scanned once per process: the registry and
+// the program walker both read it (the map is never changed).
+var gojaTypes = sync.OnceValue(scanGojaTypes)
+
+// scanGojaTypes lists the types of package goja that the binary's type
+// table reaches through a pointer (T for each *goja.T), by their string
 // ("goja.loadStash", "*goja.newFunc"). The table is sorted by type string,
 // so only the range of "*goja." is read.
-func gojaTypes() map[string]reflect.Type {
+func scanGojaTypes() map[string]reflect.Type {
 	out := map[string]reflect.Type{}
 	const prefix = "*goja."
 	sections, offsets := typelinks()

@@ -272,7 +272,7 @@ func TestDecodeProgramChecksOperands(t *testing.T) {
 func BenchmarkTypeRegistry(b *testing.B) {
 	b.Run("typelinks", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			_ = gojaTypes()
+			_ = scanGojaTypes()
 		}
 	})
 	b.Run("corpus", func(b *testing.B) {
