@@ -395,11 +395,11 @@ func (b *baseline) ownPropsHeap(o *goja.Object) ([]propSnap, bool) {
 	base := heap.BaseOf(o)
 	// Some properties are made when first listed: all of a templated
 	// built-in's (heap.Lazy), a function's prototype, an error's stack.
-	// And goja sorts integer keys first only when the keys are listed. Any
+	// And goja moves integer keys first only when the keys are listed. Any
 	// other object's storage holds its keys in the order JS lists them;
 	// listing them is what the others need.
 	lazy := heap.Lazy(o)
-	if lazy || (kind != heap.KindOrdinary && kind != heap.KindNative) || *base.LastSortedPropLen() < len(*base.PropNames()) {
+	if lazy || (kind != heap.KindOrdinary && kind != heap.KindNative) || unsortedIndex(base) {
 		o.GetOwnPropertyNames()
 	}
 	if lazy {
@@ -419,6 +419,18 @@ func (b *baseline) ownPropsHeap(o *goja.Object) ([]propSnap, bool) {
 		return nil
 	})
 	return out, true
+}
+
+// unsortedIndex tells whether a key that may be an array index was added
+// to b since goja last ordered its keys (integer keys first, as JS lists
+// them).
+func unsortedIndex(b *heap.Base) bool {
+	for _, name := range (*b.PropNames())[*b.LastSortedPropLen():] {
+		if name != "" && name[0] >= '0' && name[0] <= '9' {
+			return true
+		}
+	}
+	return false
 }
 
 func symCount(b *heap.Base) int {
