@@ -113,7 +113,7 @@ type baseline struct {
 
 	// Captured intrinsic functions, safe from user changes to the globals.
 	getOwnPropertyNames, getOwnPropertySymbols, getOwnPropertyDescriptor      goja.Callable
-	getPrototypeOf, isExtensible, keyFor                                      goja.Callable
+	getPrototypeOf, isExtensible, keyFor, objectKeys                          goja.Callable
 	symbolCtor, symbolFor, regexpCtor, mapSet, setAdd, weakMapSet, weakSetAdd goja.Callable
 	errorCtor                                                                 goja.Callable
 	defineProperty, deleteProperty, setPrototypeOf, preventExtensions         goja.Callable
@@ -256,6 +256,7 @@ func newBaseline(rt *goja.Runtime) (*baseline, error) {
 	b.preventExtensions = fn("Object", "preventExtensions")
 	b.deleteProperty = fn("Reflect", "deleteProperty")
 	b.keyFor = fn("Symbol", "keyFor")
+	b.objectKeys = fn("Object", "keys")
 	b.symbolCtor = fn("Symbol")
 	b.symbolFor = fn("Symbol", "for")
 	b.regexpCtor = fn("RegExp")
@@ -399,7 +400,15 @@ func (b *baseline) ownPropsHeap(o *goja.Object) ([]propSnap, bool) {
 	// other object's storage holds its keys in the order JS lists them;
 	// listing them is what the others need.
 	lazy := heap.Lazy(o)
-	if lazy || (kind != heap.KindOrdinary && kind != heap.KindNative) || unsortedIndex(base) {
+	switch {
+	case lazy:
+		// Object.keys makes a templated built-in's properties as
+		// GetOwnPropertyNames does, and makes a string only of each
+		// enumerable key (few: methods are not).
+		if _, err := b.objectKeys(goja.Undefined(), o); err != nil {
+			return nil, false
+		}
+	case (kind != heap.KindOrdinary && kind != heap.KindNative) || unsortedIndex(base):
 		o.GetOwnPropertyNames()
 	}
 	if lazy {
