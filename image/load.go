@@ -195,6 +195,7 @@ type loader struct {
 	batch     *heap.ObjectBatch
 	maps      heap.MapArena
 	vals      []goja.Value // a property map's values, being gathered
+	nums      *heap.Numbers
 	plugins   []natives.Plugin
 
 	programsOf   map[*vm.Script][]heap.ProgramInfo
@@ -220,6 +221,7 @@ type loader struct {
 func (l *loader) load() error {
 	p := l.p
 	l.global = heap.GlobalStash(l.rt)
+	l.nums = heap.NewNumbers(l.rt)
 	l.programsOf = map[*vm.Script][]heap.ProgramInfo{}
 	l.v.SetAttachment(programsKey{}, l.programsOf)
 	l.strVals = make([]goja.Value, len(p.Strings))
@@ -443,14 +445,14 @@ func (l *loader) value(c uint64) goja.Value {
 	case tagString:
 		return l.strValue(n)
 	case tagInt:
-		return l.rt.ToValue(int64(n))
+		return l.nums.Int(int64(n))
 	case tagNegInt:
-		return l.rt.ToValue(-int64(n) - 1)
+		return l.nums.Int(-int64(n) - 1)
 	case tagFloat:
 		if n >= uint64(len(l.p.Floats)) {
 			l.failf("float %d out of range", n)
 		}
-		return l.rt.ToValue(l.p.Floats[n])
+		return l.nums.Float(l.p.Floats[n])
 	case tagSymbol:
 		if n >= uint64(len(l.syms)) {
 			l.failf("symbol %d out of range", n)
@@ -901,6 +903,18 @@ func (l *loader) checkGraph() {
 		return *heap.BaseOf(p).Prototype()
 	}
 	for _, o := range l.objs {
+		if o == nil {
+			continue
+		}
+		// An object whose prototype is none, or one whose chain was
+		// followed to its end, is on no cycle (a cycle through it would
+		// go through its prototype): most objects of a world are such
+		// leaves, and need no state of their own.
+		if q := next(o); q == nil {
+			continue
+		} else if st, _ := state.get(q); st == done {
+			continue
+		}
 		path = path[:0]
 		for p := o; p != nil; p = next(p) {
 			st, _ := state.get(p)

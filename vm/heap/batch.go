@@ -1,6 +1,7 @@
 package heap
 
 import (
+	"math"
 	"reflect"
 	"unsafe"
 
@@ -128,4 +129,61 @@ func SharedPropNames(names []unistring.String) []unistring.String {
 	copy(s, names)
 	s[:len(names)+1][len(names)] = copyMarker
 	return s
+}
+
+// Numbers boxes goja numbers for a load many at a time: goja keeps an
+// integer or a float in a goja.Value as a pointer to 8 bytes, one
+// allocation per number, where these point into arrays of numbers
+// (numberBatch of them, 1 KB, kept alive while any of their numbers is).
+// What goja shares already (small integers, NaN, infinities, -0) comes
+// from goja. Not safe for concurrent use.
+type Numbers struct {
+	rt       *goja.Runtime
+	ints     []int64
+	floats   []float64
+	intTab   unsafe.Pointer
+	floatTab unsafe.Pointer
+}
+
+const (
+	numberBatch = 128
+	maxSafeInt  = 1<<53 - 1 // goja's maxInt: beyond it an integer is a float
+)
+
+// NewNumbers returns a boxer of numbers for rt.
+func NewNumbers(rt *goja.Runtime) *Numbers {
+	i, f := rt.ToValue(int64(maxSafeInt)), rt.ToValue(0.5)
+	return &Numbers{rt: rt, intTab: (*iface)(unsafe.Pointer(&i)).tab, floatTab: (*iface)(unsafe.Pointer(&f)).tab}
+}
+
+// Int returns i as rt.ToValue(i) does.
+func (n *Numbers) Int(i int64) goja.Value {
+	if i >= -256 && i < 256 || i > maxSafeInt || i < -maxSafeInt {
+		return n.rt.ToValue(i)
+	}
+	if len(n.ints) == 0 {
+		n.ints = make([]int64, numberBatch)
+	}
+	p := &n.ints[0]
+	n.ints = n.ints[1:]
+	*p = i
+	var v goja.Value
+	*(*iface)(unsafe.Pointer(&v)) = iface{tab: n.intTab, data: unsafe.Pointer(p)}
+	return v
+}
+
+// Float returns f as rt.ToValue(f) does.
+func (n *Numbers) Float(f float64) goja.Value {
+	if f == math.Trunc(f) || math.IsNaN(f) { // integers, ±0, ±Inf
+		return n.rt.ToValue(f)
+	}
+	if len(n.floats) == 0 {
+		n.floats = make([]float64, numberBatch)
+	}
+	p := &n.floats[0]
+	n.floats = n.floats[1:]
+	*p = f
+	var v goja.Value
+	*(*iface)(unsafe.Pointer(&v)) = iface{tab: n.floatTab, data: unsafe.Pointer(p)}
+	return v
 }

@@ -3,6 +3,8 @@ package heap
 import (
 	"fmt"
 	"maps"
+	"math"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -183,5 +185,34 @@ func TestObjectBatch(t *testing.T) {
 	}
 	if !slices.Equal(names, keys) {
 		t.Fatalf("the shared names changed: %v", names)
+	}
+}
+
+// TestNumbers: numbers boxed in batches are the numbers goja makes: the
+// same type, value, and behaviour in JavaScript, goja's shared ones where
+// goja shares them.
+func TestNumbers(t *testing.T) {
+	rt := goja.New()
+	n := NewNumbers(rt)
+	ints := []int64{0, 1, 255, 256, -1, -256, -257, 1000, -123456789, maxSafeInt, -maxSafeInt, maxSafeInt + 1, -maxSafeInt - 5, math.MaxInt64, math.MinInt64}
+	floats := []float64{0.5, -0.25, 1e300, -1e-300, 3, -7, 0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), math.NaN(), 1 << 60, 2.5e15 + 0.5}
+	var got, want []goja.Value
+	for i := 0; i < 3*numberBatch; i++ { // past a batch
+		x := ints[i%len(ints)]
+		got, want = append(got, n.Int(x)), append(want, rt.ToValue(x))
+		f := floats[i%len(floats)]
+		got, want = append(got, n.Float(f)), append(want, rt.ToValue(f))
+	}
+	for i := range got {
+		g, w := got[i], want[i]
+		if reflect.TypeOf(g) != reflect.TypeOf(w) || g.String() != w.String() || !g.SameAs(w) {
+			t.Fatalf("%d: got %T %v, want %T %v", i, g, g, w, w)
+		}
+	}
+	rt.Set("got", got)
+	rt.Set("want", want)
+	res, err := rt.RunString(`got.every((g, i) => Object.is(g, want[i]) && typeof g == "number" && Object.is(g + 1, want[i] + 1) && String(g * 2) == String(want[i] * 2))`)
+	if err != nil || !res.ToBoolean() {
+		t.Fatalf("in JavaScript the numbers differ: %v %v", res, err)
 	}
 }
