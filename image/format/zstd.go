@@ -26,6 +26,16 @@ import (
 // Frames of 1 MiB make TypeScript's image 0.9% larger than one frame.
 const frameSize = 1 << 20
 
+// maxFramedRatio is the most bytes of payload per stored byte that unpack
+// decompresses in parallel. The parallel way allocates (and populates) the
+// whole payload before any frame is decoded, and a frame's headers alone
+// may claim 128 KiB per 4 bytes of blocks: without a bound, a file of 11 KB
+// of garbage blocks cost the 256 MiB it claimed before it was refused.
+// Beyond the bound the sequential way decodes, which grows its buffer as
+// content is really decoded. Image payloads compress a few times over,
+// far below it.
+const maxFramedRatio = 256
+
 var (
 	encoderOnce sync.Once
 	encoder     *zstd.Encoder
@@ -55,11 +65,14 @@ func compress(payload []byte) []byte {
 // Frames that declare their sizes, n in all, are decompressed in
 // parallel; anything else (one frame, a frame without a size, sizes that
 // do not add up, a frame that fails) goes the sequential way, which says
-// what is wrong.
+// what is wrong. So does a payload over maxFramedRatio times its stored
+// size.
 func unpack(stored []byte, n uint64) ([]byte, error) {
-	if fs := framesOf(stored, n); len(fs) > 1 && runtime.GOMAXPROCS(0) > 1 {
-		if out, ok := unpackFrames(stored, fs, n); ok {
-			return out, nil
+	if n/maxFramedRatio <= uint64(len(stored)) && runtime.GOMAXPROCS(0) > 1 {
+		if fs := framesOf(stored, n); len(fs) > 1 {
+			if out, ok := unpackFrames(stored, fs, n); ok {
+				return out, nil
+			}
 		}
 	}
 	d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(max(n, 1)))

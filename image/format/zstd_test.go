@@ -2,6 +2,7 @@ package format
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"math/rand"
 	"strings"
@@ -182,5 +183,43 @@ func BenchmarkUnpack(b *testing.B) {
 			}
 			m.Stop(b)
 		})
+	}
+}
+
+// garbageFrames returns frames that declare n bytes in all, frameSize each,
+// whose blocks are one byte of garbage apiece: each block may declare up
+// to 128 KiB, so a few bytes of file claim a megabyte of payload.
+func garbageFrames(n int) []byte {
+	var b []byte
+	blocks := frameSize / maxBlockContent
+	for range n / frameSize {
+		// Frame header: a 4-byte content size, a window of 1 MiB.
+		b = append(b, 0x28, 0xb5, 0x2f, 0xfd, 2<<6, 0x50)
+		b = binary.LittleEndian.AppendUint32(b, frameSize)
+		for k := range blocks {
+			bh := blockCompressed<<1 | 1<<3
+			if k == blocks-1 {
+				bh |= 1
+			}
+			b = append(b, byte(bh), byte(bh>>8), byte(bh>>16), 0xff)
+		}
+	}
+	return b
+}
+
+// TestGarbageFramesCostLittle: frames whose headers add up to what the
+// image's header says, but whose blocks are garbage, are refused before
+// the payload's size is allocated (and its pages populated): a file of
+// 11 KB must not cost the 256 MiB it claims.
+func TestGarbageFramesCostLittle(t *testing.T) {
+	const n = 256 << 20
+	img := container(garbageFrames(n), n)
+	var err error
+	a := allocated(func() { _, _, err = Read(bytes.NewReader(img), Limits{}) })
+	if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "does not decompress") {
+		t.Errorf("Read: %v, want ErrCorrupt saying the payload does not decompress", err)
+	}
+	if bound := uint64(8 << 20); a > bound {
+		t.Errorf("refusing %d bytes of garbage frames allocated %d bytes, want at most %d", len(img), a, bound)
 	}
 }
