@@ -62,12 +62,24 @@ type scriptCache struct {
 // maxCacheBytes bounds the source and code bytes whose compiled form is kept.
 const maxCacheBytes = 64 << 20
 
+// entrySize is what an entry counts against the cache's limit: its source
+// and code, or, when they are read in place from a payload (held: its
+// share of the payload's size, split among the payload's scripts; 0 when
+// they are not), the payload, which they keep alive for as long as the
+// entry (and its program, which holds its source) is kept.
+// Copying them out of the payload instead cost a fault per page of fresh
+// memory on every cold load (TypeScript's are megabytes); counting the
+// payload bounds what the cache keeps, in a process that loads many
+// images, by the limit.
+func entrySize(own, held int) int { return max(own, held) }
+
 var programCache = &scriptCache{m: map[cacheKey][]*compiled{}, limit: maxCacheBytes}
 
 // compile returns the compiled script and its program tree, from the cache
-// when it was compiled before.
-func (c *scriptCache) compile(name, src string, strict bool) (*compiled, error) {
-	e := &compiled{name: name, src: src, strict: strict, size: len(src)}
+// when it was compiled before. held is the bytes that src keeps alive (see
+// entrySize).
+func (c *scriptCache) compile(name, src string, strict bool, held int) (*compiled, error) {
+	e := &compiled{name: name, src: src, strict: strict, size: entrySize(len(src), held)}
 	return c.getOrMake(e, func() (*goja.Program, []heap.ProgramInfo, error) {
 		p, err := goja.Compile(name, src, strict)
 		if err != nil {
@@ -82,11 +94,11 @@ func (c *scriptCache) compile(name, src string, strict bool) (*compiled, error) 
 // bytes before. Decoded programs are kept apart from compiled ones (the
 // entry's code is compared): a crafted image's code never stands in for a
 // script's source in another world.
-func (c *scriptCache) decode(name, src string, strict bool, code []byte) (*compiled, error) {
+func (c *scriptCache) decode(name, src string, strict bool, code []byte, held int) (*compiled, error) {
 	if code == nil {
 		code = []byte{}
 	}
-	e := &compiled{name: name, src: src, strict: strict, code: code, size: len(src) + len(code)}
+	e := &compiled{name: name, src: src, strict: strict, code: code, size: entrySize(len(src)+len(code), held)}
 	return c.getOrMake(e, func() (*goja.Program, []heap.ProgramInfo, error) {
 		infos, err := heap.DecodeProgramTree(name, src, code)
 		if err != nil {

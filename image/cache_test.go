@@ -73,12 +73,12 @@ func TestLoadsShareCompiledRegExps(t *testing.T) {
 // bounded.
 func TestScriptCacheComparesScripts(t *testing.T) {
 	c := &scriptCache{m: map[cacheKey][]*compiled{}, limit: 100}
-	a, err := c.compile("a.js", "var a = 1", false)
+	a, err := c.compile("a.js", "var a = 1", false, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Another script under a's key.
-	b, err := c.compile("a.js", "var b = 2", false)
+	b, err := c.compile("a.js", "var b = 2", false, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,12 +104,12 @@ func TestScriptCacheComparesScripts(t *testing.T) {
 			t.Errorf("%s %q strict %v code %v: got entry %p, want %p", tc.name, tc.src, tc.strict, tc.code, got, tc.want)
 		}
 	}
-	again, err := c.compile("a.js", "var a = 1", false)
+	again, err := c.compile("a.js", "var a = 1", false, 0)
 	if err != nil || again != a {
 		t.Errorf("compiling a.js again: got %p (%v), want the cached %p", again, err, a)
 	}
 	for i := 0; i < 3; i++ {
-		if _, err := c.compile("big.js", strings.Repeat(";", 40+i), false); err != nil {
+		if _, err := c.compile("big.js", strings.Repeat(";", 40+i), false, 0); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -31,7 +31,7 @@ const combinatorsName = builtinScriptPrefix + "promise-combinators>"
 
 // hookCombinators installs the JavaScript promise combinators.
 func hookCombinators(v *vm.VM) error {
-	c, err := programCache.compile(combinatorsName, combinatorsSource, false)
+	c, err := programCache.compile(combinatorsName, combinatorsSource, false, 0)
 	if err != nil {
 		return fmt.Errorf("promise combinators: %w", err)
 	}

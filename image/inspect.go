@@ -1245,7 +1245,7 @@ func (in *inspector) compiledScript(i int) *compiled {
 		return c
 	}
 	sc := in.p.Scripts[i]
-	c, err := programCache.compile(sc.Name, sc.Source, sc.Strict)
+	c, err := programCache.compile(sc.Name, sc.Source, sc.Strict, 0)
 	if err != nil {
 		c = nil
 	}

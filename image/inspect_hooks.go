@@ -68,7 +68,7 @@ func (in *inspector) hookCode(hook string, c uint64) HookCode {
 			h.Source += "built-in script " + sc.Name
 			return h
 		}
-		cs, err := programCache.compile(sc.Name, sc.Source, sc.Strict)
+		cs, err := programCache.compile(sc.Name, sc.Source, sc.Strict, 0)
 		if err != nil || ext[1] >= uint64(len(cs.infos)) {
 			h.Source += "function whose script does not compile"
 			return h

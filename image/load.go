@@ -128,7 +128,7 @@ func decodePayload(data []byte, opts LoadOptions, meta *Meta, ver format.Version
 	// before filling objects).
 	var jobs []*scriptJob
 	p, err := format.DecodeScriptsFirst(data, opts.Limits, ver, func(p *format.Payload) {
-		jobs = startScripts(p, opts.CompileSource)
+		jobs = startScripts(p, opts.CompileSource, len(data))
 	})
 	if err != nil {
 		return nil, err

@@ -86,7 +86,7 @@ func codeSection(v *vm.VM, scripts []scriptRecord) *format.CodeSection {
 			// Eval code that the walk found in a function: the world
 			// that loads it registers it, and saves its code; so does
 			// this one, to save the same bytes.
-			if c, err := programCache.compile(sc.Name, sc.Source, sc.Strict); err == nil {
+			if c, err := programCache.compile(sc.Name, sc.Source, sc.Strict, 0); err == nil {
 				out.Programs[i], _ = heap.EncodeProgram(c.prg, sc.Name, sc.Source)
 			}
 		}
@@ -121,10 +121,20 @@ type scriptJob struct {
 }
 
 // startScripts starts a job for every script of p but the built-in ones
-// (nil there): decoding its stored code, else compiling its source.
-func startScripts(p *payload, compileSource bool) []*scriptJob {
+// (nil there): decoding its stored code, else compiling its source. held
+// is the size of the payload that p's sources and code are read in place
+// from: each script's cache entry counts its share of it (entrySize), so
+// that the payload counts once however many scripts it holds.
+func startScripts(p *payload, compileSource bool, held int) []*scriptJob {
 	jobs := make([]*scriptJob, len(p.Scripts))
 	compileSource = compileSource || compileSmall(p)
+	n := 0
+	for _, sc := range p.Scripts {
+		if sc.Digest == nil {
+			n++
+		}
+	}
+	held /= max(n, 1)
 	for i, sc := range p.Scripts {
 		if sc.Digest != nil {
 			continue
@@ -146,9 +156,9 @@ func startScripts(p *payload, compileSource bool) []*scriptJob {
 			// check) while the world is made.
 			j.code = storedCode(p, compileSource, i)
 			if j.code != nil {
-				j.c, j.err = programCache.decode(sc.Name, sc.Source, sc.Strict, j.code)
+				j.c, j.err = programCache.decode(sc.Name, sc.Source, sc.Strict, j.code, held)
 			} else {
-				j.c, j.err = programCache.compile(sc.Name, sc.Source, sc.Strict)
+				j.c, j.err = programCache.compile(sc.Name, sc.Source, sc.Strict, held)
 			}
 		}()
 	}

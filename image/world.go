@@ -28,7 +28,7 @@ func NewWorld(opts vm.Options) (*vm.VM, error) {
 	// The built-in scripts every world runs are compiled before the check
 	// is waited for (compiling reads nothing of goja's internals): a
 	// bundle's check is still running on another goroutine then.
-	_, _ = programCache.compile(combinatorsName, combinatorsSource, false)
+	_, _ = programCache.compile(combinatorsName, combinatorsSource, false, 0)
 	_ = seedsProgram()
 	if err := heap.Check(); err != nil {
 		return nil, err
