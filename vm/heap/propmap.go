@@ -153,7 +153,7 @@ type MapArena struct {
 }
 
 // mapBatch is how many maps an arena allocates at once.
-const mapBatch = 16
+var mapBatch = batchOf(unsafe.Sizeof(smallMap{}), 16)
 
 // New returns a map holding t's keys with values (values[i] for the i-th
 // key of t; len(values) must be t.Len()).
