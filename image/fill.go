@@ -211,7 +211,7 @@ func (l *loader) fillProperties(o *goja.Object, k objKind, proto goja.Value, sha
 		if values != nil {
 			length = values["length"]
 		} else if k == okArray {
-			// Made by the batch (heap.ObjectBatch), without a map yet.
+			// Made by heap.ObjectMaker, without a map yet.
 			length = heap.PropertyValue(heap.ArrayOf(o).LengthProp())
 		}
 		vals = append(vals, length)
@@ -256,7 +256,7 @@ func (l *loader) fillProperties(o *goja.Object, k objKind, proto goja.Value, sha
 	case sm.tmpl != nil:
 		// A copy of the shape's map (heap.MapTemplate): goja's own map of
 		// the object, if it made one, is dropped.
-		values = l.maps.New(sm.tmpl, vals)
+		values = sm.tmpl.New(vals)
 	case values == nil || len(values) == 0 && len(vals) > 8:
 		values = make(map[unistring.String]goja.Value, len(vals))
 	default:

@@ -190,3 +190,47 @@ func TestRepeatedLoadsKeepMemoryFlat(t *testing.T) {
 		t.Errorf("open file descriptors grew from %d after 10 loads to %d after 50", fds10, fds50)
 	}
 }
+
+// TestLoadedWorldKeepsOnlyWhatLives: a loaded world that drops most of its
+// objects keeps about what a world that made them itself keeps, not the
+// objects it dropped (as it did when a load made objects and property maps
+// many to an allocation: one survivor kept its batch alive, and the batch's
+// dead objects what they referred to).
+func TestLoadedWorldKeepsOnlyWhatLives(t *testing.T) {
+	const setup = `var data = [];
+		for (var i = 0; i < 20000; i++) data.push({ id: i * 1000, name: "n" + i, pos: { x: i * 1.5, y: -i }, tags: ["t" + (i % 7), { w: i * 3 }] });`
+	const keep = `data = data.filter(function (r, i) { return i % 64 == 0 }); 0`
+	live := func() int64 {
+		runtime.GC()
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return int64(ms.HeapAlloc)
+	}
+	built, _ := newTestWorld(t)
+	run(t, built, "setup.js", setup)
+	var img bytes.Buffer
+	if err := Save(&img, built, SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	base := live()
+	run(t, built, "keep.js", keep)
+	builtDropped := base - live()
+	runtime.KeepAlive(built)
+	built = nil
+	live()
+
+	base = live()
+	loaded, _, err := Load(&img, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole := live() - base
+	run(t, loaded, "keep.js", keep)
+	kept := live() - base
+	runtime.KeepAlive(loaded)
+	t.Logf("loaded world %d bytes, %d kept after dropping 63 records in 64; the world that made them freed %d", whole, kept, builtDropped)
+	if kept > whole/8 {
+		t.Fatalf("the loaded world keeps %d of its %d bytes after dropping 63 records in 64", kept, whole)
+	}
+}

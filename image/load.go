@@ -192,8 +192,7 @@ type loader struct {
 	// Per shape, without and with an interior length property (kept), its
 	// property map's keys and template and its shared names (shapeMapOf).
 	shapeMaps [2][]*shapeMap
-	batch     *heap.ObjectBatch
-	maps      heap.MapArena
+	objects   *heap.ObjectMaker
 	vals      []goja.Value // a property map's values, being gathered
 	nums      *heap.Numbers
 	plugins   []natives.Plugin
@@ -585,7 +584,7 @@ func (l *loader) createObjects() {
 	}
 	l.extraAt = extraAt
 	rt := l.rt
-	l.batch = heap.NewObjectBatch(rt)
+	l.objects = heap.NewObjectMaker(rt)
 	for i, kb := range ob.Kinds {
 		k := objKind(kb)
 		ext := l.extra(i)
@@ -614,9 +613,9 @@ func (l *loader) createObjects() {
 				continue
 			}
 		case okOrdinary:
-			o = l.batch.Object()
+			o = l.objects.Object()
 		case okArray:
-			o = l.batch.Array()
+			o = l.objects.Array()
 		case okSparseArray:
 			o, err = l.ff.New(heap.KindSparseArray)
 		case okMap, okSet, okError, okWeakMap, okWeakSet:

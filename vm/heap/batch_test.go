@@ -63,7 +63,6 @@ func TestMapTemplate(t *testing.T) {
 		}},
 		{"clear", func(m map[unistring.String]goja.Value, _ []goja.Value) { clear(m) }},
 	}
-	var arena MapArena
 	for n := 1; n <= mapGroupSlots; n++ {
 		keys := testKeys(n)
 		tmpl := NewMapTemplate(keys)
@@ -78,10 +77,9 @@ func TestMapTemplate(t *testing.T) {
 					vals[i] = goja.New().ToValue(i*10 + n)
 					want[keys[i]] = vals[i]
 				}
-				got := arena.New(tmpl, vals)
-				// Another map of the template, and the next in the arena,
-				// stay as they were.
-				other := arena.New(tmpl, vals)
+				got := tmpl.New(vals)
+				// Another map of the template stays as it was.
+				other := tmpl.New(vals)
 				op.do(got, vals)
 				op.do(want, vals)
 				if !maps.Equal(got, want) || len(got) != len(want) {
@@ -111,28 +109,27 @@ func TestMapTemplate(t *testing.T) {
 	}
 }
 
-// TestObjectBatch: objects and arrays made by an ObjectBatch, with maps
+// TestObjectMaker: objects and arrays made by an ObjectMaker, with maps
 // from templates and shared names, are objects goja works with as with its
 // own, each changed alone.
-func TestObjectBatch(t *testing.T) {
+func TestObjectMaker(t *testing.T) {
 	if err := Check(); err != nil {
 		t.Fatal(err)
 	}
 	rt := goja.New()
-	b := NewObjectBatch(rt)
+	b := NewObjectMaker(rt)
 	keys := testKeys(3)
 	names := SharedPropNames(keys)
 	tmpl := NewMapTemplate(keys)
-	var arena MapArena
 	var objs, arrs []*goja.Object
-	// More than a batch of each, so that batches are filled and renewed.
-	for i := 0; i < 2*objectBatch+3; i++ {
+	const n = 100
+	for i := 0; i < n; i++ {
 		o := b.Object()
 		base := BaseOf(o)
 		*base.Prototype() = rt.Get("Object").(*goja.Object).Get("prototype").(*goja.Object)
 		vals := []goja.Value{rt.ToValue(i), rt.ToValue(fmt.Sprint("s", i)), rt.ToValue(i%2 == 0)}
 		if tmpl != nil {
-			*base.Values() = arena.New(tmpl, vals)
+			*base.Values() = tmpl.New(vals)
 		} else {
 			*base.Values() = map[unistring.String]goja.Value{}
 			for j, k := range keys {
@@ -178,7 +175,7 @@ func TestObjectBatch(t *testing.T) {
 			`["key0","key1","in_key0","in_key1"]{"key0":4,"key1":"s4","in_key0":1,"in_key1":1} ` +
 			`["key0","key1","key2"]{"key0":5,"key1":"s5","key2":false}`,
 		`3[0,"x",3]0,1,2 0[] 2[2,"x"]0,1,prop 2[3,"x"]0,1`,
-		fmt.Sprint("s", 2*objectBatch+2), "true", "true", "0,1,length",
+		fmt.Sprint("s", n-1), "true", "true", "0,1,length",
 	}, "\n")
 	if got := res.String(); got != want {
 		t.Fatalf("got\n%s\nwant\n%s", got, want)

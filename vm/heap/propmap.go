@@ -10,7 +10,7 @@ import (
 	"github.com/dop251/goja/unistring"
 )
 
-// Property maps made in batches, for a load.
+// Property maps copied from a template, for a load.
 //
 // goja keeps an object's string-keyed properties in a Go map. A map of up
 // to eight entries is a header (48 bytes) and one group of eight slots
@@ -19,10 +19,10 @@ import (
 // bytes allocated and a fifth of the CPU. Every object of one shape (the
 // same keys in the same order) holds the same keys, so the same group can
 // be copied for each: a MapTemplate is a real map of the shape's keys,
-// made once by Go's runtime, whose header and group are copied, with the
-// values written into the slots where the runtime put the keys, into maps
-// allocated many at a time (MapArena). The maps are ordinary Go maps from
-// then on: the runtime grows, changes and iterates them as any other.
+// made once by Go's runtime, whose header and group are copied into one
+// allocation, with the values written into the slots where the runtime put
+// the keys. The maps are ordinary Go maps from then on: the runtime grows,
+// changes and iterates them as any other.
 //
 // This knows the layout of Go's maps (internal/runtime/maps, swiss tables,
 // Go 1.24 on), which no API exposes. So it is used only with a Go release
@@ -75,7 +75,7 @@ const ctrlEmpty = 0x80
 // checked against.
 var mapReleases = []string{"go1.26"}
 
-// MapTemplate makes property maps with one list of keys (see MapArena).
+// MapTemplate makes property maps with one list of keys (see New).
 type MapTemplate struct {
 	h    goMap // dirPtr nil
 	ctrl uint64
@@ -145,28 +145,14 @@ func headerOf(m map[unistring.String]goja.Value) *goMap {
 // Len returns the number of keys of maps made from t.
 func (t *MapTemplate) Len() int { return len(t.keys) }
 
-// MapArena allocates the maps made from templates, many at a time: a map
-// keeps its batch alive (mapBatch of them, 5 KB) while any map of the
-// batch is reachable. Not safe for concurrent use.
-type MapArena struct {
-	free []smallMap
-}
-
-// mapBatch is how many maps an arena allocates at once.
-var mapBatch = batchOf(unsafe.Sizeof(smallMap{}), 16)
-
 // New returns a map holding t's keys with values (values[i] for the i-th
-// key of t; len(values) must be t.Len()).
-func (a *MapArena) New(t *MapTemplate, values []goja.Value) map[unistring.String]goja.Value {
-	if len(a.free) == 0 {
-		a.free = make([]smallMap, mapBatch)
-	}
-	sm := &a.free[0]
-	a.free = a.free[1:]
+// key of t; len(values) must be t.Len()): header and group in one
+// allocation. (Maps allocated many at a time were tried: a map kept alive
+// kept its whole batch, and the batch's dead maps the objects they hold.)
+func (t *MapTemplate) New(values []goja.Value) map[unistring.String]goja.Value {
+	sm := new(smallMap)
 	// The group is fresh (zero: every slot empty) but for what is
-	// written: the control word, and the used slots, one by one (a copy of
-	// the whole group wrote all eight slots, through the collector's
-	// write barrier while it marks).
+	// written: the control word, and the used slots, one by one.
 	sm.g.ctrl = t.ctrl
 	for i, v := range values[:len(t.keys)] {
 		s := &sm.g.slots[t.slot[i]]
@@ -240,8 +226,7 @@ func probeMaps() bool {
 		if t == nil {
 			return false
 		}
-		var a MapArena
-		if !probeCopy(a.New(t, vals[:n]), keys[:n], vals[:n]) {
+		if !probeCopy(t.New(vals[:n]), keys[:n], vals[:n]) {
 			return false
 		}
 	}
