@@ -128,6 +128,11 @@ func (c *scriptCache) getOrMake(e *compiled, build func() (*goja.Program, []heap
 func (c *scriptCache) get(k cacheKey, e *compiled) *compiled {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.findLocked(k, e)
+}
+
+// findLocked is get with c.mu held.
+func (c *scriptCache) findLocked(k cacheKey, e *compiled) *compiled {
 	for _, old := range c.m[k] {
 		if old.same(e.name, e.src, e.strict, e.code) {
 			return old
@@ -140,10 +145,8 @@ func (c *scriptCache) get(k cacheKey, e *compiled) *compiled {
 func (c *scriptCache) add(k cacheKey, e *compiled) *compiled {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, old := range c.m[k] {
-		if old.same(e.name, e.src, e.strict, e.code) {
-			return old
-		}
+	if old := c.findLocked(k, e); old != nil {
+		return old
 	}
 	c.m[k] = append(c.m[k], e)
 	c.order = append(c.order, e)

@@ -28,13 +28,6 @@ func TestScriptCacheBoundsPayloads(t *testing.T) {
 		payloadSize = len(p)
 		imgs = append(imgs, img)
 	}
-	heapNow := func() uint64 {
-		var m runtime.MemStats
-		runtime.GC()
-		runtime.GC()
-		runtime.ReadMemStats(&m)
-		return m.HeapAlloc
-	}
 	// The limit of the cache: about one payload.
 	programCache.mu.Lock()
 	limit := programCache.limit
@@ -45,7 +38,7 @@ func TestScriptCacheBoundsPayloads(t *testing.T) {
 		programCache.limit = limit
 		programCache.mu.Unlock()
 	})
-	before := heapNow()
+	before := liveHeap()
 	for _, img := range imgs {
 		v, _, err := Load(bytes.NewReader(img), LoadOptions{})
 		if err != nil {
@@ -54,7 +47,7 @@ func TestScriptCacheBoundsPayloads(t *testing.T) {
 		runtime.KeepAlive(v)
 	}
 	imgs = nil
-	after := heapNow()
+	after := liveHeap()
 	if grew := int64(after) - int64(before); grew > int64(3*payloadSize) {
 		t.Errorf("after loading %d images of a %d-byte payload and dropping their worlds, with a cache limit of one payload, the heap is %d bytes larger", images, payloadSize, grew)
 	}

@@ -191,6 +191,15 @@ func TestRepeatedLoadsKeepMemoryFlat(t *testing.T) {
 	}
 }
 
+// liveHeap returns the bytes of the heap still live after two collections.
+func liveHeap() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
+}
+
 // TestLoadedWorldKeepsOnlyWhatLives: a loaded world that drops most of its
 // objects keeps about what a world that made them itself keeps, not the
 // objects it dropped (as it did when a load made objects and property maps
@@ -200,13 +209,7 @@ func TestLoadedWorldKeepsOnlyWhatLives(t *testing.T) {
 	const setup = `var data = [];
 		for (var i = 0; i < 20000; i++) data.push({ id: i * 1000, name: "n" + i, pos: { x: i * 1.5, y: -i }, tags: ["t" + (i % 7), { w: i * 3 }] });`
 	const keep = `data = data.filter(function (r, i) { return i % 64 == 0 }); 0`
-	live := func() int64 {
-		runtime.GC()
-		runtime.GC()
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		return int64(ms.HeapAlloc)
-	}
+	live := func() int64 { return int64(liveHeap()) }
 	built, _ := newTestWorld(t)
 	run(t, built, "setup.js", setup)
 	var img bytes.Buffer

@@ -106,13 +106,6 @@ func BenchmarkLibraries(b *testing.B) {
 	b.Run("Load", func(b *testing.B) {
 		// Memory must stay flat across loads: what is still live after
 		// the loaded worlds are dropped, per load, is reported too.
-		live := func() uint64 {
-			var ms runtime.MemStats
-			runtime.GC()
-			runtime.GC()
-			runtime.ReadMemStats(&ms)
-			return ms.HeapAlloc
-		}
 		// A warm load: the process has already loaded this image once
 		// (its scripts' compiled code and RegExps are in the process's
 		// caches, the code registry is built), as in a REPL's .load-image
@@ -121,7 +114,7 @@ func BenchmarkLibraries(b *testing.B) {
 		if _, _, err := Load(bytes.NewReader(img.Bytes()), LoadOptions{}); err != nil {
 			b.Fatal(err)
 		}
-		before := live()
+		before := liveHeap()
 		cpu := benchcpu.Start(b)
 		for i := 0; i < b.N; i++ {
 			if _, _, err := Load(bytes.NewReader(img.Bytes()), LoadOptions{}); err != nil {
@@ -129,7 +122,7 @@ func BenchmarkLibraries(b *testing.B) {
 			}
 		}
 		cpu.Stop(b)
-		b.ReportMetric((float64(live())-float64(before))/float64(b.N), "retained-bytes/load")
+		b.ReportMetric((float64(liveHeap())-float64(before))/float64(b.N), "retained-bytes/load")
 	})
 	// Inspect names captured scopes from the scripts' sources: it must
 	// cost about what a load costs, however many scopes there are.
