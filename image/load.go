@@ -21,18 +21,25 @@ import (
 // Nothing runs: no hooks, no main (see Resume). A corrupt, truncated,
 // foreign or incompatible image is refused with an error; Load never returns
 // a partly built world.
+//
+// The world's VM is made (NewWorld, which runs opts.VM's Setup functions)
+// on another goroutine while the image is read and decoded; Load returns
+// only once that goroutine is done.
 func Load(r io.Reader, opts LoadOptions) (*vm.VM, *Meta, error) {
+	world := startWorld(opts.VM)
 	meta, payload, err := readImage(r, opts.Limits)
 	if err != nil {
+		world.discard()
 		return nil, nil, err
 	}
 	// The layout check is left to NewWorld where the image does not need
 	// its fingerprint: a program that runs it on another goroutine
 	// (Prepare) then makes the VM and decodes the payload meanwhile.
 	if err := checkCompatible(meta, meta.Code == nil); err != nil {
+		world.discard()
 		return nil, meta, err
 	}
-	v, err := decodeWorld(payload, opts, meta)
+	v, err := decodeWorld(payload, opts, meta, world)
 	return v, meta, err
 }
 
@@ -105,23 +112,27 @@ func (l *loader) failf(format string, args ...any) {
 // The world does not keep data (a copy of it, which its scripts' sources
 // and stored code are left in: format.Decode).
 func DecodePayload(data []byte, opts LoadOptions) (*vm.VM, error) {
-	return decodeWorld(bytes.Clone(data), opts, nil)
+	return decodeWorld(bytes.Clone(data), opts, nil, nil)
 }
 
 // decodeWorld builds a world from the payload of an image whose metadata
 // is meta (nil: a payload of this build, whose code needs no check). What
 // an image of a newer format version holds that this build cannot make
 // sense of is refused as format.ErrNewerVersion, naming both versions.
-func decodeWorld(data []byte, opts LoadOptions, meta *Meta) (*vm.VM, error) {
+// world is the world being made for it (nil: decodeWorld starts making it).
+func decodeWorld(data []byte, opts LoadOptions, meta *Meta, world *pendingWorld) (*vm.VM, error) {
 	ver := format.Current
 	if meta != nil {
 		ver = meta.Version
 	}
-	v, err := decodePayload(data, opts, meta, ver)
+	if world == nil {
+		world = startWorld(opts.VM)
+	}
+	v, err := decodePayload(data, opts, meta, ver, world)
 	return v, format.AsNewer(ver, err)
 }
 
-func decodePayload(data []byte, opts LoadOptions, meta *Meta, ver format.Version) (*vm.VM, error) {
+func decodePayload(data []byte, opts LoadOptions, meta *Meta, ver format.Version, world *pendingWorld) (*vm.VM, error) {
 	// The scripts' programs are made on other goroutines from the moment
 	// the payload's scripts and code sections are decoded, while the rest
 	// of the payload, the world and its objects are (load waits for them
@@ -131,9 +142,10 @@ func decodePayload(data []byte, opts LoadOptions, meta *Meta, ver format.Version
 		jobs = startScripts(p, opts.CompileSource, len(data))
 	})
 	if err != nil {
+		world.discard()
 		return nil, err
 	}
-	v, err := NewWorld(opts.VM)
+	v, err := world.wait()
 	if err != nil {
 		return nil, err
 	}

@@ -56,6 +56,47 @@ func NewWorld(opts vm.Options) (*vm.VM, error) {
 	return v, nil
 }
 
+// pendingWorld is a world that NewWorld is making on another goroutine
+// (startWorld), for a load that reads and decodes its image meanwhile:
+// making the VM with its plugins and recording its built-ins is a third to
+// a half of the fixed work of a load, and needs nothing of the image.
+type pendingWorld struct {
+	done  chan struct{}
+	v     *vm.VM
+	err   error
+	panic any // what NewWorld panicked with, panicked again by wait
+}
+
+// startWorld starts making a world with NewWorld(opts) on another goroutine.
+func startWorld(opts vm.Options) *pendingWorld {
+	w := &pendingWorld{done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		defer func() {
+			if r := recover(); r != nil {
+				w.panic = r
+			}
+		}()
+		w.v, w.err = NewWorld(opts)
+	}()
+	return w
+}
+
+// wait returns the world once it is made. If NewWorld panicked, wait
+// panics with the same value, on the goroutine of the load that waits (as
+// if the load had called NewWorld itself).
+func (w *pendingWorld) wait() (*vm.VM, error) {
+	<-w.done
+	if w.panic != nil {
+		panic(w.panic)
+	}
+	return w.v, w.err
+}
+
+// discard waits until the world is made (so that no work of a failed load
+// goes on after it returns), and drops it.
+func (w *pendingWorld) discard() { <-w.done }
+
 // Prepare does, once per process, the work that every Load of an image of
 // size bytes needs whatever the image: goja's layout check (heap.Check)
 // and, for an image of more than compileBelow bytes, the registry of goja's
