@@ -80,26 +80,7 @@ func (l *loader) fillObjects() {
 			*a.LengthProp().Value() = l.rt.ToValue(length)
 			*a.LengthProp().Writable() = writable != 0
 		case okMap, okSet:
-			c := &cursor{l: l, name: "object", num: i + 1, s: ext}
-			n := c.count(len(ext))
-			add := l.b.mapSet
-			if k == okSet {
-				add = l.b.setAdd
-			}
-			for e := 0; e < n; e++ {
-				// "none" (a hole) is no value: goja's collections would
-				// dereference it.
-				key := l.some(c.next(), i, "an entry's key")
-				var err error
-				if k == okMap {
-					_, err = add(o, key, l.some(c.next(), i, "an entry's value"))
-				} else {
-					_, err = add(o, key)
-				}
-				if err != nil {
-					l.failf("object %d: %v", i, err)
-				}
-			}
+			l.fillCollection(i, o, k == okMap, ext)
 		case okWeakMap, okWeakSet:
 			if len(ext) < 1 || ext[0] >= uint64(len(l.p.Weak)) {
 				l.failf("object %d: weak record missing", i)
@@ -636,6 +617,40 @@ func (l *loader) fillPrivate(o *goja.Object, c *cursor) {
 		elems[e] = el
 	}
 	heap.SetPrivateElements(o, brands, elems)
+}
+
+// fillCollection adds a Map's or a Set's saved entries.
+func (l *loader) fillCollection(i int, o *goja.Object, isMap bool, ext []uint64) {
+	c := &cursor{l: l, name: "object", num: i + 1, s: ext}
+	n := c.count(len(ext))
+	keys, vals := l.collKeys[:0], l.collVals[:0]
+	for e := 0; e < n; e++ {
+		// "none" (a hole) is no value: goja's collections would
+		// dereference it.
+		keys = append(keys, l.some(c.next(), i, "an entry's key"))
+		if isMap {
+			vals = append(vals, l.some(c.next(), i, "an entry's value"))
+		}
+	}
+	set, values := func(key, value goja.Value) error {
+		_, err := l.b.setAdd(o, key)
+		return err
+	}, []goja.Value(nil)
+	if isMap {
+		set, values = func(key, value goja.Value) error {
+			_, err := l.b.mapSet(o, key, value)
+			return err
+		}, vals
+	}
+	if l.colls == nil {
+		l.colls = heap.NewCollections()
+	}
+	if err := l.colls.Fill(o, keys, values, set); err != nil {
+		l.failf("object %d: %v", i, err)
+	}
+	clear(keys)
+	clear(vals)
+	l.collKeys, l.collVals = keys[:0], vals[:0]
 }
 
 // fillWeak adds a weak collection's saved entries.

@@ -207,6 +207,9 @@ type loader struct {
 	objects   *heap.ObjectMaker
 	vals      []goja.Value // a property map's values, being gathered
 	nums      *heap.Numbers
+	colls     *heap.Collections // fills Maps and Sets, made for the first
+	collKeys  []goja.Value      // a collection's keys, being gathered
+	collVals  []goja.Value      // and its values
 	plugins   []natives.Plugin
 
 	programsOf   map[*vm.Script][]heap.ProgramInfo
