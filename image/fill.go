@@ -1,6 +1,8 @@
 package image
 
 import (
+	"slices"
+
 	"github.com/dop251/goja"
 	"github.com/dop251/goja/unistring"
 	"github.com/stasisvm/stasis/vm/heap"
@@ -623,7 +625,10 @@ func (l *loader) fillPrivate(o *goja.Object, c *cursor) {
 func (l *loader) fillCollection(i int, o *goja.Object, isMap bool, ext []uint64) {
 	c := &cursor{l: l, name: "object", num: i + 1, s: ext}
 	n := c.count(len(ext))
-	keys, vals := l.collKeys[:0], l.collVals[:0]
+	keys, vals := slices.Grow(l.collKeys[:0], n), l.collVals[:0]
+	if isMap {
+		vals = slices.Grow(vals, n)
+	}
 	for e := 0; e < n; e++ {
 		// "none" (a hole) is no value: goja's collections would
 		// dereference it.

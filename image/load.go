@@ -207,6 +207,7 @@ type loader struct {
 	objects   *heap.ObjectMaker
 	vals      []goja.Value // a property map's values, being gathered
 	nums      *heap.Numbers
+	strs      *heap.Strings
 	colls     *heap.Collections // fills Maps and Sets, made for the first
 	collKeys  []goja.Value      // a collection's keys, being gathered
 	collVals  []goja.Value      // and its values
@@ -236,6 +237,7 @@ func (l *loader) load() error {
 	p := l.p
 	l.global = heap.GlobalStash(l.rt)
 	l.nums = heap.NewNumbers(l.rt)
+	l.strs = heap.NewStrings(l.rt)
 	l.programsOf = map[*vm.Script][]heap.ProgramInfo{}
 	l.v.SetAttachment(programsKey{}, l.programsOf)
 	l.strVals = make([]goja.Value, len(p.Strings))
@@ -369,7 +371,7 @@ func (l *loader) strValue(i uint64) goja.Value {
 	if u, ok := l.p.Lone[i]; ok {
 		v = goja.StringFromUTF16(u)
 	} else {
-		v = l.rt.ToValue(s)
+		v = l.strs.Value(s)
 	}
 	l.strVals[i] = v
 	return v

@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"math"
 	"reflect"
+	"slices"
 	"sync"
 	"unsafe"
 
@@ -164,7 +165,7 @@ func (c *Collections) Fill(o *goja.Object, keys, values []goja.Value, set func(k
 	if !c.kh.ok || *m.Size() != 0 {
 		return c.slow(keys, values, set)
 	}
-	c.hashes = c.hashes[:0]
+	c.hashes = slices.Grow(c.hashes[:0], len(keys))
 	for _, k := range keys {
 		h, fast := c.kh.hash(k, m)
 		if !fast {

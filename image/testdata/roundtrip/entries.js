@@ -28,3 +28,13 @@ console.log([...m].map(([k, v]) => String(k) + v).join(), m.get(sym), m.get("é"
 console.log([...s].map(String).join(), s.has(sym), s.has("ü"), s.size);
 m.delete("a"); m.set("a", 0); s.delete(2); s.add(2);
 console.log([...m.keys()].map(String).join(), [...s].map(String).join());
+---
+// Keys longer than 16 characters (which goja's ToValue makes lazily scanned strings) and strings as values.
+var long = new Map(), names = new Set();
+for (var i = 0; i < 100; i++) { long.set("a key longer than sixteen characters #" + i, "value " + i + " ".repeat(i % 3)); names.add("name-" + "x".repeat(i)) }
+long.set("é accented and longer than sixteen", 1);
+// save
+console.log(long.size, long.get("a key longer than sixteen characters #42"), long.has("a key longer than sixteen characters #" + 99), long.get("é accented and longer than sixteen"));
+console.log(names.size, names.has("name-" + "x".repeat(50)), [...names].slice(-2).map((s) => s.length).join());
+long.delete("a key longer than sixteen characters #0"); long.set("a key longer than sixteen characters #0", "moved");
+console.log([...long.keys()].slice(-3).join("|"), [...long.values()].join("").length);
