@@ -12,6 +12,7 @@ import (
 	"github.com/dop251/goja"
 	"github.com/dop251/goja/unistring"
 	"github.com/stasisvm/stasis/image/format"
+	"github.com/stasisvm/stasis/internal/loadgc"
 	"github.com/stasisvm/stasis/natives"
 	"github.com/stasisvm/stasis/vm"
 	"github.com/stasisvm/stasis/vm/heap"
@@ -145,6 +146,7 @@ func decodePayload(data []byte, opts LoadOptions, meta *Meta, ver format.Version
 		world.discard()
 		return nil, err
 	}
+	defer loadgc.Pause(worldBytes(p, len(data)))()
 	v, err := world.wait()
 	if err != nil {
 		return nil, err
@@ -174,6 +176,18 @@ func decodePayload(data []byte, opts LoadOptions, meta *Meta, ver format.Version
 		return nil, err
 	}
 	return v, nil
+}
+
+// worldBytes estimates what building the world of payload p (size bytes
+// unpacked) allocates, for the collector's settings during the load
+// (loadgc.Pause): at least 256 bytes an object (an ordinary object with
+// properties takes 456: goja's Object, its baseObject and a property map
+// of one group; a world of 200,000 records allocates 480 an object), and
+// at most about 512 an object and 32 a byte of the payload (a value
+// coded in a byte is an interface of 16 bytes, and its box or slot).
+func worldBytes(p *payload, size int) (expect, bound uint64) {
+	n := uint64(len(p.Objects.Kinds))
+	return 256 * n, 512*n + 32*uint64(size)
 }
 
 type loader struct {
