@@ -220,6 +220,11 @@ func (c *regexpCache) newRegExp(rt *goja.Runtime, ctor *goja.Object, source, fla
 	c.mu.Lock()
 	p, hit := c.m[k]
 	c.mu.Unlock()
+	if !hit {
+		// A literal of the image's scripts made most RegExps: its
+		// decoded program holds the same pattern.
+		p, hit = heap.LiteralPattern(k.source, k.flags)
+	}
 	if hit {
 		if *blank == nil {
 			b, err := rt.New(ctor)
@@ -243,6 +248,7 @@ func (c *regexpCache) newRegExp(rt *goja.Runtime, ctor *goja.Object, source, fla
 	// holds is only ever read.
 	p = heap.RegExpPatternOf(o)
 	heap.SetRegExpPattern(o, p, src)
+	heap.SharePattern(k.source, k.flags, p)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.m[k]; !ok {

@@ -2,6 +2,8 @@ package heap
 
 import (
 	"fmt"
+	"strings"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/dop251/goja"
@@ -73,4 +75,61 @@ func checkRegExpLayout(arr *goja.Object) error {
 		}
 	}
 	return nil
+}
+
+// The RegExp objects of an image are mostly what its scripts' literals made
+// (lodash's forty): a load made each pattern twice, once for the literal in
+// the decoded program and once for the object. Decoded programs and the
+// image's objects share their patterns through the programs' table.
+
+// maxSharedPatterns bounds the patterns that objects add to the programs'
+// table (the programs' own are bounded by the code a process decodes; an
+// image's objects may hold any number of patterns).
+const maxSharedPatterns = 1 << 12
+
+var sharedPatterns atomic.Int64
+
+// literalKey is the key of the programs' table for a RegExp of source and
+// flags (as RegExp.prototype.flags gives them, in any order); false for
+// flags that goja would refuse (unknown or repeated).
+func literalKey(source, flags string) (patternKey, bool) {
+	k := patternKey{src: source}
+	for i := 0; i < len(flags); i++ {
+		b := strings.IndexByte(reFlags, flags[i])
+		if b < 0 || k.flags&(1<<b) != 0 {
+			return patternKey{}, false
+		}
+		k.flags |= 1 << b
+	}
+	return k, true
+}
+
+// LiteralPattern returns the pattern that the decoded programs of this
+// process use for a RegExp literal of source and flags, if one was decoded
+// (or shared by SharePattern): it is what new RegExp(source, flags)
+// compiles. Use it as SetRegExpPattern's pattern (it is only ever read).
+func LiteralPattern(source, flags string) (RegExpPattern, bool) {
+	k, ok := literalKey(source, flags)
+	if !ok {
+		return RegExpPattern{}, false
+	}
+	q, ok := patterns.Load(k)
+	if !ok {
+		return RegExpPattern{}, false
+	}
+	return RegExpPattern{(*regexpPattern)(q.(unsafe.Pointer))}, true
+}
+
+// SharePattern offers p, compiled by new RegExp(source, flags) and never
+// changed after (a pattern that no object matches with: see
+// SetRegExpPattern), to the programs decoded later that hold a literal of
+// the same source and flags, up to maxSharedPatterns patterns.
+func SharePattern(source, flags string, p RegExpPattern) {
+	k, ok := literalKey(source, flags)
+	if !ok || p.p == nil || sharedPatterns.Load() >= maxSharedPatterns {
+		return
+	}
+	if _, loaded := patterns.LoadOrStore(k, unsafe.Pointer(p.p)); !loaded {
+		sharedPatterns.Add(1)
+	}
 }
