@@ -13,8 +13,10 @@ import (
 // MB (TypeScript's) into fresh memory, a page fault every 4 KB, before
 // anything else of a start could begin; a section of a file of at least
 // minMapped bytes is mapped instead (on systems that can) and read in
-// place, then unmapped: the payload is decompressed out of it.
-const minMapped = 256 << 10
+// place, then unmapped: the payload is decompressed out of it. Lodash's
+// 219 KB image read was 1.5% of its bundle's start, mapped 0.2% (mapping
+// and unmapping); below 64 KB, reading is as cheap as a mapping.
+const minMapped = 64 << 10
 
 // errChanged reports a mapped image whose file shrank while it was read.
 var errChanged = errors.New("read image: the file changed while it was read")
