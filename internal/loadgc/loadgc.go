@@ -59,10 +59,10 @@ var (
 // already (GOGC=off, or a program that turned it off for its load, as
 // the stasis command does for a bundle), when $GOGC or $GOMEMLIMIT are
 // set, or when expect is below MinBytes. Loads at the same time share
-// one pause: those that start during it join it, and the last one to
-// finish restores the collector's GC percent and memory limit as they
-// were before the first (a change the program makes to them meanwhile is
-// lost).
+// one pause: those that start during it join it (raising the limit
+// Pause set by their bound), and the last one to finish restores the
+// collector's GC percent and memory limit as they were before the first
+// (a change the program makes to them meanwhile is lost).
 func Pause(expect, bound uint64) (resume func()) {
 	if expect < MinBytes {
 		return func() {}
@@ -71,6 +71,11 @@ func Pause(expect, bound uint64) (resume func()) {
 	defer mu.Unlock()
 	if active > 0 {
 		active++
+		if limit == math.MaxInt64 {
+			// The pause's own limit was set for the loads before this
+			// one: it makes room for this one's world too.
+			debug.SetMemoryLimit(addBound(uint64(debug.SetMemoryLimit(-1)), bound))
+		}
 		return leaveOnce()
 	}
 	if userSet() {
@@ -84,14 +89,19 @@ func Pause(expect, bound uint64) (resume func()) {
 	percent = debug.SetGCPercent(-1)
 	limit = debug.SetMemoryLimit(-1)
 	if limit == math.MaxInt64 {
-		l := read().objects + bound + slack
-		if bound > math.MaxInt64/4 || l > math.MaxInt64 {
-			l = math.MaxInt64
-		}
-		debug.SetMemoryLimit(int64(l))
+		debug.SetMemoryLimit(addBound(read().objects+slack, bound))
 	}
 	active = 1
 	return leaveOnce()
+}
+
+// addBound returns the memory limit base + bound, or none (MaxInt64) if
+// that is more than a limit can be.
+func addBound(base, bound uint64) int64 {
+	if base > math.MaxInt64/2 || bound > math.MaxInt64/2 {
+		return math.MaxInt64
+	}
+	return int64(base + bound)
 }
 
 // leaveOnce returns a function that ends one load's share of the pause,

@@ -100,3 +100,28 @@ func TestPauseShared(t *testing.T) {
 		}
 	}
 }
+
+// TestPauseSharedLimit: a load that joins a pause gets room for its own
+// world under the pause's memory limit, however small the first load's;
+// a memory limit the program set is left as it is.
+func TestPauseSharedLimit(t *testing.T) {
+	const huge = 1 << 40
+	for _, programLimit := range []int64{math.MaxInt64, 3 << 30} {
+		setUp(t, 150, programLimit, false)
+		a := Pause(MinBytes, MinBytes)
+		_, first := settings(t)
+		b := Pause(MinBytes, huge)
+		_, joined := settings(t)
+		if programLimit == math.MaxInt64 && joined < first+huge {
+			t.Errorf("a load of %d bytes joined a pause with a memory limit of %d: the limit is %d, want at least %d", uint64(huge), first, joined, first+huge)
+		}
+		if programLimit != math.MaxInt64 && joined != programLimit {
+			t.Errorf("the program's memory limit %d became %d when a load joined a pause", programLimit, joined)
+		}
+		a()
+		b()
+		if p, l := settings(t); p != 150 || l != programLimit {
+			t.Errorf("both loads finished: GC percent %d, memory limit %d; want 150, %d", p, l, programLimit)
+		}
+	}
+}
