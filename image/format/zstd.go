@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 
@@ -173,6 +174,19 @@ func unpackFrames(stored []byte, fs []zframe, n uint64) ([]byte, bool) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// stored may be a mapped file (a bundle's image): a file cut
+			// short under it faults here, which would end the process.
+			// The frame fails instead, and the sequential way, on the
+			// caller's goroutine, meets the fault there.
+			defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+			defer func() {
+				if r := recover(); r != nil {
+					if _, fault := r.(interface{ Addr() uintptr }); !fault {
+						panic(r)
+					}
+					failed.Store(true)
+				}
+			}()
 			for !failed.Load() {
 				i := int(next.Add(1) - 1)
 				if i >= len(fs) {
