@@ -237,3 +237,48 @@ func TestLoadedWorldKeepsOnlyWhatLives(t *testing.T) {
 		t.Fatalf("the loaded world keeps %d of its %d bytes after dropping 63 records in 64", kept, whole)
 	}
 }
+
+// TestLoadedMapKeepsOnlyWhatLives: a loaded Map that drops most of its
+// entries frees their keys and values, as a Map that a script filled
+// does, though a load allocates the entries many at a time
+// (heap.Collections): what a batch of entries keeps after its entries are
+// deleted is the batch alone.
+func TestLoadedMapKeepsOnlyWhatLives(t *testing.T) {
+	const n = 20000
+	const setup = `var data = new Map();
+		for (var i = 0; i < 20000; i++) data.set("record number " + i, { id: i * 1000, name: "n" + i, pos: { x: i * 1.5, y: -i }, tags: ["t" + (i % 7), { w: i * 3 }] });`
+	const keep = `var i = 0; for (var k of data.keys()) { if (i++ % 64 != 0) data.delete(k) } 0`
+	live := func() int64 { return int64(liveHeap()) }
+	built, _ := newTestWorld(t)
+	base := live()
+	run(t, built, "setup.js", setup)
+	builtWhole := live() - base
+	var img bytes.Buffer
+	if err := Save(&img, built, SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	run(t, built, "keep.js", keep)
+	builtKept := live() - base
+	runtime.KeepAlive(built)
+	built = nil
+	live()
+
+	base = live()
+	loaded, _, err := Load(&img, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole := live() - base
+	run(t, loaded, "keep.js", keep)
+	kept := live() - base
+	if size, err := loaded.RunScript("size.js", "data.size"); err != nil || size.ToInteger() != (n+63)/64 {
+		t.Fatalf("data.size = %v (%v) after the deletions, want %d", size, err, (n+63)/64)
+	}
+	runtime.KeepAlive(loaded)
+	t.Logf("loaded Map %d bytes, %d kept after deleting 63 entries in 64; the world that made it: %d, %d kept", whole, kept, builtWhole, builtKept)
+	// The batches of entries (56 bytes an entry) stay, and the Map's index
+	// (Go maps do not shrink): a tenth of the whole or so.
+	if kept > whole/4 {
+		t.Fatalf("the loaded world keeps %d of its %d bytes after deleting 63 entries in 64", kept, whole)
+	}
+}
