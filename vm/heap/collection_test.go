@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/dop251/goja"
+	"github.com/stasisvm/stasis/internal/benchcpu"
 )
 
 // TestCollectionHashesOnThisGoja: the probe finds goja's hashes of
@@ -144,5 +145,41 @@ func TestCollectionsFill(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkFillMap fills a Map of 100,000 entries keyed by strings, as a
+// load of Instances100k does: through Map.prototype.set, as loads did
+// before Collections, and directly.
+func BenchmarkFillMap(b *testing.B) {
+	if err := Check(); err != nil {
+		b.Fatal(err)
+	}
+	rt := goja.New()
+	const n = 100000
+	keys, vals := make([]goja.Value, n), make([]goja.Value, n)
+	for i := range keys {
+		keys[i], vals[i] = NewStrings(rt).Value(fmt.Sprintf("acct%d", i)), rt.NewObject()
+	}
+	ctor := rt.Get("Map").(*goja.Object)
+	set, _ := goja.AssertFunction(ctor.Get("prototype").(*goja.Object).Get("set"))
+	for _, c := range []struct {
+		name string
+		kh   *keyHashes
+	}{{"set", &keyHashes{}}, {"direct", nil}} {
+		b.Run(c.name, func(b *testing.B) {
+			cpu := benchcpu.Start(b)
+			for i := 0; i < b.N; i++ {
+				m, _ := rt.New(ctor)
+				f := NewCollections()
+				if c.kh != nil {
+					f.kh = c.kh
+				}
+				if err := f.Fill(m, keys, vals, func(k, v goja.Value) error { _, err := set(m, k, v); return err }); err != nil {
+					b.Fatal(err)
+				}
+			}
+			cpu.Stop(b)
+		})
 	}
 }
