@@ -23,9 +23,13 @@ type codeType struct {
 	// direct tells whether Go keeps a value of this type in an
 	// interface's data word itself (pointers), rather than a pointer to it.
 	direct bool
-	// itab is the first word of an interface of each slot type holding
-	// a value of this type (an itab, or the type for interface{}).
-	itab map[reflect.Type]unsafe.Pointer
+	// words[i] is the first word of an interface of slot type i (the
+	// registry's slots) holding a value of this type (an itab, or the type
+	// for interface{}); nil where it may not stand. Set when the type is
+	// registered, for the slots known then, and when a slot is added, for
+	// the types registered before: a decoder reads only the slots of its
+	// own types' codecs, all known once it has looked its types up.
+	words [maxSlots]unsafe.Pointer
 	// id numbers the type in the registry; slab is the decoders' slab of
 	// values of the type (see progDecoder.alloc).
 	id, slab int
@@ -40,10 +44,15 @@ type slabType struct {
 	size  uintptr
 }
 
-// ifaceTable gives, by codeType id, the first word of an interface of one
-// slot type holding a value of that type (nil: not allowed there).
-type ifaceTable struct {
-	words []unsafe.Pointer
+// maxSlots bounds the interface types that a program's values are read
+// through (goja's code has four: instructions, values, strings and
+// interface{}).
+const maxSlots = 8
+
+// ifaceSlot is an interface type that codecs read values of.
+type ifaceSlot struct {
+	t       reflect.Type
+	allowed func(*codeType) bool
 }
 
 // codec reads (dec) and writes (enc) a value of one type at p.
@@ -88,19 +97,16 @@ const (
 	checkJump                  // pc+v within the program (0 allowed: no target)
 )
 
+// codecBuilder makes the registry's codecs; it is used with the
+// registry's mu held.
 type codecBuilder struct {
-	r      *codeRegistry
-	built  map[builtKey]*codec
-	ifaces map[reflect.Type]func(*codeType) bool
-	tables map[reflect.Type]*ifaceTable
-	slabs  map[reflect.Type]int
+	r     *codeRegistry
+	built map[builtKey]*codec
+	slabs map[reflect.Type]int
 }
 
 // slabFor returns the slab id of values of type t.
 func (b *codecBuilder) slabFor(t reflect.Type) int {
-	if b.slabs == nil {
-		b.slabs = map[reflect.Type]int{}
-	}
 	id, ok := b.slabs[t]
 	if !ok {
 		id = len(b.r.slabTypes)
@@ -115,12 +121,10 @@ type builtKey struct {
 	check intCheck
 }
 
-// register adds t to the registry, as an instruction type when ins.
-func (b *codecBuilder) register(t reflect.Type, ins bool) {
-	if b.built == nil {
-		b.built = map[builtKey]*codec{}
-	}
-	ct := &codeType{t: t, name: t.String(), ins: ins, itab: map[reflect.Type]unsafe.Pointer{}, id: b.r.ids}
+// register adds t to the registry, as an instruction type when ins, and
+// returns its entry.
+func (b *codecBuilder) register(t reflect.Type, ins bool) *codeType {
+	ct := &codeType{t: t, name: t.String(), ins: ins, id: b.r.ids}
 	b.r.ids++
 	check := checkBound
 	name := t.Name()
@@ -148,8 +152,14 @@ func (b *codecBuilder) register(t reflect.Type, ins bool) {
 	default:
 		ct.slab = b.slabFor(t)
 	}
+	for i, s := range b.r.slots {
+		if s.allowed(ct) {
+			ct.words[i] = ifaceWord(s.t, t)
+		}
+	}
 	b.r.byType[t] = ct
 	b.r.byName[ct.name] = ct
+	return ct
 }
 
 // isDirect tells whether an interface holds a value of t in its data word:
@@ -410,7 +420,7 @@ func (b *codecBuilder) generic(c *codec, t reflect.Type, check intCheck, where s
 			}
 		}
 	case reflect.Interface:
-		b.iface(c, t, where)
+		return b.iface(c, t, where)
 	default:
 		return false
 	}
@@ -420,19 +430,12 @@ func (b *codecBuilder) generic(c *codec, t reflect.Type, check intCheck, where s
 // iface makes the codec of an interface slot of type t: a type number
 // (0: nil), then the value. Only registered types that may stand there are
 // accepted: instructions where an instruction goes, primitive constants
-// where a Value does, goja's reference error in a throwConst.
-func (b *codecBuilder) iface(c *codec, t reflect.Type, where string) {
-	r := b.r
-	allowed := b.allowedIn(t)
-	if b.ifaces == nil {
-		b.ifaces = map[reflect.Type]func(*codeType) bool{}
-		b.tables = map[reflect.Type]*ifaceTable{}
-	}
-	b.ifaces[t] = allowed
-	tab := b.tables[t]
-	if tab == nil {
-		tab = &ifaceTable{}
-		b.tables[t] = tab
+// where a Value does, goja's reference error in a throwConst. ok is false
+// when the registry has no room for another slot type.
+func (b *codecBuilder) iface(c *codec, t reflect.Type, where string) (ok bool) {
+	slot := b.slot(t)
+	if slot < 0 {
+		return false
 	}
 	c.enc = func(e *progEncoder, p unsafe.Pointer) {
 		words := (*[2]unsafe.Pointer)(p)
@@ -441,8 +444,8 @@ func (b *codecBuilder) iface(c *codec, t reflect.Type, where string) {
 			return
 		}
 		dt := reflect.NewAt(t, p).Elem().Elem().Type()
-		ct := r.byType[dt]
-		if ct == nil || !allowed(ct) {
+		ct := e.codeType(dt)
+		if ct == nil || ct.words[slot] == nil {
 			e.failf("%s: a value of type %s", where, dt)
 		}
 		e.uvarint(uint64(e.typeIndex(ct)) + 1)
@@ -479,7 +482,7 @@ func (b *codecBuilder) iface(c *codec, t reflect.Type, where string) {
 			d.failf("%s: type %d out of range", where, n-1)
 		}
 		ct := d.types[n-1]
-		itab := tab.words[ct.id]
+		itab := ct.words[slot]
 		if itab == nil {
 			d.failf("%s: a value of type %s", where, ct.name)
 		}
@@ -509,6 +512,31 @@ func (b *codecBuilder) iface(c *codec, t reflect.Type, where string) {
 		ct.codec.dec(d, q)
 		words[0], words[1] = itab, q
 	}
+	return true
+}
+
+// slot returns the index of interface type t among the registry's slots,
+// adding it (and the words of the types registered before) when new; -1
+// when there are maxSlots already.
+func (b *codecBuilder) slot(t reflect.Type) int {
+	r := b.r
+	for i, s := range r.slots {
+		if s.t == t {
+			return i
+		}
+	}
+	if len(r.slots) == maxSlots {
+		return -1
+	}
+	s := ifaceSlot{t, b.allowedIn(t)}
+	i := len(r.slots)
+	r.slots = append(r.slots, s)
+	for _, ct := range r.byType {
+		if s.allowed(ct) {
+			ct.words[i] = ifaceWord(t, ct.t)
+		}
+	}
+	return i
 }
 
 func boolByte(b bool) byte {
@@ -657,21 +685,5 @@ func (b *codecBuilder) allowedIn(t reflect.Type) func(*codeType) bool {
 			return ct.ins
 		}
 		return !ct.ins
-	}
-}
-
-// fillItabs records, for every registered type, the interface word of
-// each interface slot it may stand in; read-only afterwards, so decoders
-// may run concurrently.
-func (b *codecBuilder) fillItabs() {
-	for iface, allowed := range b.ifaces {
-		tab := b.tables[iface]
-		tab.words = make([]unsafe.Pointer, b.r.ids)
-		for _, ct := range b.r.byType {
-			if allowed(ct) {
-				ct.itab[iface] = ifaceWord(iface, ct.t)
-				tab.words[ct.id] = ct.itab[iface]
-			}
-		}
 	}
 }

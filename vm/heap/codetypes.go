@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"unsafe"
@@ -41,16 +42,21 @@ func typeFromRType(rt unsafe.Pointer) reflect.Type {
 }
 
 // gojaTypes is scanGojaTypes, scanned once per process: the registry and
-// the program walker both read it (the map is never changed).
+// the program walker both read it (the list is never changed).
 var gojaTypes = sync.OnceValue(scanGojaTypes)
 
+// gojaTypeList is the types of package goja that the binary's type table
+// reaches through a pointer: each *goja.T, sorted by its string
+// ("*goja.loadStash"). A sorted list rather than a map: making a map of
+// them was most of the scan's cost (its fresh memory).
+type gojaTypeList []reflect.Type
+
 // scanGojaTypes lists the types of package goja that the binary's type
-// table reaches through a pointer (T for each *goja.T), by their string
-// ("goja.loadStash", "*goja.newFunc"). The table is sorted by type string,
-// so only the range of "*goja." is read.
-func scanGojaTypes() map[string]reflect.Type {
-	out := map[string]reflect.Type{}
+// table reaches through a pointer. The table is sorted by type string, so
+// only the range of "*goja." is read.
+func scanGojaTypes() gojaTypeList {
 	const prefix = "*goja."
+	var out gojaTypeList
 	sections, offsets := typelinks()
 	for i, sec := range sections {
 		offs := offsets[i]
@@ -64,20 +70,47 @@ func scanGojaTypes() map[string]reflect.Type {
 			if t.Kind() != reflect.Ptr || t.Elem().PkgPath() != gojaModule {
 				continue
 			}
-			out[t.String()] = t
-			out[t.Elem().String()] = t.Elem()
+			out = append(out, t)
 		}
+	}
+	// One section per module, each sorted: a binary with several (a
+	// plugin) lists them one after the other.
+	if !sort.SliceIsSorted(out, func(i, j int) bool { return out[i].String() < out[j].String() }) {
+		sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
 	}
 	return out
 }
 
-// codeRegistry is what this build can store of compiled programs.
+// lookup returns the type named name ("*goja.newFunc" or "goja.loadVal"),
+// or nil when the binary has no pointer to it.
+func (l gojaTypeList) lookup(name string) reflect.Type {
+	ptr := name
+	if !strings.HasPrefix(name, "*") {
+		ptr = "*" + name
+	}
+	k := sort.Search(len(l), func(k int) bool { return l[k].String() >= ptr })
+	if k == len(l) || l[k].String() != ptr {
+		return nil
+	}
+	if ptr != name {
+		return l[k].Elem()
+	}
+	return l[k]
+}
+
+// codeRegistry is what this build can store of compiled programs. What a
+// program's code is made of (goja's instruction interface, its constants,
+// the yield markers) and the key are found once per process; the codec of
+// each type is built when a program first needs it (a program of lodash
+// holds fewer than 100 of goja's 250 instruction types: building them all
+// was most of the registry's cost, on the critical path of a bundle's
+// start). The registry is shared by every encoder and decoder of the
+// process, also concurrently: types are added under mu, and an entry never
+// changes once handed out, but for the interface words of slot types added
+// after it (see codeType.words), which no decoder reads before its own
+// types are looked up.
 type codeRegistry struct {
 	err error
-	// byName maps a type's string to its entry, for decoding.
-	byName map[string]*codeType
-	// byType maps a type to its entry, for encoding.
-	byType map[reflect.Type]*codeType
 	// insIface, valueIface and stringIface are goja's instruction, Value
 	// and String interface types.
 	insIface, valueIface, stringIface   reflect.Type
@@ -89,12 +122,38 @@ type codeRegistry struct {
 	yields []unsafe.Pointer
 	// key identifies the code this build writes (CodeKey).
 	key string
-	// corpusInstructions counts the instruction types in the registry.
+	// candidates are the types a program may hold, by name: read-only
+	// once the registry is built.
+	candidates map[string]candidate
+	// instructions counts the instruction types among them.
 	instructions int
+
+	mu sync.Mutex // guards what follows
+	b  *codecBuilder
+	// byName and byType are the types registered so far (a codeType
+	// each, with or without a codec): byName for decoding, byType for
+	// encoding.
+	byName map[string]*codeType
+	byType map[reflect.Type]*codeType
 	// ids counts the codeTypes made (their ids are below it).
 	ids int
-	// slabTypes are the types decoders allocate by the chunk, by slab id.
+	// slabTypes are the types decoders allocate by the chunk, by slab id
+	// (only ever appended to: a decoder keeps the slice it saw).
 	slabTypes []slabType
+	// slots are the interface types that codecs read values of, in the
+	// order met (a codeType's words are indexed by them).
+	slots []ifaceSlot
+	// insCodec reads and writes an instruction; codeSlab and mapSlab are
+	// the slab ids of instructions and of source positions. Set by
+	// checkProgramCodec, which also fills progLayout.
+	insCodec          *codec
+	codeSlab, mapSlab int
+}
+
+// candidate is a type a program may hold: an instruction or a constant.
+type candidate struct {
+	t   reflect.Type
+	ins bool
 }
 
 var (
@@ -105,6 +164,45 @@ var (
 func codeTypes() *codeRegistry {
 	registryOnce.Do(func() { registry = buildRegistry() })
 	return registry
+}
+
+// named returns the entry of the type called name, registering it on
+// first use, or nil when no program of this build may hold such a type.
+// A name that is not a candidate is not remembered (a crafted image may
+// name any number of types).
+func (r *codeRegistry) named(name string) *codeType {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if ct := r.byName[name]; ct != nil {
+		return ct
+	}
+	c, ok := r.candidates[name]
+	if !ok {
+		return nil
+	}
+	return r.b.register(c.t, c.ins)
+}
+
+// typed returns the entry of type t, as named does.
+func (r *codeRegistry) typed(t reflect.Type) *codeType {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if ct := r.byType[t]; ct != nil {
+		return ct
+	}
+	c, ok := r.candidates[t.String()]
+	if !ok || c.t != t {
+		return nil
+	}
+	return r.b.register(c.t, c.ins)
+}
+
+// slabs returns the slab types registered so far, which cover every type
+// looked up before.
+func (r *codeRegistry) slabs() []slabType {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.slabTypes
 }
 
 // CodeKey identifies the compiled code this build stores and reads: goja's
@@ -133,12 +231,16 @@ for (let i = 0; i < 2; i++) { if (i) break; try { continue } finally { c.push(i)
 
 func buildRegistry() *codeRegistry {
 	r := &codeRegistry{byName: map[string]*codeType{}, byType: map[reflect.Type]*codeType{}}
+	r.b = &codecBuilder{r: r, built: map[builtKey]*codec{}, slabs: map[reflect.Type]int{}}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if err := r.build(); err != nil {
 		r.err = fmt.Errorf("goja's compiled code cannot be stored by this build: %v", err)
 	}
 	return r
 }
 
+// build finds the candidates and the key; r.mu is held.
 func (r *codeRegistry) build() error {
 	p, err := goja.Compile("probe", probeSource, false)
 	if err != nil {
@@ -238,88 +340,101 @@ func (r *codeRegistry) build() error {
 	}
 
 	all := gojaTypes()
-	if pt, ok := all["*goja.privateEnvType"]; ok {
-		r.privTypeType = pt
-	}
-	var names []string
-	for name, t := range all {
-		if t.Implements(r.insIface) {
-			names = append(names, name)
+	r.privTypeType = all.lookup("*goja.privateEnvType")
+	r.candidates = make(map[string]candidate, 512)
+	for _, pt := range all {
+		for _, t := range []reflect.Type{pt, pt.Elem()} {
+			if !shared[t] && t.Implements(r.insIface) {
+				r.candidates[t.String()] = candidate{t, true}
+				r.instructions++
+			}
 		}
 	}
-	sort.Strings(names)
 	// Constants (loadVal, tagged templates) are primitives; these are the
 	// only Value types a program may hold.
 	for _, v := range []goja.Value{goja.Null(), goja.Undefined()} {
 		constants[reflect.TypeOf(v)] = true
 	}
 	// What a throwConst instruction throws: goja's referenceError, a string.
-	extra := []reflect.Type{}
-	if t, ok := all["goja.referenceError"]; ok {
-		extra = append(extra, t)
-	}
-	b := &codecBuilder{r: r}
-	for _, name := range names {
-		if !shared[all[name]] {
-			b.register(all[name], true)
-		}
+	if t := all.lookup("goja.referenceError"); t != nil {
+		constants[t] = true
 	}
 	for t := range constants {
-		b.register(t, false)
-	}
-	for _, t := range extra {
-		b.register(t, false)
-	}
-	if err := checkProgramCodec(r, b); err != nil {
-		return err
-	}
-	b.fillItabs()
-	for _, ct := range r.byType {
-		if ct.ins {
-			r.instructions++
+		if _, ok := r.candidates[t.String()]; ok {
+			return fmt.Errorf("constant type %s is an instruction type", t)
 		}
+		r.candidates[t.String()] = candidate{t, false}
+	}
+	if err := checkProgramCodec(r, r.b); err != nil {
+		return err
 	}
 	// Every instruction the probes of this package compile must be known.
 	for _, info := range Programs(p) {
 		c := code(info.Program)
 		for pc := 0; pc < c.Len(); pc++ {
 			t := c.Index(pc).Elem().Type()
-			if ct := r.byType[t]; ct == nil || ct.codec == nil {
+			if ct := r.register(t); ct == nil || ct.codec == nil {
 				return fmt.Errorf("instruction type %s is not storable", t)
 			}
 		}
 	}
-	h := sha256.New()
-	fmt.Fprintf(h, "stasis code %d\x00goja %s\x00%s %s/%s\x00", codeVersion, GojaVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	var keys []string
-	for t, ct := range r.byType {
-		if ct.codec != nil {
-			keys = append(keys, describeType(t))
-		}
-	}
-	sort.Strings(keys)
-	h.Write([]byte(strings.Join(keys, "\n")))
-	r.key = fmt.Sprintf("goja-code-%d:", codeVersion) + hex.EncodeToString(h.Sum(nil)[:12])
+	r.key = codeKey(r.candidates)
 	return nil
 }
 
-// describeType writes a type's layout: its name, size and fields.
-func describeType(t reflect.Type) string {
-	var b strings.Builder
-	var walk func(t reflect.Type, depth int)
-	walk = func(t reflect.Type, depth int) {
-		fmt.Fprintf(&b, "%s:%d", t, t.Size())
-		if t.Kind() == reflect.Struct && depth < 4 {
-			b.WriteString("{")
-			for i := 0; i < t.NumField(); i++ {
-				f := t.Field(i)
-				fmt.Fprintf(&b, "%s@%d ", f.Name, f.Offset)
-				walk(f.Type, depth+1)
-				b.WriteString(";")
-			}
-			b.WriteString("}")
-		}
+// register is typed with r.mu held.
+func (r *codeRegistry) register(t reflect.Type) *codeType {
+	if ct := r.byType[t]; ct != nil {
+		return ct
 	}
-	walk(t, 0)
-	return b.String()
+	c, ok := r.candidates[t.String()]
+	if !ok || c.t != t {
+		return nil
+	}
+	return r.b.register(c.t, c.ins)
+}
+
+// codeKey hashes the versions and the layouts of every candidate type:
+// whether or not this build makes a codec of a type, a build that lays
+// any of them out differently reads no code of this one.
+func codeKey(candidates map[string]candidate) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "stasis code %d\x00goja %s\x00%s %s/%s\x00", codeVersion, GojaVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	names := make([]string, 0, len(candidates))
+	for name := range candidates {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var buf []byte
+	for i, name := range names {
+		if i > 0 {
+			buf = append(buf, '\n')
+		}
+		buf = describeType(buf, candidates[name].t, 0)
+		h.Write(buf)
+		buf = buf[:0]
+	}
+	return fmt.Sprintf("goja-code-%d:", codeVersion) + hex.EncodeToString(h.Sum(nil)[:12])
+}
+
+// describeType appends a type's layout to b: its name, size and fields
+// (to a depth of four structs).
+func describeType(b []byte, t reflect.Type, depth int) []byte {
+	b = append(b, t.String()...)
+	b = append(b, ':')
+	b = strconv.AppendUint(b, uint64(t.Size()), 10)
+	if t.Kind() == reflect.Struct && depth < 4 {
+		b = append(b, '{')
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			b = append(b, f.Name...)
+			b = append(b, '@')
+			b = strconv.AppendUint(b, uint64(f.Offset), 10)
+			b = append(b, ' ')
+			b = describeType(b, f.Type, depth+1)
+			b = append(b, ';')
+		}
+		b = append(b, '}')
+	}
+	return b
 }

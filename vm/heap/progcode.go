@@ -100,8 +100,10 @@ type progEncoder struct {
 	buf      []byte
 	types    map[*codeType]int
 	typeList []*codeType
-	strs     map[string]int
-	strList  []string
+	// cts are the registry's entries looked up so far, by type.
+	cts     map[reflect.Type]*codeType
+	strs    map[string]int
+	strList []string
 	// seen numbers the shared instructions written in the current
 	// program; owner says which program wrote each.
 	seen    map[sharedIns]int
@@ -125,6 +127,17 @@ func (e *progEncoder) byte(b byte)      { e.buf = append(e.buf, b) }
 func (e *progEncoder) uvarint(v uint64) { e.buf = binary.AppendUvarint(e.buf, v) }
 func (e *progEncoder) varint(v int64)   { e.buf = binary.AppendVarint(e.buf, v) }
 func (e *progEncoder) bytes(b []byte)   { e.uvarint(uint64(len(b))); e.buf = append(e.buf, b...) }
+
+// codeType returns the registry's entry of type t (nil: none).
+func (e *progEncoder) codeType(t reflect.Type) *codeType {
+	ct, ok := e.cts[t]
+	if !ok {
+		ct = e.r.typed(t)
+		e.cts[t] = ct
+	}
+	return ct
+}
+
 func (e *progEncoder) typeIndex(ct *codeType) int {
 	i, ok := e.types[ct]
 	if !ok {
@@ -183,6 +196,9 @@ type progTree struct {
 	strs  []string
 	src   string
 	file  *file.File
+	// slabTypes are the registry's slab types when the tree's types were
+	// looked up: they cover the slabs of every codec the tree uses.
+	slabTypes []slabType
 	// progs are the programs, made before any is decoded (a program
 	// refers to its nested ones by number): one array.
 	progs  unsafe.Pointer
@@ -223,7 +239,7 @@ const slabBytes = 64 << 10
 
 // alloc returns n zeroed, consecutive values of slab id's type.
 func (d *progDecoder) alloc(id, n int) unsafe.Pointer {
-	st := &d.r.slabTypes[id]
+	st := &d.slabTypes[id]
 	most := max(slabBytes/int(max(st.size, 1)), 8)
 	if n > most/4 {
 		return fresh(st, n)
@@ -327,8 +343,6 @@ var progLayout struct {
 	code, funcName, src, srcMap uintptr
 	mapItem                     reflect.Type
 	mapPC, mapPos               uintptr
-	insCodec                    *codec
-	codeSlab, mapSlab           int // slab ids of instructions and source positions
 	fileSourceMap               uintptr
 	reName                      []uintptr // regexpPattern: src, then the six flags
 }
@@ -388,8 +402,8 @@ func checkProgramCodec(r *codeRegistry, b *codecBuilder) error {
 	if !ok {
 		return fmt.Errorf("goja's instructions cannot be stored")
 	}
-	progLayout.insCodec = c
-	progLayout.codeSlab, progLayout.mapSlab = b.slabFor(r.insIface), b.slabFor(it)
+	r.insCodec = c
+	r.codeSlab, r.mapSlab = b.slabFor(r.insIface), b.slabFor(it)
 	return nil
 }
 
@@ -425,7 +439,7 @@ func (e *progEncoder) program(q unsafe.Pointer) {
 	e.uvarint(uint64(code.len))
 	for pc := 0; pc < code.len; pc++ {
 		e.pc = pc
-		progLayout.insCodec.enc(e, unsafe.Add(code.data, uintptr(pc)*2*unsafe.Sizeof(uintptr(0))))
+		e.r.insCodec.enc(e, unsafe.Add(code.data, uintptr(pc)*2*unsafe.Sizeof(uintptr(0))))
 	}
 	sm := (*sliceHeader)(unsafe.Add(q, progLayout.srcMap))
 	e.uvarint(uint64(sm.len))
@@ -478,11 +492,11 @@ func (d *progDecoder) program() {
 	d.n = int(n)
 	code := (*sliceHeader)(unsafe.Add(q, progLayout.code))
 	if n > 0 {
-		*code = sliceHeader{d.alloc(progLayout.codeSlab, int(n)), int(n), int(n)}
+		*code = sliceHeader{d.alloc(d.r.codeSlab, int(n)), int(n), int(n)}
 	}
 	for pc := 0; pc < int(n); pc++ {
 		d.pc = pc
-		progLayout.insCodec.dec(d, unsafe.Add(code.data, uintptr(pc)*2*unsafe.Sizeof(uintptr(0))))
+		d.r.insCodec.dec(d, unsafe.Add(code.data, uintptr(pc)*2*unsafe.Sizeof(uintptr(0))))
 	}
 	m := d.uvarint()
 	if m > uint64(len(d.d)-d.i)/2 {
@@ -490,7 +504,7 @@ func (d *progDecoder) program() {
 	}
 	if m > 0 {
 		sm := (*sliceHeader)(unsafe.Add(q, progLayout.srcMap))
-		*sm = sliceHeader{d.alloc(progLayout.mapSlab, int(m)), int(m), int(m)}
+		*sm = sliceHeader{d.alloc(d.r.mapSlab, int(m)), int(m), int(m)}
 		size := progLayout.mapItem.Size()
 		pc, pos := uint64(0), int64(0)
 		for i := 0; i < int(m); i++ {
@@ -625,7 +639,11 @@ func compilePattern(k patternKey) (unsafe.Pointer, error) {
 // (the script is then stored as source): a type missing from this build's
 // registry, a source map, code bound to a class's private names.
 func EncodeProgram(p *goja.Program, name, src string) (out []byte, err error) {
-	r := codeTypes()
+	return encodeProgram(codeTypes(), p, name, src)
+}
+
+// encodeProgram is EncodeProgram with the registry r.
+func encodeProgram(r *codeRegistry, p *goja.Program, name, src string) (out []byte, err error) {
 	if r.err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCodeUnsupported, r.err)
 	}
@@ -646,7 +664,7 @@ func EncodeProgram(p *goja.Program, name, src string) (out []byte, err error) {
 	// The file's own copy of the source: the one function texts are
 	// slices of.
 	src = f.Source()
-	e := &progEncoder{r: r, types: map[*codeType]int{}, strs: map[string]int{}, seen: map[sharedIns]int{},
+	e := &progEncoder{r: r, types: map[*codeType]int{}, cts: map[reflect.Type]*codeType{}, strs: map[string]int{}, seen: map[sharedIns]int{},
 		owner: map[sharedIns]int{}, src: src, file: unsafe.Pointer(f)}
 	if len(src) > 0 {
 		e.srcData = uintptr(unsafe.Pointer(unsafe.StringData(src)))
@@ -695,23 +713,23 @@ func EncodeProgram(p *goja.Program, name, src string) (out []byte, err error) {
 // check (see above), are refused with an error; nothing of them is used.
 // A large tree is decoded on up to GOMAXPROCS goroutines.
 func DecodeProgram(name, src string, data []byte) (*goja.Program, error) {
-	p, _, err := decodeProgram(name, src, data)
+	p, _, err := decodeProgram(codeTypes(), name, src, data)
 	return p, err
 }
 
 // DecodeProgramTree is DecodeProgram, returning the tree as Programs
 // lists it (the script's program first).
 func DecodeProgramTree(name, src string, data []byte) ([]ProgramInfo, error) {
-	p, n, err := decodeProgram(name, src, data)
+	p, n, err := decodeProgram(codeTypes(), name, src, data)
 	if err != nil {
 		return nil, err
 	}
 	return programs(p, n), nil
 }
 
-// decodeProgram decodes a program tree and returns its size.
-func decodeProgram(name, src string, data []byte) (*goja.Program, int, error) {
-	r := codeTypes()
+// decodeProgram decodes a program tree with the registry r and returns
+// its size.
+func decodeProgram(r *codeRegistry, name, src string, data []byte) (*goja.Program, int, error) {
 	if r.err != nil {
 		return nil, 0, r.err
 	}
@@ -738,7 +756,7 @@ func decodeProgram(name, src string, data []byte) (*goja.Program, int, error) {
 	)
 	work := func() {
 		defer wg.Done()
-		d := &progDecoder{r: r, progTree: t, slabs: make([]slab, len(r.slabTypes))}
+		d := &progDecoder{r: r, progTree: t, slabs: make([]slab, len(t.slabTypes))}
 		for !failed.Load() {
 			k := int(next.Add(1) - 1)
 			if k >= t.nprogs {
@@ -835,7 +853,7 @@ func decodeHeader(r *codeRegistry, name, src string, data []byte) (t *progTree, 
 	d.types = make([]*codeType, n)
 	for i := range d.types {
 		name := string(d.bytes())
-		ct := r.byName[name]
+		ct := r.named(name)
 		if ct == nil || ct.codec == nil {
 			d.failf("type %s unknown to this build", name)
 		}
@@ -877,6 +895,7 @@ func decodeHeader(r *codeRegistry, name, src string, data []byte) (t *progTree, 
 		d.failf("%d bytes after the programs", uint64(len(d.d)-d.i)-total)
 	}
 	t = d.progTree
+	t.slabTypes = r.slabs()
 	t.nprogs = int(n)
 	t.size = r.programType.Elem().Size()
 	t.progs = reflect.MakeSlice(reflect.SliceOf(r.programType.Elem()), t.nprogs, t.nprogs).UnsafePointer()

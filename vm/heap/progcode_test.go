@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"unsafe"
 
@@ -106,7 +107,7 @@ func TestCodeRegistry(t *testing.T) {
 		for _, info := range Programs(p) {
 			cv := code(info.Program)
 			for pc := 0; pc < cv.Len(); pc++ {
-				if ct := r.byType[cv.Index(pc).Elem().Type()]; ct == nil || ct.codec == nil {
+				if ct := r.typed(cv.Index(pc).Elem().Type()); ct == nil || ct.codec == nil {
 					t.Errorf("%s: instruction type %s is not in the registry", c.name, cv.Index(pc).Elem().Type())
 				}
 			}
@@ -147,6 +148,72 @@ func TestProgramRoundTrip(t *testing.T) {
 				t.Errorf("the probe failed: %s", want)
 			}
 		})
+	}
+}
+
+// TestRegistryFirstUseConcurrent decodes and encodes the corpus with a
+// fresh registry on one goroutine per script, all at once, so that types
+// are registered (and interface slots added) by several goroutines while
+// others decode with the types they have (run it with -race): the same
+// programs and bytes as with the process's registry.
+func TestRegistryFirstUseConcurrent(t *testing.T) {
+	type item struct {
+		name, src string
+		p         *goja.Program
+		data      []byte
+	}
+	var items []item
+	for _, c := range codeCorpus {
+		p := goja.MustCompile(c.name, c.src, false)
+		data, err := EncodeProgram(p, c.name, c.src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, item{c.name, c.src, p, data})
+	}
+	for round := 0; round < 3; round++ {
+		r := buildRegistry()
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		before := len(r.byType)
+		start := make(chan struct{})
+		errs := make([]error, len(items))
+		progs := make([]*goja.Program, len(items))
+		var wg sync.WaitGroup
+		for i, it := range items {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				q, _, err := decodeProgram(r, it.name, it.src, it.data)
+				if err != nil {
+					errs[i] = err
+					return
+				}
+				again, err := encodeProgram(r, q, it.name, it.src)
+				if err == nil && !bytes.Equal(again, it.data) {
+					err = fmt.Errorf("encodes as %d bytes, was %d", len(again), len(it.data))
+				}
+				progs[i], errs[i] = q, err
+			}()
+		}
+		close(start)
+		wg.Wait()
+		for i, it := range items {
+			if errs[i] != nil {
+				t.Fatalf("%s: %v", it.name, errs[i])
+			}
+			if want, got := runProgram(t, it.p), runProgram(t, progs[i]); want != got {
+				t.Errorf("%s: output from source:\n%s\nfrom stored code:\n%s", it.name, want, got)
+			}
+		}
+		if round == 0 {
+			t.Logf("%d types registered at first, %d after the corpus, of %d candidates", before, len(r.byType), len(r.candidates))
+			if len(r.byType) <= before {
+				t.Errorf("the corpus registered no types beyond the probe's")
+			}
+		}
 	}
 }
 
@@ -372,7 +439,8 @@ func TestBadOperandPanics(t *testing.T) {
 // TestProgramsFastWalk checks that the walk by interface words lists the
 // same programs, in the same order and with the same details, as the walk
 // by reflection, on every script of the corpus; and that an empty table
-// (every type unknown) still gives the same list.
+// (every type unknown, so not known to make no functions) still gives the
+// same list.
 func TestProgramsFastWalk(t *testing.T) {
 	w := programWalker()
 	if w == nil {
@@ -380,15 +448,22 @@ func TestProgramsFastWalk(t *testing.T) {
 	}
 	makers := 0
 	for _, mt := range w.types {
-		if mt.maker {
+		if mt.maker && !mt.reflective {
 			makers++
 		}
 	}
-	if makers != len(programInstructions) {
-		t.Errorf("the table has %d function-making types, want %d", makers, len(programInstructions))
+	if makers != len(programInstructions) || !w.complete {
+		t.Errorf("the table has %d function-making types read fast (complete: %v), want %d", makers, w.complete, len(programInstructions))
 	}
 	empty := &fastWalker{codeOff: w.codeOff, types: map[unsafe.Pointer]*makerType{}}
 	empty.index()
+	// Every maker read by reflection (as one whose fields the fast walk
+	// does not know would be).
+	slow := &fastWalker{codeOff: w.codeOff, types: map[unsafe.Pointer]*makerType{}, complete: true}
+	for word, mt := range w.types {
+		slow.types[word] = &makerType{name: mt.name, maker: true, reflective: true}
+	}
+	slow.index()
 	nested := 0
 	for _, c := range codeCorpus {
 		p := goja.MustCompile(c.name, c.src, false)
@@ -402,6 +477,11 @@ func TestProgramsFastWalk(t *testing.T) {
 		}
 		if !reflect.DeepEqual(unknown, want) {
 			t.Errorf("%s: the walk without a table differs", c.name)
+		}
+		var reflective []ProgramInfo
+		slow.walk(unsafe.Pointer(p), ProgramInfo{Parent: -1}, &reflective)
+		if !reflect.DeepEqual(reflective, want) {
+			t.Errorf("%s: the walk with every maker read by reflection differs", c.name)
 		}
 	}
 	if nested < 30 {

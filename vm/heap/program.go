@@ -91,8 +91,12 @@ func programs(p *goja.Program, n int) []ProgramInfo {
 // so it is the itab of the type), and a table from that word to what the
 // type makes replaces reflection per instruction (reading TypeScript's
 // 1.2 million instructions by reflect.Value took a ninth of loading its
-// world). An instruction whose word the table lacks takes the reflective
-// path, so the table only decides speed.
+// world). The table holds the types that make functions, the only ones
+// the walk acts on (programInstructions); when it holds all of them, an
+// instruction whose word it lacks makes none, else (a table without them
+// all) such an instruction takes the reflective path. Listing every
+// instruction type instead (about 460, each with its interface word) was
+// a tenth of the stored code's decoding in a bundle's start.
 
 // makerField is a *goja.Program field of an instruction that makes
 // functions.
@@ -110,12 +114,17 @@ type makerType struct {
 	fields          []makerField
 	initOff         uintptr // offset of initFields, for ctor fields
 	maker           bool    // a type of programInstructions
+	// reflective marks a maker whose fields are not as the fast walk
+	// reads them: the reflective path walks it.
+	reflective bool
 }
 
 // fastWalker is the table of the walk and the layout of goja.Program.
 type fastWalker struct {
 	codeOff uintptr
 	types   map[unsafe.Pointer]*makerType
+	// complete tells that types holds every type of programInstructions.
+	complete bool
 	// slots is types as an open-addressing table (a map lookup per
 	// instruction was a third of the walk).
 	slots []walkSlot
@@ -184,17 +193,18 @@ func buildWalker() *fastWalker {
 		return nil
 	}
 	ins := codeF.Type.Elem()
-	w := &fastWalker{codeOff: codeF.Offset, types: map[unsafe.Pointer]*makerType{}}
-	for _, t := range gojaTypes() {
-		if !t.Implements(ins) {
+	w := &fastWalker{codeOff: codeF.Offset, types: map[unsafe.Pointer]*makerType{}, complete: true}
+	all := gojaTypes()
+	for name, fields := range programInstructions {
+		// The reflective walk reads makers of pointer types only.
+		t := all.lookup("*goja." + name)
+		if t == nil || !t.Implements(ins) {
+			w.complete = false
 			continue
 		}
-		mt := &makerType{name: t.Name()}
-		if t.Kind() == reflect.Ptr {
-			mt.name = t.Elem().Name()
-			if fields, ok := programInstructions[mt.name]; ok && !mt.fill(t.Elem(), pt, fields) {
-				continue // left to the reflective path
-			}
+		mt := &makerType{name: name}
+		if !mt.fill(t.Elem(), pt, fields) {
+			mt = &makerType{name: name, maker: true, reflective: true}
 		}
 		w.types[ifaceWord(ins, t)] = mt
 	}
@@ -247,12 +257,12 @@ func (w *fastWalker) walk(p unsafe.Pointer, info ProgramInfo, out *[]ProgramInfo
 	for pc := 0; pc < code.len; pc++ {
 		words := (*[2]unsafe.Pointer)(unsafe.Add(code.data, uintptr(pc)*2*unsafe.Sizeof(uintptr(0))))
 		mt := w.lookup(words[0])
-		if mt == nil {
-			// A type the table lacks: as the reflective walk does.
+		if mt == nil && !w.complete || mt != nil && mt.reflective {
+			// As the reflective walk does.
 			walkInstruction(reflect.ValueOf(info.Program), pc, self, out)
 			continue
 		}
-		if !mt.maker || words[1] == nil {
+		if mt == nil || !mt.maker || words[1] == nil {
 			continue
 		}
 		q := words[1]
