@@ -118,7 +118,7 @@ func (l *loader) fillObjects() {
 				*fr.Prg(), *fr.FuncName(), *fr.Pc() = l.program(script, index), l.key(c.next()), int(c.next())
 			}
 		default:
-			if fk, ok := funcKinds[k]; ok {
+			if fk, ok := funcKind(k); ok {
 				l.fillFunction(i, o, fk, ext)
 			}
 		}

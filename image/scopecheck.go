@@ -32,7 +32,7 @@ func (l *loader) checkScopes() {
 	l.made = make(map[*heap.Stash]madeBy, len(l.stashes))
 	l.scopeMaps = make([][]*heap.ScopeMap, len(l.progs))
 	for i, kb := range l.p.Objects.Kinds {
-		if _, ok := funcKinds[objKind(kb)]; !ok {
+		if _, ok := funcKind(objKind(kb)); !ok {
 			continue
 		}
 		f := heap.JSFuncOf(l.objs[i])
