@@ -111,6 +111,44 @@ func TestLoadRefusesImpossibleStates(t *testing.T) {
 				}
 			},
 			"a prototype chain is a cycle"},
+		// Objects whose prototypes are objects of the image, not
+		// built-ins: the graph check starts from them alone.
+		{"a prototype cycle of two objects", `var a = { keyA: 1 }; var b = Object.create(a); b.keyB = 2;`,
+			func(t *testing.T, p *payload) {
+				a, b := withKey(t, p, "keyA"), withKey(t, p, "keyB")
+				// b's prototype is a; a's becomes b.
+				if p.Objects.Proto[b] != code(tagObject, uint64(nonIntrinsic(t, p, a))) {
+					t.Fatal("b's prototype is not a")
+				}
+				p.Objects.Proto[a] = code(tagObject, uint64(nonIntrinsic(t, p, b)))
+			},
+			"a prototype chain is a cycle"},
+		{"an object its own prototype", `var a = { keyA: 1 };`,
+			func(t *testing.T, p *payload) {
+				a := withKey(t, p, "keyA")
+				p.Objects.Proto[a] = code(tagObject, uint64(nonIntrinsic(t, p, a)))
+			},
+			"a prototype chain is a cycle"},
+		{"a cycle into an array", `var a = { keyA: 1 }; var arr = [a];`,
+			func(t *testing.T, p *payload) {
+				a, arr := withKey(t, p, "keyA"), -1
+				j := 0
+				for _, kb := range p.Objects.Kinds {
+					if !objKind(kb).HasProperties() {
+						continue
+					}
+					if objKind(kb) == okArray {
+						arr = j
+					}
+					j++
+				}
+				if arr < 0 {
+					t.Fatal("no array")
+				}
+				p.Objects.Proto[a] = code(tagObject, uint64(nonIntrinsic(t, p, arr)))
+				p.Objects.Proto[arr] = code(tagObject, uint64(nonIntrinsic(t, p, a)))
+			},
+			"a prototype chain is a cycle"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -126,4 +164,48 @@ func TestLoadRefusesImpossibleStates(t *testing.T) {
 			t.Errorf("%s: the world itself does not load: %v", c.name, err)
 		}
 	}
+}
+
+// withKey returns the index, among the objects with properties (the
+// columns Proto and Shape), of the one object whose shape has key.
+func withKey(t *testing.T, p *payload, key string) int {
+	t.Helper()
+	found := -1
+	j := 0
+	for _, kb := range p.Objects.Kinds {
+		if !objKind(kb).HasProperties() {
+			continue
+		}
+		shape := p.Shapes[p.Objects.Shape[j]]
+		for s := 0; s+1 < len(shape); s += 2 {
+			if p.Strings[shape[s]] == key {
+				if found >= 0 {
+					t.Fatalf("two objects with key %q", key)
+				}
+				found = j
+			}
+		}
+		j++
+	}
+	if found < 0 {
+		t.Fatalf("no object with key %q", key)
+	}
+	return found
+}
+
+// nonIntrinsic returns the object number of the j-th object with
+// properties.
+func nonIntrinsic(t *testing.T, p *payload, j int) int {
+	t.Helper()
+	for i, kb := range p.Objects.Kinds {
+		if !objKind(kb).HasProperties() {
+			continue
+		}
+		if j == 0 {
+			return i
+		}
+		j--
+	}
+	t.Fatalf("no object with properties number %d", j)
+	return -1
 }

@@ -28,7 +28,11 @@ func (l *loader) fillObjects() {
 		}
 		o := l.objs[i]
 		flags := ob.Flags[j]
-		l.fillProperties(o, k, l.value(ob.Proto[j]), ob.Shape[j], slots)
+		pc := ob.Proto[j]
+		l.fillProperties(o, k, l.value(pc), ob.Shape[j], slots)
+		if pc&7 == tagObject && objKind(ob.Kinds[pc>>3]) != okIntrinsic {
+			l.protoRoots = append(l.protoRoots, o)
+		}
 		if flags&flagSymbols != 0 {
 			l.fillSymbols(o, syms)
 		}
