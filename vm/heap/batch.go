@@ -3,6 +3,7 @@ package heap
 import (
 	"math"
 	"reflect"
+	"sync"
 	"unsafe"
 
 	"github.com/dop251/goja"
@@ -12,14 +13,19 @@ import (
 // ObjectMaker makes ordinary objects and arrays for a load: goja's Object
 // and its baseObject or arrayObject, without the property map goja's
 // constructors make (a load gives every object its own, from a
-// MapTemplate). Objects and their implementations made many to an
-// allocation were tried: a batch stayed alive while any of its objects
-// did, and its dead objects kept alive what they referred to, so that a
-// world of Tree1M that kept one record in 64 kept all of them. Not safe
-// for concurrent use.
+// MapTemplate). An ordinary object's Object and baseObject are one
+// allocation (goja never gives an ordinary object another
+// implementation, so neither outlives the other); an array's are two, as
+// goja replaces an array's implementation when it makes it sparse.
+// Objects and their implementations made many to an allocation were
+// tried: a batch stayed alive while any of its objects did, and its dead
+// objects kept alive what they referred to, so that a world of Tree1M
+// that kept one record in 64 kept all of them. Not safe for concurrent
+// use.
 type ObjectMaker struct {
 	rt        *goja.Runtime
-	baseType  reflect.Type
+	pairType  reflect.Type // struct{ O goja.Object; B baseObject }
+	baseOff   uintptr      // B's offset in pairType
 	arrType   reflect.Type
 	baseTab   unsafe.Pointer
 	arrTab    unsafe.Pointer
@@ -32,15 +38,32 @@ var objectRuntime = need[*goja.Runtime]("Object", "runtime")
 // NewObjectMaker returns a maker of objects of rt.
 func NewObjectMaker(rt *goja.Runtime) *ObjectMaker {
 	o, a := rt.NewObject(), rt.NewArray()
+	pair := objectPair()
 	return &ObjectMaker{
-		rt: rt, baseType: layout.types["baseObject"], arrType: layout.types["arrayObject"],
+		rt: rt, pairType: pair, baseOff: pair.Field(1).Offset, arrType: layout.types["arrayObject"],
 		baseTab: self(o).tab, arrTab: self(a).tab,
 		baseClass: *BaseOf(o).Class(), arrClass: *BaseOf(a).Class(),
 	}
 }
 
-func (b *ObjectMaker) object(tab, impl unsafe.Pointer) *goja.Object {
-	o := new(goja.Object)
+var (
+	pairOnce sync.Once
+	pairType reflect.Type
+)
+
+// objectPair returns the type of an ordinary object's Object and
+// baseObject in one allocation, made once.
+func objectPair() reflect.Type {
+	pairOnce.Do(func() {
+		pairType = reflect.StructOf([]reflect.StructField{
+			{Name: "O", Type: reflect.TypeFor[goja.Object]()},
+			{Name: "B", Type: layout.types["baseObject"]},
+		})
+	})
+	return pairType
+}
+
+func (b *ObjectMaker) object(o *goja.Object, tab, impl unsafe.Pointer) *goja.Object {
 	*objectSelf.in(unsafe.Pointer(o)) = iface{tab: tab, data: impl}
 	*objectRuntime.in(unsafe.Pointer(o)) = b.rt
 	base := (*Base)(impl)
@@ -52,9 +75,10 @@ func (b *ObjectMaker) object(tab, impl unsafe.Pointer) *goja.Object {
 // Object returns a new ordinary object (what rt.NewObject makes) with no
 // prototype and no property map yet.
 func (b *ObjectMaker) Object() *goja.Object {
-	p := reflect.New(b.baseType).UnsafePointer()
-	*(*Base)(p).Class() = b.baseClass
-	return b.object(b.baseTab, p)
+	p := reflect.New(b.pairType).UnsafePointer()
+	impl := unsafe.Add(p, b.baseOff)
+	*(*Base)(impl).Class() = b.baseClass
+	return b.object((*goja.Object)(p), b.baseTab, impl)
 }
 
 // Array returns a new empty array (what rt.NewArray makes) with no
@@ -66,7 +90,7 @@ func (b *ObjectMaker) Array() *goja.Object {
 	a := (*Array)(p)
 	*a.Class() = b.arrClass
 	*a.LengthProp().Writable() = true
-	return b.object(b.arrTab, p)
+	return b.object(new(goja.Object), b.arrTab, p)
 }
 
 // copyMarker is what goja puts past the end of a list of property names

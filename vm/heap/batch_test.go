@@ -185,6 +185,26 @@ func TestObjectMaker(t *testing.T) {
 	}
 }
 
+// TestObjectMakerAllocations: an ordinary object is one allocation (its
+// Object and baseObject together), an array two (goja may give an array
+// another implementation).
+func TestObjectMakerAllocations(t *testing.T) {
+	if err := Check(); err != nil {
+		t.Fatal(err)
+	}
+	b := NewObjectMaker(goja.New())
+	keep := make([]*goja.Object, 1)
+	for _, c := range []struct {
+		what string
+		make func() *goja.Object
+		want float64
+	}{{"an object", b.Object, 1}, {"an array", b.Array, 2}} {
+		if n := testing.AllocsPerRun(100, func() { keep[0] = c.make() }); n != c.want {
+			t.Errorf("%s: %v allocations, want %v", c.what, n, c.want)
+		}
+	}
+}
+
 // TestNumbers: numbers boxed in batches are the numbers goja makes: the
 // same type, value, and behaviour in JavaScript, goja's shared ones where
 // goja shares them.
