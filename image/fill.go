@@ -595,8 +595,9 @@ func (l *loader) methodArray(c uint64) []goja.Value {
 // fillPrivate gives o its private elements.
 func (l *loader) fillPrivate(o *goja.Object, c *cursor) {
 	n := c.count(len(c.s))
-	brands := make([]*heap.PrivateEnvType, n)
-	elems := make([]*heap.PrivateElements, n)
+	// The buffers are the loader's: SetPrivateElements keeps neither.
+	brands, elems := slices.Grow(l.privBrands[:0], n)[:n], slices.Grow(l.privElems[:0], n)[:n]
+	defer func() { clear(elems); l.privBrands, l.privElems = brands[:0], elems[:0] }()
 	for e := 0; e < n; e++ {
 		b := c.next()
 		brands[e] = l.brand(b + 1)

@@ -1,7 +1,8 @@
 package image
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"weak"
 
 	"github.com/dop251/goja"
@@ -93,11 +94,12 @@ func (s *saver) privateElements(o *goja.Object) bool {
 		brand uint64
 		el    *heap.PrivateElements
 	}
-	entries := make([]entry, 0, len(pe))
+	var buf [4]entry // most objects have the elements of one class or a few
+	entries := buf[:0]
 	for t, el := range pe {
 		entries = append(entries, entry{s.brand(t), el})
 	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].brand < entries[j].brand })
+	slices.SortFunc(entries, func(a, b entry) int { return cmp.Compare(a.brand, b.brand) })
 	ob := &s.p.Objects
 	ob.Private = append(ob.Private, uint64(len(entries)))
 	for _, e := range entries {

@@ -228,6 +228,9 @@ type loader struct {
 	colls      *heap.Collections // fills Maps and Sets, made for the first
 	collKeys   []goja.Value      // a collection's keys, being gathered
 	collVals   []goja.Value      // and its values
+	// An object's private elements, being gathered (fillPrivate).
+	privBrands []*heap.PrivateEnvType
+	privElems  []*heap.PrivateElements
 	plugins    []natives.Plugin
 
 	programsOf   map[*vm.Script][]heap.ProgramInfo

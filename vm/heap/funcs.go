@@ -166,11 +166,15 @@ func (f *FunctionFactory) New(k Kind) (*goja.Object, error) {
 	return v.(*goja.Object), nil
 }
 
-// PrivateElementsOf returns the private elements of o by brand, or nil.
+// PrivateElementsOf returns the private elements of o by brand, or nil:
+// goja's own map, which the caller must not change.
 func PrivateElementsOf(o *goja.Object) map[*PrivateEnvType]*PrivateElements {
 	b := BaseOf(o)
 	if *b.PrivateElements() == nil {
 		return nil
+	}
+	if pm := privateMap(b); pm != nil {
+		return *pm
 	}
 	m := reflect.NewAt(reflect.MapOf(reflect.PointerTo(layout.types["privateEnvType"]), reflect.PointerTo(layout.types["privateElements"])), unsafe.Pointer(b.PrivateElements())).Elem()
 	out := make(map[*PrivateEnvType]*PrivateElements, m.Len())

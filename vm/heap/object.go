@@ -234,14 +234,44 @@ func NewPrivateElements() *PrivateElements {
 	return newOf[PrivateElements]()
 }
 
-// SetPrivateElements replaces o's private elements with the given ones.
+var (
+	privateMapOnce  sync.Once
+	privateMapTyped bool
+)
+
+// privateMap returns b's map of private elements (goja's
+// map[*privateEnvType]*privateElements) read as the map of their mirrors,
+// which has the same layout (pointer keys, pointer values: Go's maps keep
+// no type of their own, and hash every pointer key alike); nil if goja's
+// field is not that map.
+func privateMap(b *Base) *map[*PrivateEnvType]*PrivateElements {
+	privateMapOnce.Do(func() {
+		f, ok := layout.types["baseObject"].FieldByName("privateElements")
+		privateMapTyped = ok && f.Type.String() == "map[*goja.privateEnvType]*goja.privateElements"
+	})
+	if !privateMapTyped {
+		return nil
+	}
+	return (*map[*PrivateEnvType]*PrivateElements)(unsafe.Pointer(b.PrivateElements()))
+}
+
+// SetPrivateElements replaces o's private elements with the given ones
+// (brands[i] → elems[i]; the slices are not kept).
 func SetPrivateElements(o *goja.Object, brands []*PrivateEnvType, elems []*PrivateElements) {
 	b := BaseOf(o)
-	mt := reflect.MapOf(reflect.PointerTo(layout.types["privateEnvType"]), reflect.PointerTo(layout.types["privateElements"]))
 	if len(brands) == 0 {
 		*b.PrivateElements() = nil
 		return
 	}
+	if pm := privateMap(b); pm != nil {
+		m := make(map[*PrivateEnvType]*PrivateElements, len(brands))
+		for i, br := range brands {
+			m[br] = elems[i]
+		}
+		*pm = m
+		return
+	}
+	mt := reflect.MapOf(reflect.PointerTo(layout.types["privateEnvType"]), reflect.PointerTo(layout.types["privateElements"]))
 	m := reflect.MakeMapWithSize(mt, len(brands))
 	for i, br := range brands {
 		m.SetMapIndex(reflect.NewAt(mt.Key().Elem(), unsafe.Pointer(br)), reflect.NewAt(mt.Elem().Elem(), unsafe.Pointer(elems[i])))
