@@ -42,6 +42,8 @@ type codeType struct {
 type slabType struct {
 	slice reflect.Type // []T
 	size  uintptr
+	// most is the most values of a chunk (see progDecoder.alloc).
+	most int
 }
 
 // maxSlots bounds the interface types that a program's values are read
@@ -111,7 +113,7 @@ func (b *codecBuilder) slabFor(t reflect.Type) int {
 	if !ok {
 		id = len(b.r.slabTypes)
 		b.slabs[t] = id
-		b.r.slabTypes = append(b.r.slabTypes, slabType{reflect.SliceOf(t), t.Size()})
+		b.r.slabTypes = append(b.r.slabTypes, slabType{reflect.SliceOf(t), t.Size(), max(slabBytes/int(max(t.Size(), 1)), 8)})
 	}
 	return id
 }

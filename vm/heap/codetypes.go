@@ -266,7 +266,8 @@ func (r *codeRegistry) build() error {
 	// yieldDelegate, yieldDelegateRes; then await.
 	var markers []unsafe.Pointer
 	constants := map[reflect.Type]bool{}
-	for _, info := range Programs(p) {
+	probe := Programs(p)
+	for _, info := range probe {
 		c := code(info.Program)
 		for pc := 0; pc < c.Len(); pc++ {
 			ins := c.Index(pc).Elem()
@@ -321,9 +322,9 @@ func (r *codeRegistry) build() error {
 		return err
 	}
 	ptrs := map[unsafe.Pointer]bool{}
-	for _, prg := range []*goja.Program{p, again} {
-		first := prg == p
-		for _, info := range Programs(prg) {
+	for _, infos := range [][]ProgramInfo{probe, Programs(again)} {
+		first := infos[0].Program == p
+		for _, info := range infos {
 			c := code(info.Program)
 			for pc := 0; pc < c.Len(); pc++ {
 				ins := c.Index(pc).Elem()
@@ -369,7 +370,7 @@ func (r *codeRegistry) build() error {
 		return err
 	}
 	// Every instruction the probes of this package compile must be known.
-	for _, info := range Programs(p) {
+	for _, info := range probe {
 		c := code(info.Program)
 		for pc := 0; pc < c.Len(); pc++ {
 			t := c.Index(pc).Elem().Type()

@@ -240,7 +240,7 @@ const slabBytes = 64 << 10
 // alloc returns n zeroed, consecutive values of slab id's type.
 func (d *progDecoder) alloc(id, n int) unsafe.Pointer {
 	st := &d.slabTypes[id]
-	most := max(slabBytes/int(max(st.size, 1)), 8)
+	most := st.most
 	if n > most/4 {
 		return fresh(st, n)
 	}
@@ -275,6 +275,11 @@ func (d *progDecoder) failf(format string, args ...any) {
 }
 
 func (d *progDecoder) uvarint() uint64 {
+	// Most numbers of a program are below 128: one byte.
+	if d.i < len(d.d) && d.d[d.i] < 0x80 {
+		d.i++
+		return uint64(d.d[d.i-1])
+	}
 	v, k := binary.Uvarint(d.d[d.i:])
 	if k <= 0 {
 		d.failf("a number at byte %d is cut short or too long", d.i)
@@ -284,6 +289,11 @@ func (d *progDecoder) uvarint() uint64 {
 }
 
 func (d *progDecoder) varint() int64 {
+	if d.i < len(d.d) && d.d[d.i] < 0x80 {
+		u := d.d[d.i]
+		d.i++
+		return int64(u>>1) ^ -int64(u&1)
+	}
 	v, k := binary.Varint(d.d[d.i:])
 	if k <= 0 {
 		d.failf("a number at byte %d is cut short or too long", d.i)

@@ -259,7 +259,7 @@ func (w *fastWalker) walk(p unsafe.Pointer, info ProgramInfo, out *[]ProgramInfo
 		mt := w.lookup(words[0])
 		if mt == nil && !w.complete || mt != nil && mt.reflective {
 			// As the reflective walk does.
-			walkInstruction(reflect.ValueOf(info.Program), pc, self, out)
+			walkInstruction(field(reflect.ValueOf(info.Program), "code"), pc, self, out)
 			continue
 		}
 		if mt == nil || !mt.maker || words[1] == nil {
@@ -290,16 +290,18 @@ func walkPrograms(p reflect.Value, info ProgramInfo, out *[]ProgramInfo) {
 	info.Program = p.Interface().(*goja.Program)
 	self := len(*out)
 	*out = append(*out, info)
+	// The field is found once per program: finding it by name for each
+	// instruction was most of a reflective walk.
 	code := field(p, "code")
 	for pc := 0; pc < code.Len(); pc++ {
-		walkInstruction(p, pc, self, out)
+		walkInstruction(code, pc, self, out)
 	}
 }
 
-// walkInstruction walks the programs that the instruction at pc of p
-// makes functions of, by reflection.
-func walkInstruction(p reflect.Value, pc, self int, out *[]ProgramInfo) {
-	ins := field(p, "code").Index(pc).Elem()
+// walkInstruction walks the programs that the instruction at pc of code
+// (a program's instructions) makes functions of, by reflection.
+func walkInstruction(code reflect.Value, pc, self int, out *[]ProgramInfo) {
+	ins := code.Index(pc).Elem()
 	if ins.Kind() != reflect.Ptr || ins.IsNil() {
 		return
 	}
