@@ -209,3 +209,33 @@ func nonIntrinsic(t *testing.T, p *payload, j int) int {
 	t.Fatalf("no object with properties number %d", j)
 	return -1
 }
+
+// TestCraftedMapRepeatsAKey: an image whose Map lists one key twice (no
+// world saves one) loads as Map.prototype.set would have filled it, as
+// loads did before they filled Maps directly: the key keeps its first
+// place and takes its last value; a Set keeps the key once.
+func TestCraftedMapRepeatsAKey(t *testing.T) {
+	for _, c := range []struct {
+		src, probe, want string
+		kind             objKind
+		at, from         int // ext[at] = ext[from]: the third key made the first
+	}{
+		{`var c = new Map([["a", 1], ["b", 2], ["c", 3]]);`, `JSON.stringify([...c]) + " " + c.size + " " + c.get("a") + " " + c.has("c")`,
+			`[["a",3],["b",2]] 2 3 false`, okMap, 5, 1},
+		{`var c = new Set([{}, 7, 7.5, "s"]);`, `JSON.stringify([...c]) + " " + c.size + " " + c.has(7.5)`,
+			`[{},7,"s"] 3 false`, okSet, 3, 2},
+	} {
+		img := imagetest.Rewrite(t, savedImage(t, c.src), func(p *payload) {
+			ext := imagetest.Extra(t, p, c.kind)
+			ext[c.at] = ext[c.from]
+		})
+		v, _, err := Load(bytes.NewReader(img), LoadOptions{VM: vm.Options{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}}})
+		if err != nil {
+			t.Fatalf("%s: %v", c.src, err)
+		}
+		got, err := v.RunScript("probe.js", c.probe)
+		if err != nil || got.String() != c.want {
+			t.Errorf("%s with a key repeated: %v (%v), want %s", c.src, got, err, c.want)
+		}
+	}
+}
