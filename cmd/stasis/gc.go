@@ -55,10 +55,13 @@ func noGCWhileLoading(size int64) (restore func()) {
 			debug.SetGCPercent(percent)
 			return
 		}
-		// The first cycle ends by finding this object unreachable.
+		// The first cycle ends by finding this object unreachable. The
+		// percent is set before the sentinel exists, so that a cycle
+		// started meanwhile by another goroutine cannot run its cleanup
+		// first and leave p in place for good.
+		debug.SetGCPercent(p)
 		s := &gcSentinel{}
 		runtime.AddCleanup(s, func(percent int) { debug.SetGCPercent(percent) }, percent)
-		debug.SetGCPercent(p)
 	}
 }
 
