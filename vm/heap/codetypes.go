@@ -187,14 +187,7 @@ func (r *codeRegistry) named(name string) *codeType {
 func (r *codeRegistry) typed(t reflect.Type) *codeType {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if ct := r.byType[t]; ct != nil {
-		return ct
-	}
-	c, ok := r.candidates[t.String()]
-	if !ok || c.t != t {
-		return nil
-	}
-	return r.b.register(c.t, c.ins)
+	return r.register(t)
 }
 
 // slabs returns the slab types registered so far, which cover every type
