@@ -70,6 +70,10 @@ func TestKillDurableRun(t *testing.T) {
 			// begin after the job completed and its world was removed,
 			// and then rightly start the job afresh.
 			late := ""
+			// finStatus is the finishing process's exit status: -1 when
+			// the round's kill came after it printed its result but
+			// before it exited (its run may not have removed the world).
+			finStatus := 0
 			kills := 0
 			for round := 0; round < 20 && !done; round++ {
 				if !holds(t, loc) {
@@ -105,7 +109,11 @@ func TestKillDurableRun(t *testing.T) {
 					switch {
 					case strings.Contains(outs[i].String(), "result"):
 						done = true
+						finStatus = status[i]
 						late = fmt.Sprintf("r%d%c", round, 'a'+(1-i))
+						if status[i] != 0 && status[i] != -1 {
+							t.Fatalf("round %d: process %d printed the result and exited %d: %q", round, i, status[i], errs[i].String())
+						}
 						if outs[i].String() != want {
 							t.Fatalf("round %d: the job printed %q, an uninterrupted run %q", round, outs[i].String(), want)
 						}
@@ -127,7 +135,16 @@ func TestKillDurableRun(t *testing.T) {
 				}
 			}
 			if last := lastStart(t, dir); holds(t, loc) && last != late {
-				t.Fatalf("the completed job's world is still in the location (last fresh start %q, the finishing round's other process %q)", last, late)
+				if finStatus == 0 {
+					st, _ := os.ReadFile(filepath.Join(dir, "starts.log"))
+					ef, _ := os.ReadFile(filepath.Join(dir, "effects.log"))
+					t.Fatalf("the completed job's world is still in the location (last fresh start %q, the finishing round's other process %q)\nstarts.log:\n%s\neffects.log ends:\n%s", last, late, st, lastLines(string(ef), 8))
+				}
+				// The finishing process was killed after it printed its
+				// result but before its run removed the world: the job
+				// had not completed, and the world stays.
+				t.Log("the finishing process was killed before it removed the world")
+				resumeLeftover(t, bin, dir, loc, want)
 			}
 			if kills < 2 {
 				t.Fatalf("only %d processes were killed", kills)
@@ -222,4 +239,40 @@ func lastStart(t *testing.T, dir string) string {
 		return ""
 	}
 	return f[len(f)-1]
+}
+
+// resumeLeftover runs the job once more, uninterrupted, on the world a
+// finishing process left in loc when it was killed after printing its
+// result: the removal of the world is the run's last act, so until it is
+// done the job has not completed. The run must resume that world (not
+// start afresh), print the result again if its last checkpoint came before
+// the last step (work after it runs again) or nothing if it came after
+// (nothing is left to run), and remove the world.
+func resumeLeftover(t *testing.T, bin, dir, loc, want string) {
+	t.Helper()
+	p := exec.Command(bin, "run", "--checkpoint", loc, "job.js", "--", "leftover")
+	p.Dir = dir
+	var out, errOut bytes.Buffer
+	p.Stdout, p.Stderr = &out, &errOut
+	if err := p.Run(); err != nil {
+		t.Fatalf("resuming the world left in the location: %v: %q", err, errOut.String())
+	}
+	if !strings.Contains(errOut.String(), "run: resuming the world in ") {
+		t.Fatalf("the world left in the location was not resumed: stdout %q, stderr %q", out.String(), errOut.String())
+	}
+	if got := out.String(); got != want && got != "" {
+		t.Fatalf("resuming the world left in the location printed %q, an uninterrupted run %q", got, want)
+	}
+	if holds(t, loc) {
+		t.Fatal("the resumed job completed but its world is still in the location")
+	}
+}
+
+// lastLines returns the last n lines of s.
+func lastLines(s string, n int) string {
+	l := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(l) > n {
+		l = l[len(l)-n:]
+	}
+	return strings.Join(l, "\n")
 }
