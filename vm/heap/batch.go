@@ -143,15 +143,7 @@ func (n *Numbers) Int(i int64) goja.Value {
 	if i >= -256 && i < 256 || i > maxSafeInt || i < -maxSafeInt {
 		return n.rt.ToValue(i)
 	}
-	if len(n.ints) == 0 {
-		n.ints = make([]int64, numberBatch)
-	}
-	p := &n.ints[0]
-	n.ints = n.ints[1:]
-	*p = i
-	var v goja.Value
-	*(*iface)(unsafe.Pointer(&v)) = iface{tab: n.intTab, data: unsafe.Pointer(p)}
-	return v
+	return boxed(&n.ints, i, n.intTab)
 }
 
 // Float returns f as rt.ToValue(f) does.
@@ -159,13 +151,19 @@ func (n *Numbers) Float(f float64) goja.Value {
 	if f == math.Trunc(f) || math.IsNaN(f) { // integers, ±0, ±Inf
 		return n.rt.ToValue(f)
 	}
-	if len(n.floats) == 0 {
-		n.floats = make([]float64, numberBatch)
+	return boxed(&n.floats, f, n.floatTab)
+}
+
+// boxed returns x as a goja.Value of the type whose itab is tab, its
+// value taken from the batch *free (a fresh batch when it is used up).
+func boxed[T int64 | float64](free *[]T, x T, tab unsafe.Pointer) goja.Value {
+	if len(*free) == 0 {
+		*free = make([]T, numberBatch)
 	}
-	p := &n.floats[0]
-	n.floats = n.floats[1:]
-	*p = f
+	p := &(*free)[0]
+	*free = (*free)[1:]
+	*p = x
 	var v goja.Value
-	*(*iface)(unsafe.Pointer(&v)) = iface{tab: n.floatTab, data: unsafe.Pointer(p)}
+	*(*iface)(unsafe.Pointer(&v)) = iface{tab: tab, data: unsafe.Pointer(p)}
 	return v
 }
