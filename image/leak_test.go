@@ -200,25 +200,23 @@ func liveHeap() uint64 {
 	return ms.HeapAlloc
 }
 
-// TestLoadedWorldKeepsOnlyWhatLives: a loaded world that drops most of its
-// objects keeps about what a world that made them itself keeps, not the
-// objects it dropped (as it did when a load made objects and property maps
-// many to an allocation: one survivor kept its batch alive, and the batch's
-// dead objects what they referred to).
-func TestLoadedWorldKeepsOnlyWhatLives(t *testing.T) {
-	const setup = `var data = [];
-		for (var i = 0; i < 20000; i++) data.push({ id: i * 1000, name: "n" + i, pos: { x: i * 1.5, y: -i }, tags: ["t" + (i % 7), { w: i * 3 }] });`
-	const keep = `data = data.filter(function (r, i) { return i % 64 == 0 }); 0`
+// keptAfterLoad runs setup in a new world, saves it, and runs keep there
+// and in the world loaded from the image. It returns the loaded world and
+// its live bytes just after the load (whole) and after keep (kept), and
+// the same two figures for the world that ran setup.
+func keptAfterLoad(t *testing.T, setup, keep string) (loaded *vm.VM, whole, kept, builtWhole, builtKept int64) {
+	t.Helper()
 	live := func() int64 { return int64(liveHeap()) }
 	built, _ := newTestWorld(t)
+	base := live()
 	run(t, built, "setup.js", setup)
+	builtWhole = live() - base
 	var img bytes.Buffer
 	if err := Save(&img, built, SaveOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	base := live()
 	run(t, built, "keep.js", keep)
-	builtDropped := base - live()
+	builtKept = live() - base
 	runtime.KeepAlive(built)
 	built = nil
 	live()
@@ -228,11 +226,24 @@ func TestLoadedWorldKeepsOnlyWhatLives(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	whole := live() - base
+	whole = live() - base
 	run(t, loaded, "keep.js", keep)
-	kept := live() - base
+	kept = live() - base
+	return loaded, whole, kept, builtWhole, builtKept
+}
+
+// TestLoadedWorldKeepsOnlyWhatLives: a loaded world that drops most of its
+// objects keeps about what a world that made them itself keeps, not the
+// objects it dropped (as it did when a load made objects and property maps
+// many to an allocation: one survivor kept its batch alive, and the batch's
+// dead objects what they referred to).
+func TestLoadedWorldKeepsOnlyWhatLives(t *testing.T) {
+	const setup = `var data = [];
+		for (var i = 0; i < 20000; i++) data.push({ id: i * 1000, name: "n" + i, pos: { x: i * 1.5, y: -i }, tags: ["t" + (i % 7), { w: i * 3 }] });`
+	const keep = `data = data.filter(function (r, i) { return i % 64 == 0 }); 0`
+	loaded, whole, kept, builtWhole, builtKept := keptAfterLoad(t, setup, keep)
 	runtime.KeepAlive(loaded)
-	t.Logf("loaded world %d bytes, %d kept after dropping 63 records in 64; the world that made them freed %d", whole, kept, builtDropped)
+	t.Logf("loaded world %d bytes, %d kept after dropping 63 records in 64; the world that made them: %d, %d kept", whole, kept, builtWhole, builtKept)
 	if kept > whole/8 {
 		t.Fatalf("the loaded world keeps %d of its %d bytes after dropping 63 records in 64", kept, whole)
 	}
@@ -248,29 +259,7 @@ func TestLoadedMapKeepsOnlyWhatLives(t *testing.T) {
 	const setup = `var data = new Map();
 		for (var i = 0; i < 20000; i++) data.set("record number " + i, { id: i * 1000, name: "n" + i, pos: { x: i * 1.5, y: -i }, tags: ["t" + (i % 7), { w: i * 3 }] });`
 	const keep = `var i = 0; for (var k of data.keys()) { if (i++ % 64 != 0) data.delete(k) } 0`
-	live := func() int64 { return int64(liveHeap()) }
-	built, _ := newTestWorld(t)
-	base := live()
-	run(t, built, "setup.js", setup)
-	builtWhole := live() - base
-	var img bytes.Buffer
-	if err := Save(&img, built, SaveOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	run(t, built, "keep.js", keep)
-	builtKept := live() - base
-	runtime.KeepAlive(built)
-	built = nil
-	live()
-
-	base = live()
-	loaded, _, err := Load(&img, LoadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	whole := live() - base
-	run(t, loaded, "keep.js", keep)
-	kept := live() - base
+	loaded, whole, kept, builtWhole, builtKept := keptAfterLoad(t, setup, keep)
 	if size, err := loaded.RunScript("size.js", "data.size"); err != nil || size.ToInteger() != (n+63)/64 {
 		t.Fatalf("data.size = %v (%v) after the deletions, want %d", size, err, (n+63)/64)
 	}
