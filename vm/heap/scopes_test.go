@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"testing"
 	"time"
+	"weak"
 
 	"github.com/dop251/goja"
 )
@@ -123,12 +124,10 @@ func TestScopeAnalysisScopes(t *testing.T) {
 // weakly, so a process that loads many different scripts does not keep
 // them all.
 func TestScopeMapsGoWithTheirPrograms(t *testing.T) {
-	count := func() int {
-		n := 0
-		scopeMaps.Range(func(any, any) bool { n++; return true })
-		return n
-	}
-	before := count()
+	// Count only this test's programs: other tests' entries come and go
+	// with their own programs' cleanups, at any collection.
+	var progs []*goja.Program
+	var keys []weak.Pointer[goja.Program]
 	for i := 0; i < 50; i++ {
 		p, err := goja.Compile("x.js", fmt.Sprintf("function f%d() { let a = %d; return () => a }", i, i), false)
 		if err != nil {
@@ -136,16 +135,29 @@ func TestScopeMapsGoWithTheirPrograms(t *testing.T) {
 		}
 		for _, info := range Programs(p) {
 			Analyse(info.Program)
+			progs = append(progs, info.Program)
+			keys = append(keys, weak.Make(info.Program))
 		}
 	}
-	if count() < before+50 {
-		t.Fatalf("%d analyses memoised, want at least %d", count(), before+50)
+	memoised := func() int {
+		n := 0
+		for _, k := range keys {
+			if _, ok := scopeMaps.Load(k); ok {
+				n++
+			}
+		}
+		return n
 	}
-	for i := 0; i < 100 && count() > before+10; i++ {
+	if n := memoised(); n != len(keys) {
+		t.Fatalf("%d of %d analyses memoised", n, len(keys))
+	}
+	runtime.KeepAlive(progs)
+	progs = nil
+	for i := 0; i < 100 && memoised() > 0; i++ {
 		runtime.GC()
 		time.Sleep(10 * time.Millisecond)
 	}
-	if n := count(); n > before+10 {
-		t.Fatalf("%d analyses still memoised after their programs went, %d before", n, before)
+	if n := memoised(); n > 0 {
+		t.Fatalf("%d of %d analyses still memoised after their programs went", n, len(keys))
 	}
 }
