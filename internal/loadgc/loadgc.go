@@ -15,6 +15,12 @@
 // collection anyway collects first, when the live heap is smallest, and
 // builds its world with the collector off: the world lands in the memory
 // the previous one freed, and the collector marks it once, after.
+//
+// With the collector off, the heap grows until the load ends or a soft
+// memory limit stops it; in a container, that limit must stay under what
+// the container may use (internal/memlimit reads it), or a load and a busy
+// server's garbage together could pass it and the process be killed. A
+// load that would not fit there with the live heap gets no pause.
 package loadgc
 
 import (
@@ -24,6 +30,8 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"sync"
+
+	"github.com/stasisvm/stasis/internal/memlimit"
 )
 
 // MinBytes is the least a load must be expected to allocate for Pause to
@@ -39,12 +47,21 @@ var (
 	// active counts the loads between Pause and their resume while the
 	// collector is off by Pause's doing; the last one out restores.
 	active int
+	// pause numbers the pauses: a load's resume acts only on its own.
+	pause uint64
 	// percent and limit are the GC percent and memory limit to restore.
 	percent int
 	limit   int64
+	// need is the memory the pause makes room for (the heap after its
+	// collection, the slack and the loads' bounds), and ceiling the most
+	// it may.
+	need, ceiling uint64
 	// userSet reports whether the program's environment decides the
 	// collector's settings ($GOGC, $GOMEMLIMIT): Pause leaves them alone.
 	userSet = func() bool { return envSet("GOGC") || envSet("GOMEMLIMIT") }
+	// root is where Pause reads what memory the process may use
+	// (memlimit.Read); tests set it to a directory of their own.
+	root = "/"
 )
 
 // Pause prepares the collector for a load expected to allocate at least
@@ -55,14 +72,25 @@ var (
 // (so that the collector would start a cycle during it anyway), Pause
 // collects now, turns the collector off and sets a soft memory limit of
 // the heap and bound (plus a little), so that a world far larger than
-// bound turns it back on. Pause does nothing when the collector is off
-// already (GOGC=off, or a program that turned it off for its load, as
+// bound turns it back on. The heap, bound and the little must fit under a
+// ceiling: nine tenths of the memory the process may use (its control
+// group's limit or the machine's memory, internal/memlimit; the tenth is
+// for what Go's limit does not count, such as the page cache and other
+// processes of a container), or the program's own memory limit if that is
+// less. If they do not (going by the live heap the last collection
+// found), Pause leaves the collector as it is: a load with the collector
+// off until its heap nears the ceiling would leave a busy server no room
+// for its own garbage. Pause does nothing either when the collector is
+// off already (GOGC=off, or a program that turned it off for its load, as
 // the stasis command does for a bundle), when $GOGC or $GOMEMLIMIT are
-// set, or when expect is below MinBytes. Loads at the same time share
-// one pause: those that start during it join it (raising the limit
-// Pause set by their bound), and the last one to finish restores the
-// collector's GC percent and memory limit as they were before the first
-// (a change the program makes to them meanwhile is lost).
+// set, or when expect is below MinBytes.
+//
+// Loads at the same time share one pause: those that start during it
+// join it (raising the limit Pause set by their bound), and the last one
+// to finish restores the collector's GC percent and memory limit as they
+// were before the first (a change the program makes to them meanwhile is
+// lost). A load whose bound would take the pause past its ceiling ends
+// the pause for all at once, restoring the collector.
 func Pause(expect, bound uint64) (resume func()) {
 	if expect < MinBytes {
 		return func() {}
@@ -70,13 +98,18 @@ func Pause(expect, bound uint64) (resume func()) {
 	mu.Lock()
 	defer mu.Unlock()
 	if active > 0 {
-		active++
+		if bound > ceiling || need > ceiling-bound {
+			restore()
+			return func() {}
+		}
+		need += bound
 		if limit == math.MaxInt64 {
 			// The pause's own limit was set for the loads before this
 			// one: it makes room for this one's world too.
-			debug.SetMemoryLimit(addBound(uint64(debug.SetMemoryLimit(-1)), bound))
+			debug.SetMemoryLimit(int64(need))
 		}
-		return leaveOnce()
+		active++
+		return leaveOnce(pause)
 	}
 	if userSet() {
 		return func() {}
@@ -85,46 +118,76 @@ func Pause(expect, bound uint64) (resume func()) {
 	if m.percent < 0 || m.objects+expect < m.goal {
 		return func() {}
 	}
+	ceil := ceilingOf(m.limit)
+	if !fits(m.live, bound, ceil) {
+		return func() {}
+	}
 	runtime.GC()
+	after := read().objects
+	if !fits(after, bound, ceil) {
+		return func() {}
+	}
 	percent = debug.SetGCPercent(-1)
 	limit = debug.SetMemoryLimit(-1)
+	need, ceiling = after+slack+bound, ceil
 	if limit == math.MaxInt64 {
-		debug.SetMemoryLimit(addBound(read().objects+slack, bound))
+		debug.SetMemoryLimit(int64(need))
 	}
 	active = 1
-	return leaveOnce()
+	pause++
+	return leaveOnce(pause)
 }
 
-// addBound returns the memory limit base + bound, or none (MaxInt64) if
-// that is more than a limit can be.
-func addBound(base, bound uint64) int64 {
-	if base > math.MaxInt64/2 || bound > math.MaxInt64/2 {
-		return math.MaxInt64
+// ceilingOf returns the most memory a pause may make room for, under the
+// program's memory limit (MaxInt64 for none): nine tenths of what the
+// process may use, or the program's limit if that is less.
+func ceilingOf(programLimit int64) uint64 {
+	ceil := uint64(math.MaxInt64)
+	if n, err := memlimit.Read(root); err == nil && n != memlimit.None {
+		ceil = n / 10 * 9
 	}
-	return int64(base + bound)
+	return min(ceil, uint64(max(programLimit, 0)))
 }
 
-// leaveOnce returns a function that ends one load's share of the pause,
-// the first time it is called.
-func leaveOnce() func() {
+// fits reports whether a heap of heap bytes, a load's bound and the slack
+// fit under ceil.
+func fits(heap, bound, ceil uint64) bool {
+	return heap <= ceil && bound <= ceil-heap && slack <= ceil-heap-bound
+}
+
+// leaveOnce returns a function that ends one load's share of the pause
+// numbered p, the first time it is called.
+func leaveOnce(p uint64) func() {
 	var once sync.Once
-	return func() { once.Do(leave) }
+	return func() { once.Do(func() { leave(p) }) }
 }
 
-func leave() {
+func leave(p uint64) {
 	mu.Lock()
 	defer mu.Unlock()
-	if active--; active == 0 {
-		debug.SetMemoryLimit(limit)
-		debug.SetGCPercent(percent)
+	if p != pause || active == 0 {
+		return // ended already, by a load that did not fit
 	}
+	if active--; active == 0 {
+		restore()
+	}
+}
+
+// restore ends the pause: the collector's settings are set back. The
+// caller holds mu.
+func restore() {
+	active = 0
+	debug.SetMemoryLimit(limit)
+	debug.SetGCPercent(percent)
 }
 
 // heapState is what Pause reads of the collector.
 type heapState struct {
 	objects uint64 // bytes of the heap's objects, live or not yet swept
+	live    uint64 // bytes of the heap's objects the last cycle found live
 	goal    uint64 // the heap's goal: a cycle starts before it is reached
 	percent int64  // the GC percent, negative when the collector is off
+	limit   int64  // the program's soft memory limit (MaxInt64 for none)
 }
 
 func read() heapState {
@@ -132,6 +195,8 @@ func read() heapState {
 		{Name: "/memory/classes/heap/objects:bytes"},
 		{Name: "/gc/heap/goal:bytes"},
 		{Name: "/gc/gogc:percent"},
+		{Name: "/gc/heap/live:bytes"},
+		{Name: "/gc/gomemlimit:bytes"},
 	}
 	metrics.Read(s)
 	var h heapState
@@ -145,6 +210,13 @@ func read() heapState {
 		h.percent = int64(s[2].Value.Uint64())
 	} else {
 		h.percent = -1 // unknown: leave the collector alone
+	}
+	if s[3].Value.Kind() == metrics.KindUint64 {
+		h.live = s[3].Value.Uint64()
+	}
+	h.limit = math.MaxInt64
+	if s[4].Value.Kind() == metrics.KindUint64 {
+		h.limit = int64(min(s[4].Value.Uint64(), math.MaxInt64))
 	}
 	return h
 }
