@@ -9,7 +9,7 @@ package image
 // The zip's offsets count from the start of the whole file, so the standard
 // archive/zip reader (and unzip) reads the archive straight from the bundle;
 // an executable loader ignores what follows the program. The image inside is
-// already compressed, so the entry is stored.
+// stored: its payload is left uncompressed, to be read in place.
 
 import (
 	"archive/zip"
@@ -20,6 +20,8 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
+
+	"github.com/stasisvm/stasis/image/format"
 )
 
 // BundleEntry is the name of the image inside a bundle's zip archive.
@@ -28,8 +30,15 @@ const BundleEntry = "image.stasis"
 const eocdSize = 22 // end of central directory record without a comment
 
 // WriteBundle writes exe (exeSize bytes: a Stasis executable) followed by a
-// zip archive holding img as BundleEntry.
+// zip archive holding img as BundleEntry, its payload stored uncompressed
+// (format.Uncompressed): a bundle reads its own image in place, from a
+// mapping kept for its life, and decompresses nothing (see self). img is
+// checked as a load checks it, with the default limits.
 func WriteBundle(w io.Writer, exe io.Reader, exeSize int64, img []byte) error {
+	img, err := format.Uncompressed(img, format.Limits{})
+	if err != nil {
+		return err
+	}
 	n, err := io.Copy(w, exe)
 	if err != nil {
 		return err

@@ -146,10 +146,20 @@ func TestBundleRoundTrip(t *testing.T) {
 	if err != nil || !ok {
 		t.Fatalf("BundledImage: %v %v", ok, err)
 	}
-	if got := make([]byte, sec.Size()); sec.Size() != int64(len(img)) {
-		t.Fatalf("bundled image is %d bytes, want %d", sec.Size(), len(img))
-	} else if _, err := sec.ReadAt(got, 0); err != nil || !bytes.Equal(got, img) {
+	// The image, its payload stored raw: the same metadata and payload.
+	raw, err := format.Uncompressed(img, format.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := make([]byte, sec.Size()); sec.Size() != int64(len(raw)) || len(raw) <= len(img) {
+		t.Fatalf("bundled image is %d bytes, want %d (the image: %d)", sec.Size(), len(raw), len(img))
+	} else if _, err := sec.ReadAt(got, 0); err != nil || !bytes.Equal(got, raw) {
 		t.Fatalf("bundled image differs: %v", err)
+	}
+	m0, p0, err0 := ReadContainer(bytes.NewReader(img))
+	m1, p1, err1 := ReadContainer(sec)
+	if err0 != nil || err1 != nil || !bytes.Equal(p0, p1) || !reflect.DeepEqual(m0, m1) {
+		t.Fatalf("the bundled image reads otherwise: %v, %v", err0, err1)
 	}
 	if _, ok, err := BundledImage(bytes.NewReader(exe), int64(len(exe))); ok || err != nil {
 		t.Fatalf("a plain executable is a bundle: %v %v", ok, err)

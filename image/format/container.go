@@ -134,23 +134,59 @@ func Write(w io.Writer, meta *Meta, payload []byte) error {
 			stored, flags = z, flagZstd
 		}
 	}
-	crc := crc32.Update(crc32.Checksum(mb, castagnoli), castagnoli, stored)
-	h := make([]byte, headerSize)
-	copy(h, magicLiteral)
-	binary.LittleEndian.PutUint16(h[8:], Major)
-	binary.LittleEndian.PutUint16(h[10:], Minor)
-	binary.LittleEndian.PutUint32(h[12:], flags)
-	binary.LittleEndian.PutUint32(h[16:], uint32(len(mb)))
-	binary.LittleEndian.PutUint64(h[24:], uint64(len(stored)))
-	binary.LittleEndian.PutUint64(h[32:], uint64(len(payload)))
-	binary.LittleEndian.PutUint32(h[40:], crc)
-	binary.LittleEndian.PutUint32(h[44:], crc32.Checksum(h[:44], castagnoli))
+	h := header(Current, flags, mb, stored, uint64(len(payload)))
 	for _, b := range [][]byte{h, mb, stored} {
 		if _, err := w.Write(b); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// header returns the fixed header of an image of version v whose metadata
+// block is mb and whose payload is stored as stored (unpacked bytes once
+// decompressed).
+func header(v Version, flags uint32, mb, stored []byte, unpacked uint64) []byte {
+	crc := crc32.Update(crc32.Checksum(mb, castagnoli), castagnoli, stored)
+	h := make([]byte, headerSize)
+	copy(h, magicLiteral)
+	binary.LittleEndian.PutUint16(h[8:], v.Major)
+	binary.LittleEndian.PutUint16(h[10:], v.Minor)
+	binary.LittleEndian.PutUint32(h[12:], flags)
+	binary.LittleEndian.PutUint32(h[16:], uint32(len(mb)))
+	binary.LittleEndian.PutUint64(h[24:], uint64(len(stored)))
+	binary.LittleEndian.PutUint64(h[32:], unpacked)
+	binary.LittleEndian.PutUint32(h[40:], crc)
+	binary.LittleEndian.PutUint32(h[44:], crc32.Checksum(h[:44], castagnoli))
+	return h
+}
+
+// Uncompressed returns the image img (a whole image, checked as Read
+// checks it, with the limits lim) with its payload stored raw: the same
+// version, metadata bytes and payload, flag bit 0 clear. A reader that
+// keeps the image's bytes in memory or mapped for as long as the world
+// lives (a bundle's, see ReadBytesInPlace) then decompresses nothing and
+// reads the scripts' sources and stored code where they lie. An image
+// stored raw already is returned as it is (without any bytes past its
+// payload).
+func Uncompressed(img []byte, lim Limits) ([]byte, error) {
+	hd, mb, stored, err := splitImage(img, lim.WithDefaults())
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := finish(hd, mb, stored); err != nil {
+		return nil, err
+	}
+	if hd.Flags&flagZstd == 0 {
+		return img[:headerSize+len(mb)+len(stored)], nil
+	}
+	payload, err := unpack(stored, hd.Unpacked)
+	if err != nil {
+		return nil, err
+	}
+	h := header(hd.Version(), hd.Flags&^flagZstd, mb, payload, uint64(len(payload)))
+	out := make([]byte, 0, len(h)+len(mb)+len(payload))
+	return append(append(append(out, h...), mb...), payload...), nil
 }
 
 // readHeader reads and checks the fixed header.
@@ -247,27 +283,50 @@ func Read(r io.Reader, lim Limits) (*Meta, []byte, error) {
 // reader; the payload it returns never shares memory with b (b may be a
 // mapping of the file, to be unmapped once the image is read).
 func ReadBytes(b []byte, lim Limits) (*Meta, []byte, error) {
-	lim = lim.WithDefaults()
-	hd, err := readHeader(bytes.NewReader(b))
+	hd, mb, stored, err := splitImage(b, lim.WithDefaults())
 	if err != nil {
 		return nil, nil, err
 	}
-	if hd.Unpacked > lim.Payload {
-		return nil, nil, limitErr("Payload", "payload of %d bytes unpacked is over the limit of %d", hd.Unpacked, lim.Payload)
-	}
-	rest := b[headerSize:]
-	if uint64(len(rest)) < uint64(hd.MetaLen) {
-		return nil, nil, formatErr(ErrTruncated, fmt.Sprintf("header says %d metadata bytes, found %d", hd.MetaLen, len(rest)))
-	}
-	mb, rest := rest[:hd.MetaLen], rest[hd.MetaLen:]
-	if uint64(len(rest)) < hd.Stored {
-		return nil, nil, formatErr(ErrTruncated, fmt.Sprintf("header says %d payload bytes, found %d", hd.Stored, len(rest)))
-	}
-	m, payload, err := finish(hd, mb, rest[:hd.Stored])
+	m, payload, err := finish(hd, mb, stored)
 	if err == nil && hd.Flags&flagZstd == 0 {
 		payload = bytes.Clone(payload)
 	}
 	return m, payload, err
+}
+
+// ReadBytesInPlace is ReadBytes, except that a payload stored raw (see
+// Uncompressed) is returned as the slice of b that holds it, copying
+// nothing: b must then stay unchanged, and mapped if it is a mapping, for
+// as long as the payload or anything decoded from it (a world, whose
+// scripts' sources and stored code are left in the payload: Decode) is in
+// use. A compressed payload is decompressed into memory of its own.
+func ReadBytesInPlace(b []byte, lim Limits) (*Meta, []byte, error) {
+	hd, mb, stored, err := splitImage(b, lim.WithDefaults())
+	if err != nil {
+		return nil, nil, err
+	}
+	return finish(hd, mb, stored)
+}
+
+// splitImage reads the header of the image in b and returns it with the
+// metadata block and the stored payload, refusing a payload over
+// lim.Payload (lim has its defaults) and bytes too few for the lengths.
+func splitImage(b []byte, lim Limits) (hd *Header, mb, stored []byte, err error) {
+	if hd, err = readHeader(bytes.NewReader(b)); err != nil {
+		return nil, nil, nil, err
+	}
+	if hd.Unpacked > lim.Payload {
+		return nil, nil, nil, limitErr("Payload", "payload of %d bytes unpacked is over the limit of %d", hd.Unpacked, lim.Payload)
+	}
+	rest := b[headerSize:]
+	if uint64(len(rest)) < uint64(hd.MetaLen) {
+		return nil, nil, nil, formatErr(ErrTruncated, fmt.Sprintf("header says %d metadata bytes, found %d", hd.MetaLen, len(rest)))
+	}
+	mb, rest = rest[:hd.MetaLen], rest[hd.MetaLen:]
+	if uint64(len(rest)) < hd.Stored {
+		return nil, nil, nil, formatErr(ErrTruncated, fmt.Sprintf("header says %d payload bytes, found %d", hd.Stored, len(rest)))
+	}
+	return hd, mb, rest[:hd.Stored], nil
 }
 
 // finish checks and decodes the metadata and stored payload of an image
