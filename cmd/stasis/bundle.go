@@ -10,6 +10,7 @@ import (
 	"runtime"
 
 	"github.com/stasisvm/stasis/image"
+	"github.com/stasisvm/stasis/internal/heapgrow"
 )
 
 // A bundle is this executable with an image appended as a zip archive (see
@@ -122,6 +123,8 @@ func runBundle(args []string, stdin io.Reader, stdout, stderr io.Writer) (status
 		return exitError, true
 	}
 	defer f.Close()
+	// Before anything of the load allocates (see heapAhead).
+	heapgrow.Ahead(heapAhead(sec.Size()))
 	// What every load does whatever the image (goja's layout check, the
 	// registry of its instruction types) runs on another core while this
 	// goroutine reads the image and makes the world.

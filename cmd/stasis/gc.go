@@ -104,3 +104,31 @@ func envSet(name string) bool {
 	_, ok := os.LookupEnv(name)
 	return ok
 }
+
+// A bundle grows its heap ahead, for the load, in memory advised for
+// transparent huge pages (internal/heapgrow): the load then faults its
+// world in 2 MiB at a time instead of 4 KiB (lodash's bundle: 2,520 ->
+// 1,450 page faults and a fifth less CPU; TypeScript's: 20,000 -> 1,700
+// and three fifths less). It costs one collection of a heap that holds
+// only package initialisation's objects, which an image below
+// heapAheadMin does not repay (an almost empty bundle gained nothing). The
+// stretch is heapAheadPerByte times the image's size, within
+// [heapAheadMinBytes, heapAheadMaxBytes]: a world is 20 to 120 times its
+// image; only the pages the load touches become resident, so a stretch
+// larger than the world costs address space only.
+const (
+	heapAheadMin      = 64 << 10
+	heapAheadPerByte  = 32
+	heapAheadMinBytes = 32 << 20
+	heapAheadMaxBytes = 1 << 30
+)
+
+// heapAhead returns how many bytes to grow the heap ahead of the load of
+// an image of size bytes (0: not at all). $GOGC or $GOMEMLIMIT, when set,
+// leave the heap to Go, as they leave the collector (noGCWhileLoading).
+func heapAhead(size int64) int {
+	if size < heapAheadMin || envSet("GOGC") || envSet("GOMEMLIMIT") {
+		return 0
+	}
+	return int(min(max(heapAheadPerByte*size, heapAheadMinBytes), heapAheadMaxBytes))
+}

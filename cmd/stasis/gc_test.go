@@ -110,3 +110,36 @@ func TestFirstGCPercent(t *testing.T) {
 		})
 	}
 }
+
+func TestHeapAhead(t *testing.T) {
+	tests := []struct {
+		name string
+		size int64
+		env  string // set to "1"; the others of GOGC and GOMEMLIMIT are unset
+		want int
+	}{
+		{"almost empty image", 8 << 10, "", 0},
+		{"just below the threshold", heapAheadMin - 1, "", 0},
+		{"at the threshold: the least stretch", heapAheadMin, "", heapAheadMinBytes},
+		{"lodash's image", 219 << 10, "", heapAheadMinBytes},
+		{"grows with the image", 4 << 20, "", 4 << 20 * heapAheadPerByte},
+		{"at most", 64 << 20, "", heapAheadMaxBytes},
+		{"GOGC set", 4 << 20, "GOGC", 0},
+		{"GOMEMLIMIT set", 4 << 20, "GOMEMLIMIT", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, name := range []string{"GOGC", "GOMEMLIMIT"} {
+				t.Setenv(name, "") // restored after the test
+				if name == tt.env {
+					os.Setenv(name, "100")
+				} else {
+					os.Unsetenv(name)
+				}
+			}
+			if got := heapAhead(tt.size); got != tt.want {
+				t.Errorf("heapAhead(%d) = %d, want %d", tt.size, got, tt.want)
+			}
+		})
+	}
+}
