@@ -10,7 +10,9 @@ import (
 
 // URLs is the plugin of the WHATWG URL and URLSearchParams (globals, and
 // require("url") with fileURLToPath, pathToFileURL, domainToASCII,
-// domainToUnicode and urlToHttpOptions).
+// domainToUnicode and urlToHttpOptions), and of Node's legacy API in
+// require("url") (Url, parse, format, resolve, resolveObject), whose Urls
+// are ordinary objects.
 //
 // Parsing follows the URL Standard through github.com/nlnwa/whatwg-url
 // (which passes the web-platform-tests that Node's parser passes).

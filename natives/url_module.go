@@ -11,12 +11,13 @@ import (
 )
 
 // The built-in module "url": URL and URLSearchParams, and Node's functions
-// over WHATWG URLs. Node's legacy API (url.parse, url.resolve, url.format
-// of legacy objects) is not there.
+// over WHATWG URLs, after Node's legacy API (url_legacy.go), in Node's
+// order.
 
 func (k *urlKit) module() *goja.Object {
 	v, rt := k.v, k.v.Runtime()
 	m := rt.NewObject()
+	(&legacyURL{k: k}).install(m)
 	_ = m.Set("URL", k.url)
 	_ = m.Set("URLSearchParams", k.params)
 	decodeURIComponent, _ := goja.AssertFunction(rt.Get("decodeURIComponent"))
@@ -44,6 +45,35 @@ func (k *urlKit) module() *goja.Object {
 			}
 		}
 		return rt.ToValue(strings.Join(labels, "."))
+	})
+	v.DefineFunction(m, "pathToFileURL", 1, func(c goja.FunctionCall) goja.Value {
+		arg := c.Argument(0)
+		if !isString(arg) {
+			throwTypef(v, "ERR_INVALID_ARG_TYPE", "The \"path\" argument must be of type string. Received %s", describeArg(arg))
+		}
+		p := arg.String()
+		resolved := p
+		if !filepath.IsAbs(resolved) {
+			cwd, err := os.Getwd()
+			if err != nil {
+				throwf(v, "pathToFileURL: %v", err)
+			}
+			resolved = filepath.Join(cwd, resolved)
+		}
+		resolved = filepath.Clean(resolved)
+		if strings.HasSuffix(p, "/") && !strings.HasSuffix(resolved, "/") {
+			resolved += "/"
+		}
+		u, err := urlParser.Parse("file://")
+		if err != nil {
+			panic(err)
+		}
+		u.SetPathname(encodePathChars(resolved))
+		o, err := rt.New(k.url, rt.ToValue(u.Href(false)))
+		if err != nil {
+			panic(err)
+		}
+		return o
 	})
 	v.DefineFunction(m, "fileURLToPath", 1, func(c goja.FunctionCall) goja.Value {
 		arg := c.Argument(0)
@@ -76,35 +106,6 @@ func (k *urlKit) module() *goja.Object {
 			panic(err)
 		}
 		return res
-	})
-	v.DefineFunction(m, "pathToFileURL", 1, func(c goja.FunctionCall) goja.Value {
-		arg := c.Argument(0)
-		if !isString(arg) {
-			throwTypef(v, "ERR_INVALID_ARG_TYPE", "The \"path\" argument must be of type string. Received %s", describeArg(arg))
-		}
-		p := arg.String()
-		resolved := p
-		if !filepath.IsAbs(resolved) {
-			cwd, err := os.Getwd()
-			if err != nil {
-				throwf(v, "pathToFileURL: %v", err)
-			}
-			resolved = filepath.Join(cwd, resolved)
-		}
-		resolved = filepath.Clean(resolved)
-		if strings.HasSuffix(p, "/") && !strings.HasSuffix(resolved, "/") {
-			resolved += "/"
-		}
-		u, err := urlParser.Parse("file://")
-		if err != nil {
-			panic(err)
-		}
-		u.SetPathname(encodePathChars(resolved))
-		o, err := rt.New(k.url, rt.ToValue(u.Href(false)))
-		if err != nil {
-			panic(err)
-		}
-		return o
 	})
 	v.DefineFunction(m, "urlToHttpOptions", 1, func(c goja.FunctionCall) goja.Value {
 		u := c.Argument(0).ToObject(rt)

@@ -6,7 +6,8 @@ import (
 )
 
 // TestURL checks the URL Standard's answers for the cases Node users lean
-// on; cmd/stasis compares a large table with node itself.
+// on, and Node's legacy API's; cmd/stasis compares large tables with node
+// itself.
 func TestURL(t *testing.T) {
 	for _, c := range []struct{ name, src, want string }{
 		{"origin keeps a port", `new URL("https://a.com:8443/x").origin`, "https://a.com:8443"},
@@ -29,6 +30,12 @@ func TestURL(t *testing.T) {
 		{"fileURLToPath", `require("url").fileURLToPath("file:///a%20b/%C3%BC")`, "/a b/ü"},
 		{"pathToFileURL", `require("url").pathToFileURL("/a b/#?").href`, "file:///a%20b/%23%3F"},
 		{"domainToUnicode", `require("url").domainToUnicode("xn--bcher-kva.de")`, "bücher.de"},
+		{"legacy parse", `JSON.stringify(require("url").parse("HTTP://u:p@Example.COM:8080/a b?x=1#h"))`,
+			`{"protocol":"http:","slashes":true,"auth":"u:p","host":"example.com:8080","port":"8080","hostname":"example.com","hash":"#h","search":"?x=1","query":"x=1","pathname":"/a%20b","path":"/a%20b?x=1","href":"http://u:p@example.com:8080/a%20b?x=1#h"}`},
+		{"legacy query", `var q = require("url").parse("/p?a=1&a=2&b=%zz", true).query; JSON.stringify(q) + Object.getPrototypeOf(q)`, `{"a":["1","2"],"b":"%zz"}null`},
+		{"legacy format", `require("url").format({protocol: "https", hostname: "h", pathname: "p", query: {a: [1, 2], b: "x y"}})`, "https://h/p?a=1&a=2&b=x%20y"},
+		{"legacy resolve", `var url = require("url"); url.resolve("http://a/b/c/d;p?q", "../../g") + " " + url.resolve("mailto:a@b", "c@d")`, "http://a/g mailto:c@d"},
+		{"legacy Url", `var url = require("url"); url.parse("x") instanceof url.Url && Object.keys(new url.Url()).length`, "12"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			w := newWorld(t)

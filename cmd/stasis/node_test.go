@@ -78,6 +78,7 @@ func TestNodeScripts(t *testing.T) {
 		{"console.js", nil},
 		{"assert.js", nil},
 		{"url.js", nil},
+		{"url-legacy.js", nil},
 		{"assert-errors.js", nil},
 	} {
 		t.Run(c.file+strings.Join(c.args, ","), func(t *testing.T) {

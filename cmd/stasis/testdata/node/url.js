@@ -32,3 +32,22 @@ console.log([...alone.keys()], alone.has("é", "ü"));
 console.log(link.label, link.origin, link instanceof URL, link instanceof Link, String(link));
 console.log(urlModule.URL === URL, require("url") === urlModule, new urlModule.URL("x:y").protocol);
 try { url.href = "not a url" } catch (e) { console.log(e.code, e.input, url.href) }
+---
+// The legacy API's Urls survive as the objects they are: still Urls (their
+// prototype is the module's Url.prototype), with their own twelve
+// properties, a parsed query without a prototype, and their methods.
+var url = require("url");
+var page = url.parse("https://user:pw@Example.com:8443/a/b/../c?x=1&x=2&y#top", true);
+var plain = url.parse("/just/a/path?q=1");
+var blank = new url.Url();
+var resolved = page.resolveObject("../d?z#end");
+page.query.added = "later";
+// save
+console.log(page);
+console.log(plain, blank);
+console.log(page instanceof url.Url, Object.getPrototypeOf(page) === url.Url.prototype, Object.getPrototypeOf(page.query));
+console.log(page.format(), url.format(page), plain.resolve("../up"), resolved.href, resolved instanceof url.Url);
+page.search = null;
+console.log(url.format(page), url.parse(page) === page, url.resolve(page, "//other/x"));
+blank.parse("http://h/p?q");
+console.log(blank.href, blank.host, url.parse("mailto:a@b").format());
