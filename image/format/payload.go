@@ -153,14 +153,14 @@ const (
 // Payload is the decoded payload: one field a section, in format order.
 type Payload struct {
 	_            struct{}            `cbor:",toarray"`
-	Strings      []string            // every distinct string, once; values refer to them by index
+	Strings      Texts               // every distinct string, once; values refer to them by index
 	Lone         map[uint64][]uint16 // strings holding lone surrogates, by index: their UTF-16 code units
 	Floats       []float64           // numbers that are not small integers (-0, NaN, fractions)
 	BigInts      []string            // BigInts in base 16, "-" first when negative
 	Buffers      [][]byte            // ArrayBuffer contents
 	Scripts      []Script            // compiled units, in registry order
 	Symbols      [][2]uint64         // symbols: how (built-in, registered, unique), string
-	Shapes       [][]uint64          // key lists with attributes, shared by objects
+	Shapes       Records             // key lists with attributes, shared by objects
 	Objects      Objects             // the objects, in columns
 	Stashes      Records             // captured scopes (see the grammar above)
 	Roots        Roots               // what the walk starts from

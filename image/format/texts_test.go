@@ -1,0 +1,64 @@
+package format
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestTextsDecodeAsLibrary decodes lists of strings with Texts and with
+// the CBOR library's generic path into []string: the same values, or
+// both refuse.
+func TestTextsDecodeAsLibrary(t *testing.T) {
+	enc := func(v any) []byte {
+		b, err := encMode.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	cases := []struct {
+		name string
+		data []byte
+	}{
+		{"empty", enc([]string{})},
+		{"null", enc([]string(nil))},
+		{"strings", enc([]string{"", "a", "é", "€𝄞", strings.Repeat("x", 23), strings.Repeat("y", 24), strings.Repeat("z", 300), strings.Repeat("w", 70000)})},
+		{"many", enc(make([]string, 1000))},
+		{"invalid UTF-8", []byte{0x82, 0x61, 'a', 0x62, 0xc3, 0x28}},
+		{"byte string", enc([]any{"a", []byte("b")})},
+		{"number", enc([]any{"a", 1})},
+		{"nested", enc([]any{"a", []string{"b"}})},
+		{"null string", enc([]any{"a", nil})},
+		{"not an array", enc("a")},
+		{"map", enc(map[string]string{"a": "b"})},
+		{"indefinite length", []byte{0x9f, 0x61, 'a', 0xff}},
+		{"indefinite string", []byte{0x81, 0x7f, 0x61, 'a', 0xff}},
+		{"truncated", enc([]string{"a", "bcdef"})[:5]},
+		{"count past the end", []byte{0x9a, 0xff, 0xff, 0xff, 0xff, 0x60}},
+		{"length past the end", []byte{0x81, 0x7a, 0xff, 0xff, 0xff, 0xff, 'a'}},
+		{"trailing bytes", append(enc([]string{"a"}), 0x01)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var want []string
+			wantErr := decMode.Unmarshal(c.data, &want)
+			var got Texts
+			gotErr := got.UnmarshalCBOR(c.data)
+			if strings.HasPrefix(c.name, "indefinite") {
+				// The payload's scan refuses indefinite lengths before
+				// anything is decoded; Texts must not accept them either.
+				if gotErr == nil {
+					t.Fatalf("accepted %x as %q", c.data, got)
+				}
+				return
+			}
+			if (gotErr != nil) != (wantErr != nil) {
+				t.Fatalf("Texts: %q (%v), library: %q (%v)", got, gotErr, want, wantErr)
+			}
+			if gotErr == nil && !reflect.DeepEqual([]string(got), want) {
+				t.Fatalf("Texts %q, library %q", got, want)
+			}
+		})
+	}
+}
