@@ -30,26 +30,45 @@ func ahead(n int) {
 	if n < 2*hugePage || !advised() {
 		return
 	}
-	// The collector is off while the stretch is held, so that allocating
-	// it starts no cycle of its own; the one cycle that frees it is the
-	// explicit one below.
+	// The collector is off while the stretch is allocated, so that
+	// allocating it starts no cycle of its own; the one cycle that frees
+	// it is the explicit one below, with the percent restored first (a
+	// cycle that ends with the collector off sets the runtime's heap goal
+	// to infinity, and the runtime then moves its own metadata to huge
+	// pages, as it does for heaps above a gigabyte).
 	percent := debug.SetGCPercent(-1)
-	defer debug.SetGCPercent(percent)
 	grow(n)
+	debug.SetGCPercent(percent)
 	runtime.GC()
 }
 
 // grow allocates n bytes (a large object is a span of its own, mapped
-// fresh by the runtime when the heap has no room for it) and advises the
-// huge pages inside it; the object is garbage once grow returns.
+// fresh by the runtime where the heap has no room for it: the heap's first
+// free pages, up to its end, and beyond) and advises the huge pages it
+// overlaps; the object is garbage once grow returns.
+//
+// The huge page it starts in is partly the heap's already (package
+// initialisation's objects), so it has 4 KiB pages that cannot become a
+// huge page by faulting: the allocations after the collection fill its
+// free part first, a fault per page (a few hundred in a bundle's start).
+// It is collapsed into a huge page now (MADV_COLLAPSE: the kernel copies
+// the pages in use into a huge page, whatever the sysfs setting).
 func grow(n int) {
 	b := make([]byte, n)
 	p := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
-	from := int((p+hugePage-1)&^(hugePage-1) - p)
+	head := int(p & (hugePage - 1)) // bytes of its first huge page below it
 	to := int((p+uintptr(n))&^(hugePage-1) - p)
-	if from < to {
-		// Advice: an error (a kernel built without THP) changes nothing.
-		_ = unix.Madvise(b[from:to], unix.MADV_HUGEPAGE)
+	if to <= 0 {
+		return
+	}
+	// The heap is mapped in whole 4 MiB chunks, so the bytes below the
+	// object in its huge page are the heap's too. Advice and collapse
+	// change no byte: their errors (a kernel without THP, no free huge
+	// page) leave the memory as it was.
+	mem := unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), -head)), head+to)
+	_ = unix.Madvise(mem, unix.MADV_HUGEPAGE)
+	if head > 0 {
+		_ = unix.Madvise(mem[:hugePage], unix.MADV_COLLAPSE)
 	}
 	runtime.KeepAlive(b)
 }
