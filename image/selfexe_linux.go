@@ -6,12 +6,11 @@ import "os"
 // started from. Linux refuses to open a running executable for writing
 // (ETXTBSY), so the bytes of such a file cannot change or shrink while
 // the process lives, and a mapping of them can be read for as long.
+// /proc/self/exe is the running file itself, even once its path names
+// another (a new build renamed over it, which may be written): not the
+// path os.Executable reads from it.
 func isRunningExecutable(f *os.File) bool {
-	exe, err := os.Executable()
-	if err != nil {
-		return false
-	}
-	a, err := os.Stat(exe)
+	a, err := os.Stat("/proc/self/exe")
 	if err != nil {
 		return false
 	}

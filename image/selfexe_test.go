@@ -137,3 +137,67 @@ func selfBundleChild(t *testing.T) {
 	fmt.Printf("first run:\n%s", out.String())
 	fmt.Printf("saved again:\n%s", probeOut(t, again.Bytes()))
 }
+
+// TestRunningExecutableReplaced: once the path a process was started from
+// names another file (a deploy renamed a new build over it), that file is
+// not the running executable, though os.Executable still gives the path:
+// it may be written or truncated while the process runs, so its image must
+// not be kept mapped and read in place (a fault, later, on reading a
+// function's source).
+func TestRunningExecutableReplaced(t *testing.T) {
+	if os.Getenv("STASIS_TEST_SELF_REPLACED") != "" {
+		replacedChild(t)
+		return
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Skip(err)
+	}
+	b, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := filepath.Join(t.TempDir(), "app")
+	if err := os.WriteFile(app, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(app, "-test.run=^TestRunningExecutableReplaced$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "STASIS_TEST_SELF_REPLACED=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the child: %v\n%s", err, out)
+	}
+	if want := "before: true\nafter: false\n"; !strings.Contains(string(out), want) {
+		t.Errorf("the child printed\n%s\nwant %q", out, want)
+	}
+}
+
+// replacedChild runs in the copy TestRunningExecutableReplaced starts: it
+// asks whether the file at its own path is the running executable, then
+// renames a copy of itself over that path and asks again.
+func replacedChild(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	running := func() bool {
+		f, err := os.Open(exe)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		return isRunningExecutable(f)
+	}
+	fmt.Printf("before: %v\n", running())
+	b, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(exe+".new", b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(exe+".new", exe); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("after: %v\n", running())
+}
