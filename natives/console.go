@@ -53,7 +53,7 @@ func installConsoleExtras(v *vm.VM) error {
 			if stderr {
 				w = v.Stderr()
 			}
-			write(w, v.FormatArgs(c.Arguments, vm.InspectOptions{}))
+			write(w, v.FormatArgs(c.Arguments, vm.InspectOptions{Throw: true}))
 			return goja.Undefined()
 		}
 	}
@@ -111,7 +111,7 @@ func installConsoleExtras(v *vm.VM) error {
 		}
 		text := l + ": " + formatDuration(now()-start.ToFloat())
 		if len(c.Arguments) > 1 {
-			text += " " + v.FormatArgs(c.Arguments[1:], vm.InspectOptions{})
+			text += " " + v.FormatArgs(c.Arguments[1:], vm.InspectOptions{Throw: true})
 		}
 		if end {
 			_ = timers.Delete(l)
@@ -132,14 +132,14 @@ func installConsoleExtras(v *vm.VM) error {
 		}
 		text := "Assertion failed"
 		if len(c.Arguments) > 1 {
-			text += ": " + v.FormatArgs(c.Arguments[1:], vm.InspectOptions{})
+			text += ": " + v.FormatArgs(c.Arguments[1:], vm.InspectOptions{Throw: true})
 		}
 		write(v.Stderr(), text)
 		return goja.Undefined()
 	})
 	group := func(c goja.FunctionCall) goja.Value {
 		if len(c.Arguments) > 0 {
-			write(v.Stdout(), v.FormatArgs(c.Arguments, vm.InspectOptions{}))
+			write(v.Stdout(), v.FormatArgs(c.Arguments, vm.InspectOptions{Throw: true}))
 		}
 		s := state()
 		_ = s.Set("indent", s.Get("indent").ToInteger()+2)
@@ -153,7 +153,7 @@ func installConsoleExtras(v *vm.VM) error {
 		return goja.Undefined()
 	})
 	v.DefineFunction(console, "dir", 0, func(c goja.FunctionCall) goja.Value {
-		opts := vm.InspectOptions{}
+		opts := vm.InspectOptions{Throw: true}
 		if o, ok := c.Argument(1).(*goja.Object); ok {
 			if d := o.Get("depth"); d != nil && !goja.IsUndefined(d) {
 				if goja.IsNull(d) || d.ToFloat() > 1e9 {
@@ -169,7 +169,7 @@ func installConsoleExtras(v *vm.VM) error {
 	v.DefineFunction(console, "table", 1, func(c goja.FunctionCall) goja.Value {
 		data, ok := c.Argument(0).(*goja.Object)
 		if !ok {
-			write(v.Stdout(), v.FormatArgs(c.Arguments, vm.InspectOptions{}))
+			write(v.Stdout(), v.FormatArgs(c.Arguments, vm.InspectOptions{Throw: true}))
 			return goja.Undefined()
 		}
 		write(v.Stdout(), table(v, data, c.Argument(1)))
@@ -207,7 +207,7 @@ func formatDuration(ms float64) string {
 // Values column for the rows that are primitives.
 func table(v *vm.VM, data *goja.Object, filter goja.Value) string {
 	short := func(val goja.Value) string {
-		return v.Inspect(val, vm.InspectOptions{Depth: 1, BreakLength: math.MaxInt32})
+		return v.Inspect(val, vm.InspectOptions{Depth: 1, BreakLength: math.MaxInt32, Throw: true})
 	}
 	var columns []string
 	seen := map[string]bool{}

@@ -90,6 +90,18 @@ func throwf(v *vm.VM, format string, args ...any) {
 }
 
 // throwTypef throws a JavaScript TypeError with a Node-like code.
+// invalidReceiver makes the TypeError Node's inspect.custom of a class
+// throws for an object that has the class's prototype but not its state:
+// with code ERR_INVALID_THIS (or none, if code is ""), defined without
+// running any setter a world may have put in the way.
+func invalidReceiver(v *vm.VM, code, msg string) *goja.Object {
+	e := v.Runtime().NewTypeError("%s", msg)
+	if code != "" {
+		_ = e.DefineDataProperty("code", v.Runtime().ToValue(code), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_TRUE)
+	}
+	return e
+}
+
 func throwTypef(v *vm.VM, code, format string, args ...any) {
 	e := v.Runtime().NewTypeError("%s", fmt.Sprintf(format, args...))
 	if code != "" {

@@ -9,8 +9,9 @@ import (
 )
 
 // TextEncoder and TextDecoder (WHATWG Encoding), made by the Buffers
-// plugin. A TextDecoder's state is an ordinary object under the registered
-// symbol Symbol.for("stasis.state"):
+// plugin. A TextEncoder's state is an empty object under the registered
+// symbol Symbol.for("stasis.state") (a mark of a real one), a TextDecoder's
+// an ordinary object:
 //
 //	{encoding: "utf-8"|"utf-16le"|"latin1", fatal, ignoreBOM, bomSeen,
 //	 pending: [bytes of an unfinished character]}
@@ -30,7 +31,14 @@ func (b *bufferKit) stateSymbol() *goja.Symbol {
 
 func (b *bufferKit) textEncoder() *goja.Object {
 	v, rt := b.v, b.v.Runtime()
-	ctor := rt.ToValue(func(c goja.ConstructorCall) *goja.Object { return nil }).(*goja.Object)
+	sym := b.stateSymbol()
+	ctor := rt.ToValue(func(c goja.ConstructorCall) *goja.Object {
+		// An encoder has no state but this mark, which tells it from an
+		// object that only has its prototype (printing one throws, as in
+		// Node).
+		_ = c.This.DefineDataPropertySymbol(sym, rt.NewObject(), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
+		return nil
+	}).(*goja.Object)
 	_ = ctor.DefineDataProperty("name", rt.ToValue("TextEncoder"), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 	_ = ctor.DefineDataProperty("length", rt.ToValue(0), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 	proto := ctor.Get("prototype").(*goja.Object)
@@ -67,7 +75,7 @@ func (b *bufferKit) textEncoder() *goja.Object {
 		return res
 	})
 	_ = proto.DefineDataPropertySymbol(goja.SymToStringTag, rt.ToValue("TextEncoder"), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
-	v.SetView(proto, encoderView(rt))
+	v.SetView(proto, encoderView(v))
 	return ctor
 }
 
@@ -174,7 +182,7 @@ func (b *bufferKit) textDecoder() *goja.Object {
 		return rt.ToValue(string(utf16.Decode(units)))
 	})
 	_ = proto.DefineDataPropertySymbol(goja.SymToStringTag, rt.ToValue("TextDecoder"), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
-	v.SetView(proto, decoderView)
+	v.SetView(proto, decoderView(v))
 	return ctor
 }
 

@@ -8,18 +8,28 @@ import (
 // encoderView shows a TextEncoder as Node does: as a plain object with its
 // encoding ({ encoding: 'utf-8' }). A TextEncoder has no state: an object
 // made with Object.create(TextEncoder.prototype) shows the same.
-func encoderView(rt *goja.Runtime) vm.ViewFunc {
-	return func(o, _ *goja.Object, _ vm.ViewReader) (vm.View, bool) {
+func encoderView(v *vm.VM) vm.ViewFunc {
+	rt := v.Runtime()
+	return func(o, st *goja.Object, _ vm.ViewReader) (vm.View, bool) {
+		if st == nil {
+			return vm.View{Throw: invalidReceiver(v, "ERR_INVALID_THIS", `Value of "this" must be of type TextEncoder`)}, true
+		}
 		return vm.View{Fields: []vm.ViewField{{Key: "encoding", Value: rt.ToValue("utf-8")}}, Anonymous: true, Keyed: true}, true
 	}
 }
 
 // decoderView shows a TextDecoder as Node does: its encoding, fatal and
 // ignoreBOM, read from its state.
-func decoderView(o, st *goja.Object, read vm.ViewReader) (vm.View, bool) {
-	if st == nil {
-		return vm.View{}, false
+func decoderView(v *vm.VM) vm.ViewFunc {
+	return func(o, st *goja.Object, read vm.ViewReader) (vm.View, bool) {
+		if st == nil {
+			return vm.View{Throw: invalidReceiver(v, "ERR_INVALID_THIS", `Value of "this" must be of type TextDecoder`)}, true
+		}
+		return decoderFields(st, read)
 	}
+}
+
+func decoderFields(st *goja.Object, read vm.ViewReader) (vm.View, bool) {
 	enc, ok := read(st, "encoding").(goja.String)
 	if !ok {
 		return vm.View{}, false

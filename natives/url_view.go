@@ -14,6 +14,9 @@ const maxViewPairs = 1 << 14
 // urlView shows a URL as Node does: its href and each of its parts, read
 // from its state's href (parsed again) without calling its getters.
 func (k *urlKit) urlView(o, st *goja.Object, read vm.ViewReader) (vm.View, bool) {
+	if st == nil {
+		return vm.View{Throw: invalidReceiver(k.v, "", "Receiver must be an instance of class URL")}, true
+	}
 	href, ok := read(st, "href").(goja.String)
 	if !ok {
 		return vm.View{}, false
@@ -46,6 +49,9 @@ func (k *urlKit) urlView(o, st *goja.Object, read vm.ViewReader) (vm.View, bool)
 
 // paramsView shows a URLSearchParams as Node does: its pairs, name => value.
 func (k *urlKit) paramsView(o, st *goja.Object, read vm.ViewReader) (vm.View, bool) {
+	if st == nil {
+		return vm.View{Throw: invalidReceiver(k.v, "ERR_INVALID_THIS", `Value of "this" must be of type URLSearchParams`)}, true
+	}
 	list, _ := read(st, "list").(*goja.Object)
 	if list == nil {
 		return vm.View{}, false

@@ -11,10 +11,10 @@ func makeUtil(v *vm.VM) *goja.Object {
 	rt := v.Runtime()
 	m := rt.NewObject()
 	v.DefineFunction(m, "format", 1, func(c goja.FunctionCall) goja.Value {
-		return rt.ToValue(v.FormatArgs(c.Arguments, vm.InspectOptions{}))
+		return rt.ToValue(v.FormatArgs(c.Arguments, vm.InspectOptions{Throw: true}))
 	})
 	v.DefineFunction(m, "inspect", 2, func(c goja.FunctionCall) goja.Value {
-		var opts vm.InspectOptions
+		opts := vm.InspectOptions{Throw: true}
 		if o, ok := c.Argument(1).(*goja.Object); ok {
 			if d := o.Get("depth"); d != nil && !goja.IsUndefined(d) {
 				switch f := d.ToFloat(); {

@@ -163,7 +163,7 @@ func (s *session) awaitResult(val goja.Value) {
 	}
 	if pr == nil {
 		s.setLast(val)
-		fmt.Fprintln(s.out, s.inspect(val))
+		s.printResult(val)
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -216,7 +216,7 @@ func (s *session) awaitResult(val goja.Value) {
 		}
 	case goja.PromiseStateFulfilled:
 		s.setLast(pr.Result())
-		fmt.Fprintln(s.out, s.inspect(pr.Result()))
+		s.printResult(pr.Result())
 	default:
 		s.thrown(pr.Result(), true)
 	}

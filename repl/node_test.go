@@ -47,6 +47,8 @@ func TestLikeNodeREPL(t *testing.T) {
 			"const u = new URL('http://x/?k=v'); u.searchParams\n" +
 			"[u, {deep: {er: {still: u}}}]\n" +
 			"require('util').inspect(u.searchParams)\n",
+		"a tag from a getter": "class F { get [Symbol.toStringTag]() { return 'bar' } }; new F\n" +
+			"class S { static get [Symbol.toStringTag]() { return 's' } }; [new F, S, {f: new F}]\n",
 		"await a value": "await Promise.resolve(42)\n",
 		// node reports a rejection once it has read the lines piped to it:
 		// the one that rejects is last.

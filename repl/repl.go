@@ -319,9 +319,29 @@ func (s *session) eval(name, src, code string) {
 		s.awaitResult(val)
 	default:
 		s.setLast(val)
-		fmt.Fprintln(s.out, s.inspect(val))
+		s.printResult(val)
 	}
 	s.afterInput()
+}
+
+// printResult prints the value of an input; where printing it throws, as
+// Node's does (a Symbol.toStringTag getter that throws,
+// Object.create(TextEncoder.prototype)), it prints that error as uncaught,
+// as Node's REPL does.
+func (s *session) printResult(val goja.Value) {
+	var text string
+	print, _ := goja.AssertFunction(s.v.NewFunction("print", 0, func(goja.FunctionCall) goja.Value {
+		text = s.v.Inspect(val, vm.InspectOptions{Colors: s.opts.Colors, Throw: true})
+		return goja.Undefined()
+	}))
+	if err := s.v.Try("print the value", func() error {
+		_, err := print(goja.Undefined())
+		return err
+	}); err != nil {
+		s.report(err, true)
+		return
+	}
+	fmt.Fprintln(s.out, text)
 }
 
 func isSyntaxError(err error) bool {

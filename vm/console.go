@@ -28,5 +28,5 @@ func (v *VM) installConsole() error {
 
 // formatArgs formats console arguments the way Node does (see FormatArgs).
 func (v *VM) formatArgs(args []goja.Value) string {
-	return v.FormatArgs(args, InspectOptions{})
+	return v.FormatArgs(args, InspectOptions{Throw: true})
 }

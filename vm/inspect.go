@@ -1,6 +1,7 @@
 package vm
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -31,6 +32,15 @@ type InspectOptions struct {
 	// which is the top level of the script that threw, as Node's REPL does
 	// when it prints an uncaught error.
 	TrimScriptFrames bool
+	// Throw makes the VM's Inspect and FormatArgs throw where Node's
+	// util.inspect throws: when a Symbol.toStringTag getter throws, and for
+	// an object that has a native class's prototype but not its state
+	// (Object.create(TextEncoder.prototype)), whose View says what Node's
+	// inspect.custom of the class throws. They then panic with the thrown
+	// value, which a native function's JavaScript caller receives as an
+	// exception (console.log and util.inspect set it). Without it, such a
+	// getter gives no tag and such an object prints as an ordinary one.
+	Throw bool
 }
 
 // Inspect formats v for people, in the manner of Node's util.inspect: strings
@@ -41,7 +51,8 @@ type InspectOptions struct {
 // It shows no native's View, and it reads properties through the
 // Object.getOwnPropertyDescriptor that the global Object has when it is
 // called: VM.Inspect shows views and uses the runtime's own, which the
-// world cannot replace.
+// world cannot replace, and runs the one getter Node's util.inspect runs,
+// a Symbol.toStringTag's.
 func Inspect(rt *goja.Runtime, v goja.Value, opts InspectOptions) string {
 	return inspect(world{props: newPropReader(rt)}, v, opts)
 }
@@ -50,9 +61,32 @@ func Inspect(rt *goja.Runtime, v goja.Value, opts InspectOptions) string {
 type world struct {
 	props propReader // reads properties (and knows the runtime)
 	views *views     // natives' views, or nil
+	// getters lets the printer run Symbol.toStringTag getters, as Node's
+	// util.inspect does.
+	getters bool
+}
+
+// escape carries a panic out of the printer's own recovers, to be made
+// again as it was once the printer is left: a value thrown where Node's
+// util.inspect throws (InspectOptions.Throw), or an uncatchable error (an
+// interrupt) from a getter the printer ran.
+type escape struct{ val any }
+
+// mustEscape reports whether r, recovered inside the printer, is to go on.
+func mustEscape(r any) bool {
+	_, ok := r.(escape)
+	return ok
 }
 
 func inspect(w world, v goja.Value, opts InspectOptions) string {
+	defer func() {
+		if r := recover(); r != nil {
+			if e, ok := r.(escape); ok {
+				panic(e.val)
+			}
+			panic(r)
+		}
+	}()
 	if opts.Depth == 0 {
 		opts.Depth = 2
 	}
@@ -62,7 +96,7 @@ func inspect(w world, v goja.Value, opts InspectOptions) string {
 	if opts.BreakLength == 0 {
 		opts.BreakLength = 80
 	}
-	p := &printer{rt: w.props.rt, views: w.views, props: w.props, opts: opts, seen: map[*goja.Object]bool{}, refs: map[*goja.Object]int{}}
+	p := &printer{rt: w.props.rt, views: w.views, props: w.props, getters: w.getters, opts: opts, seen: map[*goja.Object]bool{}, refs: map[*goja.Object]int{}}
 	p.findCycles(v, 0)
 	return p.value(v, 0, true)
 }
@@ -122,7 +156,7 @@ func formatDirectives(w world, f string, args []goja.Value, opts InspectOptions)
 			if s, ok := a.(goja.String); ok {
 				b.WriteString(s.String())
 			} else {
-				b.WriteString(inspect(w, a, InspectOptions{Depth: 1}))
+				b.WriteString(inspect(w, a, InspectOptions{Depth: 1, Throw: opts.Throw}))
 			}
 		case 'd', 'i':
 			n := a.ToFloat()
@@ -171,13 +205,14 @@ func formatNumber(rt *goja.Runtime, f float64) string {
 }
 
 type printer struct {
-	rt    *goja.Runtime
-	views *views     // natives' views, by prototype
-	props propReader // reads properties without running the world's code
-	opts  InspectOptions
-	seen  map[*goja.Object]bool // on the current path
-	refs  map[*goja.Object]int  // objects that close a cycle: their ref number (0 = not numbered yet)
-	next  int
+	rt      *goja.Runtime
+	views   *views     // natives' views, by prototype
+	props   propReader // reads properties without running the world's code
+	getters bool       // runs Symbol.toStringTag getters (world.getters)
+	opts    InspectOptions
+	seen    map[*goja.Object]bool // on the current path
+	refs    map[*goja.Object]int  // objects that close a cycle: their ref number (0 = not numbered yet)
+	next    int
 
 	// As Node's ctx.indentationLvl: the indentation of the value being
 	// formatted, which narrows the room for lines.
@@ -536,6 +571,9 @@ func (p *printer) constructorName(o *goja.Object) string {
 func (p *printer) object(o *goja.Object, depth int) (out string) {
 	defer func() {
 		if r := recover(); r != nil {
+			if mustEscape(r) {
+				panic(r)
+			}
 			out = "[object]"
 		}
 	}()
@@ -561,6 +599,12 @@ func (p *printer) object(o *goja.Object, depth int) (out string) {
 		return p.function(o, depth)
 	}
 	vw, viewed := p.view(o)
+	if viewed && vw.Throw != nil {
+		if p.opts.Throw {
+			panic(escape{vw.Throw})
+		}
+		vw, viewed = View{}, false
+	}
 	if viewed && p.opts.Depth >= 0 && depth > p.opts.Depth {
 		// As in Node, whose URL's inspect.custom then gives the URL
 		// itself (which has no keys) and URLSearchParams' gives [Object].
@@ -789,24 +833,70 @@ func (p *printer) plainEmpty(o *goja.Object, kind string) bool {
 	return false
 }
 
-// toStringTag returns the Symbol.toStringTag that o has or inherits, as a
-// data property, or "". As in Node, a tag that is an enumerable property of
-// o itself is no tag (it shows with o's properties); unlike Node, a tag
-// that a getter gives is not shown either, for the getter would run.
+// toStringTag returns the Symbol.toStringTag that o has or inherits, or "",
+// as Node's util.inspect finds it: a tag that is an enumerable property of
+// o itself is no tag (it shows with o's properties), nor is one that is not
+// a string. A getter gives the tag by running (with o as this), as in Node,
+// where the printer may run code (the VM's printer); a getter that throws
+// gives none, or makes the printing throw (InspectOptions.Throw), as in
+// Node.
 func (p *printer) toStringTag(o *goja.Object) string {
-	defer func() { recover() }()
-	for cur, n := o, 0; cur != nil && n < maxProtoDepth; cur, n = p.prototype(cur), n+1 {
-		if d, ok := p.own(cur, goja.SymToStringTag); ok {
-			if cur == o && d.Enumerable {
-				return ""
-			}
-			if s, ok := d.Value.(goja.String); ok {
-				return s.String()
-			}
-			return ""
-		}
+	d, own, ok := p.findTag(o)
+	if !ok {
+		return ""
+	}
+	val := d.Value
+	if d.Accessor {
+		val = p.runGetter(o, d.Getter)
+	}
+	if own && d.Enumerable {
+		return ""
+	}
+	if s, ok := val.(goja.String); ok {
+		return s.String()
 	}
 	return ""
+}
+
+// findTag finds the Symbol.toStringTag property o has or inherits; own
+// reports that it is o's own.
+func (p *printer) findTag(o *goja.Object) (d Property, own, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	for cur, n := o, 0; cur != nil && n < maxProtoDepth; cur, n = p.prototype(cur), n+1 {
+		if d, ok := p.own(cur, goja.SymToStringTag); ok {
+			return d, cur == o, true
+		}
+	}
+	return Property{}, false, false
+}
+
+// runGetter calls getter with o as this, when the printer may run code;
+// nil if it may not or the getter throws (unless the printing is to throw
+// then). An interrupt goes on.
+func (p *printer) runGetter(o, getter *goja.Object) goja.Value {
+	if !p.getters || getter == nil {
+		return nil
+	}
+	fn, ok := goja.AssertFunction(getter)
+	if !ok {
+		return nil
+	}
+	val, err := fn(o)
+	if err == nil {
+		return val
+	}
+	var ex *goja.Exception
+	if !errors.As(err, &ex) {
+		panic(escape{err})
+	}
+	if p.opts.Throw {
+		panic(escape{ex.Value()})
+	}
+	return nil
 }
 
 func orDefault(s, d string) string {
@@ -843,6 +933,9 @@ func (p *printer) function(o *goja.Object, depth int) string {
 	switch fk {
 	case KindClass:
 		s = "[class " + orDefault(name, "(anonymous)")
+		if tag := p.toStringTag(o); tag != "" && tag != p.constructorName(o) {
+			s += " [" + tag + "]"
+		}
 		if parent := o.Prototype(); parent != nil {
 			if pn := p.data(parent, "name"); pn != nil && pn.String() != "" && p.kindOf(parent) == "Function" {
 				s += " extends " + pn.String()
@@ -858,6 +951,9 @@ func (p *printer) function(o *goja.Object, depth int) string {
 			s = "[" + kind + " (anonymous)]"
 		} else {
 			s = "[" + kind + ": " + name + "]"
+		}
+		if tag := p.toStringTag(o); tag != "" && tag != p.constructorName(o) {
+			s += " [" + tag + "]"
 		}
 	}
 	s = p.color(cSpecial, s)

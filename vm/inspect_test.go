@@ -3,8 +3,11 @@ package vm
 import (
 	"bytes"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/dop251/goja"
 )
 
 func TestInspect(t *testing.T) {
@@ -139,5 +142,55 @@ func TestAsSyntaxError(t *testing.T) {
 	}
 	if AsSyntaxError("x.js", "", errors.New("other")) != nil {
 		t.Error("an error that is not a syntax error")
+	}
+}
+
+// TestInspectTagGetter: the VM's printer runs a Symbol.toStringTag getter,
+// as node's util.inspect does; the package's Inspect runs none. A getter
+// that throws gives no tag, or with Throw makes the printing throw the
+// getter's exception.
+func TestInspectTagGetter(t *testing.T) {
+	v, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	val, err := v.RunScript("tags.js", `
+		class Foo { get [Symbol.toStringTag]() { return "bar" } }
+		class Bad { get [Symbol.toStringTag]() { throw new RangeError("boom") } }
+		class Static { static get [Symbol.toStringTag]() { return "s" } }
+		[new Foo, new Bad, Static]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := val.(*goja.Object)
+	for _, c := range []struct {
+		i          int
+		vm, pkg    string
+		throwsWith string
+	}{
+		{0, "Foo [bar] {}", "Foo {}", ""},
+		{1, "Bad {}", "Bad {}", "RangeError: boom"},
+		{2, "[class Static [s]]", "[class Static]", ""},
+	} {
+		item := items.Get(strconv.Itoa(c.i))
+		if got := v.Inspect(item, InspectOptions{}); got != c.vm {
+			t.Errorf("VM.Inspect: %q, want %q", got, c.vm)
+		}
+		if got := Inspect(v.Runtime(), item, InspectOptions{}); got != c.pkg {
+			t.Errorf("Inspect: %q, want %q", got, c.pkg)
+		}
+		thrown := func() (thrown any) {
+			defer func() { thrown = recover() }()
+			v.Inspect(item, InspectOptions{Throw: true})
+			return nil
+		}()
+		switch {
+		case c.throwsWith == "" && thrown != nil:
+			t.Errorf("VM.Inspect with Throw of %s panicked with %v", c.vm, thrown)
+		case c.throwsWith != "":
+			if e, ok := thrown.(goja.Value); !ok || e.String() != c.throwsWith {
+				t.Errorf("VM.Inspect with Throw of %s panicked with %v, want the getter's %s", c.vm, thrown, c.throwsWith)
+			}
+		}
 	}
 }

@@ -29,6 +29,12 @@ type View struct {
 	// [Name] (Node's [EventEmitter]) rather than as an empty object (Node's
 	// URL {}, whose inspect.custom then gives the URL, which has no keys).
 	Keyed bool
+	// Throw, when set, is what printing the object throws, as Node's
+	// inspect.custom of the class throws for an object that has its
+	// prototype but not its state (Object.create(TextEncoder.prototype)):
+	// the printer throws it where InspectOptions.Throw says so, and
+	// otherwise prints the object as an ordinary one.
+	Throw goja.Value
 }
 
 // ViewField is one "key: value" of a View.
@@ -49,13 +55,16 @@ type ViewReader func(o *goja.Object, key any) goja.Value
 
 // ViewFunc makes the View of o, an object that has the prototype the
 // function was registered for somewhere on its chain. state is o's own data
-// property under Symbol.for("stasis.state") (nil when there is none: a
-// native that keeps no state there reads o). It must not call into
+// property under Symbol.for("stasis.state"), or failing that the nearest
+// one on its chain below that prototype (Object.create(new TextDecoder())
+// has its prototype's, which the class's methods find too); nil when there
+// is none (a native that keeps no state there reads o). It must not call into
 // JavaScript (no Get of a property that may be a getter, no method calls,
 // no key listing of a Proxy): it reads through read. It may make new
 // objects to show. It returns false when o is not one it can show (a
 // look-alike made with Object.create, a state of the wrong shape); o then
-// prints as an ordinary object.
+// prints as an ordinary object. A View with Throw says what printing o
+// throws instead.
 type ViewFunc func(o, state *goja.Object, read ViewReader) (View, bool)
 
 // SetView registers f as the way Inspect (through the VM's Inspect and
@@ -99,13 +108,15 @@ func (v *VM) symbolFor(key string) (sym *goja.Symbol, err error) {
 }
 
 // Inspect is the package's Inspect with the views natives registered.
+// It runs a Symbol.toStringTag getter, as Node's util.inspect does.
 func (v *VM) Inspect(val goja.Value, opts InspectOptions) string {
-	return inspect(world{props: v.props, views: v.views}, val, opts)
+	return inspect(world{props: v.props, views: v.views, getters: true}, val, opts)
 }
 
 // FormatArgs is the package's FormatArgs with the views natives registered.
+// It runs a Symbol.toStringTag getter, as Node's util.format does.
 func (v *VM) FormatArgs(args []goja.Value, opts InspectOptions) string {
-	return formatArgs(world{props: v.props, views: v.views}, args, opts)
+	return formatArgs(world{props: v.props, views: v.views, getters: true}, args, opts)
 }
 
 // view finds the view of o, if a native registered one for a prototype on
@@ -114,12 +125,15 @@ func (p *printer) view(o *goja.Object) (View, bool) {
 	if p.views == nil || p.views.state == nil {
 		return View{}, false
 	}
+	state, _ := p.data(o, p.views.state).(*goja.Object)
 	for proto, n := p.prototype(o), 0; proto != nil && n < maxProtoDepth; proto, n = p.prototype(proto), n+1 {
 		f, ok := p.views.byProto[proto]
 		if !ok {
+			if state == nil {
+				state, _ = p.data(proto, p.views.state).(*goja.Object)
+			}
 			continue
 		}
-		state, _ := p.data(o, p.views.state).(*goja.Object)
 		if state != nil {
 			if _, isProxy := proxyTarget(state); isProxy {
 				return View{}, false

@@ -79,6 +79,7 @@ func TestNodeScripts(t *testing.T) {
 		{"assert.js", nil},
 		{"url.js", nil},
 		{"url-legacy.js", nil},
+		{"inspect-tags.js", nil},
 		{"assert-errors.js", nil},
 	} {
 		t.Run(c.file+strings.Join(c.args, ","), func(t *testing.T) {

@@ -60,3 +60,18 @@ console.log({ a: { b: { c: busy } } }, { a: { b: busy } });
 console.log(err);
 console.log(bare, { bare });
 console.log(new Tagged(), new Empty(), ownTag, { a: { b: { c: new Tagged() } } });
+---
+// A tag that a getter gives is printed as node prints it, before and after
+// an image (the getter runs); a real TextEncoder still prints, and an object
+// that only has its prototype still throws as node's does.
+class Tagged { get [Symbol.toStringTag]() { return "tag" + this.n; } constructor() { this.n = 1; } }
+var tagged = new Tagged();
+var encoder = new TextEncoder();
+var fake = Object.create(TextEncoder.prototype);
+var fakeParams = Object.create(URLSearchParams.prototype);
+// save
+tagged.n++;
+console.log(tagged, [encoder, new TextEncoder()], encoder.encode("é"));
+for (const f of [fake, fakeParams]) {
+  try { console.log(f) } catch (e) { console.log(e.name, e.code, e.message) }
+}
