@@ -90,3 +90,34 @@ func BenchmarkStringsSection(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkObjectsSection measures decoding the objects' columns of
+// 200,000 small objects as Decode does (decodeSection: Objects's own
+// decoder), against the library's generic path for the same struct
+// (whose columns then use their own decoders, after the library has
+// walked the section to check it and walked each column to skip it), its
+// baseline.
+func BenchmarkObjectsSection(b *testing.B) {
+	data, err := encMode.Marshal(benchPayload(200000).Objects)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("Library", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for range b.N {
+			var o Objects
+			if err := decMode.Unmarshal(data, (*objectsPlain)(&o)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Section", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for range b.N {
+			var o Objects
+			if err := decodeSection(data, &o); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -394,6 +394,19 @@ func (p *Payload) sections() [numSections]any {
 // secCode is the position of the code section.
 const secCode = numSections - 1
 
+// decodeSection decodes one section's bytes (one CBOR item, as the scan
+// found it) into field. A section of a type with its own decoder (Texts,
+// Records) goes to that decoder directly: through the library, its bytes
+// were walked twice more first (the library checks the item is
+// well-formed, then skips over it to find its end), and every item such a
+// decoder accepts is well-formed. Any other goes through the library.
+func decodeSection(b []byte, field any) error {
+	if u, ok := field.(cbor.Unmarshaler); ok {
+		return u.UnmarshalCBOR(b)
+	}
+	return decMode.Unmarshal(b, field)
+}
+
 func decode(data []byte, lim Limits, v Version, scripts func(p *Payload)) (*Payload, error) {
 	lim = lim.WithDefaults()
 	ms, lay, err := scanPayload(data, v)
@@ -424,7 +437,7 @@ func decode(data []byte, lim Limits, v Version, scripts func(p *Payload)) (*Payl
 		}
 	}
 	for i, k := range order {
-		if err := decMode.Unmarshal(data[lay.at[k]:lay.at[k+1]], fields[k]); err != nil {
+		if err := decodeSection(data[lay.at[k]:lay.at[k+1]], fields[k]); err != nil {
 			return nil, Corruptf("payload: %s: %v", sectionNames[k], err)
 		}
 		if i == 1 && scripts != nil {

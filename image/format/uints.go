@@ -18,29 +18,32 @@ var errNotUints = errors.New("cbor: a column is not an array of unsigned integer
 // column). The payload was checked to be well-formed before (scanPayload
 // and the library), but this checks every length again rather than trust it.
 func (u *Uints) UnmarshalCBOR(d []byte) error {
-	if len(d) == 1 && (d[0] == 0xf6 || d[0] == 0xf7) { // null, undefined
-		*u = nil
-		return nil
-	}
-	major, n, i, ok := head(d, 0)
-	if !ok || major != 4 {
+	out, i, ok := uintsAt(d, 0)
+	if !ok || i != len(d) {
 		return errNotUints
 	}
-	if n > uint64(len(d)-i) { // at least a byte per element
-		return errNotUints
+	*u = out
+	return nil
+}
+
+// uintsAt decodes the array of unsigned integers (or null) at d[i:] and
+// returns it with where it ends.
+func uintsAt(d []byte, i int) ([]uint64, int, bool) {
+	if i < len(d) && (d[i] == 0xf6 || d[i] == 0xf7) { // null, undefined
+		return nil, i + 1, true
+	}
+	major, n, i, ok := head(d, i)
+	if !ok || major != 4 || n > uint64(len(d)-i) { // at least a byte per element
+		return nil, 0, false
 	}
 	out := make([]uint64, n)
 	for k := range out {
 		var m byte
 		if m, out[k], i, ok = head(d, i); !ok || m != 0 {
-			return errNotUints
+			return nil, 0, false
 		}
 	}
-	if i != len(d) {
-		return errNotUints
-	}
-	*u = out
-	return nil
+	return out, i, true
 }
 
 // head reads the head of the CBOR item at d[i:] of definite length: its
@@ -82,13 +85,23 @@ var errNotRecords = errors.New("cbor: a list of records is not an array of array
 // passes over the bytes: the first checks every head and counts the
 // integers, the second fills them in.
 func (r *Records) UnmarshalCBOR(d []byte) error {
-	if len(d) == 1 && (d[0] == 0xf6 || d[0] == 0xf7) { // null, undefined
-		*r = nil
-		return nil
-	}
-	major, n, start, ok := head(d, 0)
-	if !ok || major != 4 || n > uint64(len(d)-start) { // at least a byte per record
+	out, i, ok := recordsAt(d, 0)
+	if !ok || i != len(d) {
 		return errNotRecords
+	}
+	*r = out
+	return nil
+}
+
+// recordsAt decodes the array of records (or null) at d[i:] and returns it
+// with where it ends.
+func recordsAt(d []byte, i int) ([][]uint64, int, bool) {
+	if i < len(d) && (d[i] == 0xf6 || d[i] == 0xf7) { // null, undefined
+		return nil, i + 1, true
+	}
+	major, n, start, ok := head(d, i)
+	if !ok || major != 4 || n > uint64(len(d)-start) { // at least a byte per record
+		return nil, 0, false
 	}
 	total, i := uint64(0), start
 	for k := uint64(0); k < n; k++ {
@@ -99,18 +112,16 @@ func (r *Records) UnmarshalCBOR(d []byte) error {
 		var m byte
 		var c uint64
 		if m, c, i, ok = head(d, i); !ok || m != 4 || c > uint64(len(d)-i) {
-			return errNotRecords
+			return nil, 0, false
 		}
 		for e := uint64(0); e < c; e++ {
 			if m, _, i, ok = head(d, i); !ok || m != 0 {
-				return errNotRecords
+				return nil, 0, false
 			}
 		}
 		total += c
 	}
-	if i != len(d) {
-		return errNotRecords
-	}
+	end := i
 	back := make([]uint64, total)
 	out := make([][]uint64, n)
 	i, at := start, uint64(0)
@@ -128,6 +139,66 @@ func (r *Records) UnmarshalCBOR(d []byte) error {
 		out[k] = rec
 		at += c
 	}
-	*r = out
-	return nil
+	return out, end, true
+}
+
+// objectsPlain is Objects without its decoding method: the library's.
+type objectsPlain Objects
+
+// UnmarshalCBOR decodes the objects' columns without the library when
+// they are in the shape the writer gives them (an array of 11: Kinds and
+// Flags byte strings, the others arrays of unsigned integers or records,
+// any of them null): through the library, the section's bytes were walked
+// twice before each column's own decoder walked them (to check the item
+// is well-formed, then to skip over each column to find its end). Any
+// other shape is decoded by the library, which refuses what it cannot
+// read.
+func (o *Objects) UnmarshalCBOR(d []byte) error {
+	if x, ok := objectsAt(d); ok {
+		*o = x
+		return nil
+	}
+	return decMode.Unmarshal(d, (*objectsPlain)(o))
+}
+
+func objectsAt(d []byte) (o Objects, ok bool) {
+	major, n, i, ok := head(d, 0)
+	if !ok || major != 4 || n != 11 {
+		return o, false
+	}
+	uints := []*Uints{&o.Intrinsic, &o.Proto, &o.Shape, nil, &o.Slots, &o.SymProps, &o.Elems, &o.ArrLen, nil, &o.Private}
+	if o.Kinds, i, ok = bytesAt(d, i); !ok {
+		return o, false
+	}
+	for k, u := range uints {
+		switch k {
+		case 3:
+			o.Flags, i, ok = bytesAt(d, i)
+		case 8:
+			var r [][]uint64
+			r, i, ok = recordsAt(d, i)
+			o.Extra = r
+		default:
+			var c []uint64
+			c, i, ok = uintsAt(d, i)
+			*u = c
+		}
+		if !ok {
+			return o, false
+		}
+	}
+	return o, i == len(d)
+}
+
+// bytesAt decodes the byte string (or null) at d[i:] into a copy, as the
+// library does, and returns it with where it ends.
+func bytesAt(d []byte, i int) ([]byte, int, bool) {
+	if i < len(d) && (d[i] == 0xf6 || d[i] == 0xf7) {
+		return nil, i + 1, true
+	}
+	major, n, i, ok := head(d, i)
+	if !ok || major != 2 || n > uint64(len(d)-i) {
+		return nil, 0, false
+	}
+	return append([]byte{}, d[i:i+int(n)]...), i + int(n), true
 }

@@ -137,3 +137,56 @@ func TestRecordsDecodeAsLibrary(t *testing.T) {
 		})
 	}
 }
+
+// TestObjectsDecodeAsLibrary decodes objects' columns with Objects's own
+// decoder and with the library's (objectsPlain): the same values, or both
+// refuse.
+func TestObjectsDecodeAsLibrary(t *testing.T) {
+	enc := func(v any) []byte {
+		b, err := encMode.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	full := benchPayload(300).Objects
+	full.Extra = Records{{1, 2}, nil, {}, {3}}
+	full.Private = Uints{1, 2, 3}
+	withEmpty := Objects{Kinds: []byte{}, Flags: []byte{}, Slots: Uints{}, Extra: Records{}}
+	good := enc(full)
+	cases := []struct {
+		name string
+		data []byte
+	}{
+		{"full", good},
+		{"all null", enc(Objects{})},
+		{"empty columns", enc(withEmpty)},
+		{"null section", []byte{0xf6}},
+		{"kinds as an array", enc([]any{[]uint64{1, 2}, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil})},
+		{"kinds as text", enc([]any{"ab", nil, nil, nil, nil, nil, nil, nil, nil, nil, nil})},
+		{"ten columns", enc([]any{nil, nil, nil, nil, nil, nil, nil, nil, nil, nil})},
+		{"twelve columns", enc([]any{nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil})},
+		{"a negative integer", enc([]any{nil, []int64{-1}, nil, nil, nil, nil, nil, nil, nil, nil, nil})},
+		{"a record of text", enc([]any{nil, nil, nil, nil, nil, nil, nil, nil, nil, []any{"x"}, nil})},
+		{"truncated", good[:len(good)-3]},
+		{"trailing bytes", append(append([]byte{}, good...), 0)},
+		{"not an array", enc(uint64(3))},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var want Objects
+			wantErr := decMode.Unmarshal(c.data, (*objectsPlain)(&want))
+			var got Objects
+			gotErr := got.UnmarshalCBOR(c.data)
+			if (gotErr != nil) != (wantErr != nil) {
+				t.Fatalf("Objects: %v, library: %v", gotErr, wantErr)
+			}
+			if gotErr == nil && !reflect.DeepEqual(got, want) {
+				t.Fatalf("Objects %+v\nlibrary %+v", got, want)
+			}
+			if _, fast := objectsAt(c.data); fast != (c.name == "full" || c.name == "all null" || c.name == "empty columns") {
+				t.Errorf("decoded without the library: %v", fast)
+			}
+		})
+	}
+}
