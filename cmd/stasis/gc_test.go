@@ -123,7 +123,7 @@ func TestHeapAhead(t *testing.T) {
 		{"at the threshold: the least stretch", heapAheadMin, "", heapAheadMinBytes},
 		{"lodash's image", 219 << 10, "", heapAheadMinBytes},
 		{"grows with the image", 4 << 20, "", 4 << 20 * heapAheadPerByte},
-		{"at most", 64 << 20, "", heapAheadMaxBytes},
+		{"at most", 128 << 20, "", heapAheadMaxBytes},
 		{"GOGC set", 4 << 20, "GOGC", 0},
 		{"GOMEMLIMIT set", 4 << 20, "GOMEMLIMIT", 0},
 	}
