@@ -61,4 +61,24 @@ func TestTextsDecodeAsLibrary(t *testing.T) {
 			}
 		})
 	}
+	// Damaged lists: every byte changed in turn to values that make heads,
+	// lengths, types and UTF-8 wrong (but for indefinite lengths, which
+	// the payload's scan refuses first).
+	small := enc([]string{"ab", "", "é", strings.Repeat("x", 30)})
+	for i := range small {
+		for _, x := range []byte{0x00, 0x17, 0x18, 0x1b, 0x40, 0x60, 0x61, 0x78, 0x80, 0xc3, 0xf6, 0xff, small[i] + 1, small[i] - 1} {
+			if x == 0x5f || x == 0x7f || x == 0x9f || x == 0xbf {
+				continue
+			}
+			d := append([]byte{}, small...)
+			d[i] = x
+			var want []string
+			wantErr := decMode.Unmarshal(d, &want)
+			var got Texts
+			gotErr := got.UnmarshalCBOR(d)
+			if (gotErr != nil) != (wantErr != nil) || gotErr == nil && !reflect.DeepEqual([]string(got), want) {
+				t.Fatalf("byte %d set to %#x: Texts %q (%v), library %q (%v)", i, x, got, gotErr, want, wantErr)
+			}
+		}
+	}
 }

@@ -189,4 +189,19 @@ func TestObjectsDecodeAsLibrary(t *testing.T) {
 			}
 		})
 	}
+	// Damaged columns: every byte of a small section changed in turn to
+	// values that make heads, lengths and types wrong.
+	small := enc(Objects{Kinds: []byte{1, 2}, Proto: Uints{3, 300}, Flags: []byte{0}, Slots: Uints{70000}, Extra: Records{{1}, nil}, Private: Uints{}})
+	for i := range small {
+		for _, x := range []byte{0x00, 0x17, 0x18, 0x1b, 0x1f, 0x40, 0x5f, 0x60, 0x80, 0x8b, 0x9f, 0xa0, 0xf6, 0xff, small[i] + 1, small[i] - 1} {
+			d := append([]byte{}, small...)
+			d[i] = x
+			var want, got Objects
+			wantErr := decMode.Unmarshal(d, (*objectsPlain)(&want))
+			gotErr := got.UnmarshalCBOR(d)
+			if (gotErr != nil) != (wantErr != nil) || gotErr == nil && !reflect.DeepEqual(got, want) {
+				t.Fatalf("byte %d set to %#x: Objects %+v (%v), library %+v (%v)", i, x, got, gotErr, want, wantErr)
+			}
+		}
+	}
 }
