@@ -60,6 +60,10 @@ func (t *Texts) UnmarshalCBOR(d []byte) error {
 			continue
 		}
 		_, c, j, _ := head(d, i)
+		if c == 0 { // "", pointing nowhere (not past the block's end)
+			i = j
+			continue
+		}
 		at := len(block)
 		block = append(block, d[j:j+int(c)]...)
 		out[k] = unsafe.String(unsafe.SliceData(block[at:]), int(c))
