@@ -14,9 +14,16 @@ import (
 // objects' columns, most of it one allocation per string. The strings are
 // copies of their bytes, in one block of memory for the whole list (so no
 // string keeps the payload alive; the block lives as long as any of its
-// strings does, which in a world is most of them, for its life). It
-// encodes as the library encodes any []string, so the bytes are the same.
+// strings does, which in a world is most of them, for its life), except
+// strings of blockMax bytes or more, which are copied each into memory of
+// its own: a large string the world lets go of (a cache dropped on resume)
+// is freed, not kept by the keys beside it in the block. It encodes as the
+// library encodes any []string, so the bytes are the same.
 type Texts []string
+
+// blockMax is the length from which a string of Texts is not copied into
+// the block: one allocation is little beside copying as many bytes.
+const blockMax = 128
 
 var errNotTexts = errors.New("cbor: a list of strings is not an array of UTF-8 text strings")
 
@@ -46,7 +53,9 @@ func (t *Texts) UnmarshalCBOR(d []byte) error {
 			return errNotTexts
 		}
 		i += int(c)
-		total += int(c)
+		if c < blockMax {
+			total += int(c)
+		}
 	}
 	if i != len(d) {
 		return errNotTexts
@@ -64,10 +73,14 @@ func (t *Texts) UnmarshalCBOR(d []byte) error {
 			i = j
 			continue
 		}
-		at := len(block)
-		block = append(block, d[j:j+int(c)]...)
-		out[k] = unsafe.String(unsafe.SliceData(block[at:]), int(c))
 		i = j + int(c)
+		if c >= blockMax {
+			out[k] = string(d[j:i])
+			continue
+		}
+		at := len(block)
+		block = append(block, d[j:i]...)
+		out[k] = unsafe.String(unsafe.SliceData(block[at:]), int(c))
 	}
 	*t = out
 	return nil
