@@ -10,13 +10,7 @@ import (
 // the CBOR library's generic path into []string: the same values, or
 // both refuse.
 func TestTextsDecodeAsLibrary(t *testing.T) {
-	enc := func(v any) []byte {
-		b, err := encMode.Marshal(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
+	enc := func(v any) []byte { return encoded(t, v) }
 	cases := []struct {
 		name string
 		data []byte

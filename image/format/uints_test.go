@@ -9,13 +9,7 @@ import (
 // TestUintsDecodeAsLibrary decodes columns with Uints and with the CBOR
 // library's generic path into []uint64: the same values, or both refuse.
 func TestUintsDecodeAsLibrary(t *testing.T) {
-	enc := func(v any) []byte {
-		b, err := encMode.Marshal(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
+	enc := func(v any) []byte { return encoded(t, v) }
 	cases := []struct {
 		name string
 		data []byte
@@ -82,13 +76,7 @@ func TestUintsInPayload(t *testing.T) {
 // with the CBOR library's generic path into [][]uint64: the same values
 // (nil and empty records told apart), or both refuse.
 func TestRecordsDecodeAsLibrary(t *testing.T) {
-	enc := func(v any) []byte {
-		b, err := encMode.Marshal(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
+	enc := func(v any) []byte { return encoded(t, v) }
 	cases := []struct {
 		name string
 		data []byte
@@ -142,13 +130,7 @@ func TestRecordsDecodeAsLibrary(t *testing.T) {
 // decoder and with the library's (objectsPlain): the same values, or both
 // refuse.
 func TestObjectsDecodeAsLibrary(t *testing.T) {
-	enc := func(v any) []byte {
-		b, err := encMode.Marshal(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
+	enc := func(v any) []byte { return encoded(t, v) }
 	full := benchPayload(300).Objects
 	full.Extra = Records{{1, 2}, nil, {}, {3}}
 	full.Private = Uints{1, 2, 3}
@@ -204,4 +186,14 @@ func TestObjectsDecodeAsLibrary(t *testing.T) {
 			}
 		}
 	}
+}
+
+// encoded returns v as the payload's encoder writes it.
+func encoded(t testing.TB, v any) []byte {
+	t.Helper()
+	b, err := encMode.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
