@@ -16,8 +16,9 @@ package heapgrow
 // Ahead grows the heap by about n bytes now, advises the kernel to back
 // the new stretch with huge pages, and frees it again (one collection,
 // with the collector's percent restored after), so that the allocations
-// that follow land in memory that faults in 2 MiB at a time. It does
-// nothing for less than twice a huge page, where the kernel gives no huge
-// pages to advised memory, or off Linux. Nothing stays allocated; only
-// the pages later touched become resident, a huge page at a time.
+// that follow land in memory that faults a huge page (2 MiB on x86-64)
+// at a time. It does nothing for less than twice a huge page, where the
+// kernel gives no huge pages to advised memory, or off Linux. Nothing
+// stays allocated; only the pages later touched become resident, a huge
+// page at a time.
 func Ahead(n int) { ahead(n) }

@@ -5,29 +5,42 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"sync"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
 
-// hugePage is the size of a transparent huge page on the platforms Go
-// runs Linux on with 4 KiB pages (x86-64, arm64): the kernel's PMD size.
-const hugePage = 2 << 20
+// The kernel's settings of transparent huge pages: thpFile says whether it
+// gives them to advised memory ("always [madvise] never" marks the one in
+// use), pmdFile their size (2 MiB on x86-64 and on arm64 with 4 KiB pages).
+const (
+	thpFile = "/sys/kernel/mm/transparent_hugepage/enabled"
+	pmdFile = "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size"
+)
 
-// thpFile says whether the kernel gives huge pages to advised memory:
-// "always [madvise] never" marks the setting in use.
-const thpFile = "/sys/kernel/mm/transparent_hugepage/enabled"
-
-// advised tells whether this kernel gives transparent huge pages to memory
-// that asks for them (read once per process).
-var advised = sync.OnceValue(func() bool {
+// hugePage returns the size of the transparent huge pages this kernel
+// gives to memory that asks for them, or 0 if it gives none (read once per
+// process).
+var hugePage = sync.OnceValue(func() int {
 	b, err := os.ReadFile(thpFile)
-	return err == nil && !bytes.Contains(b, []byte("[never]"))
+	if err != nil || bytes.Contains(b, []byte("[never]")) {
+		return 0
+	}
+	if b, err = os.ReadFile(pmdFile); err != nil {
+		return 0
+	}
+	n, err := strconv.Atoi(string(bytes.TrimSpace(b)))
+	if err != nil || n <= 0 || n&(n-1) != 0 {
+		return 0
+	}
+	return n
 })
 
 func ahead(n int) {
-	if n < 2*hugePage || !advised() {
+	huge := hugePage()
+	if huge == 0 || n < 2*huge {
 		return
 	}
 	// The collector is off while the stretch is allocated, so that
@@ -37,7 +50,7 @@ func ahead(n int) {
 	// to infinity, and the runtime then moves its own metadata to huge
 	// pages, as it does for heaps above a gigabyte).
 	percent := debug.SetGCPercent(-1)
-	grow(n)
+	grow(n, huge)
 	debug.SetGCPercent(percent)
 	runtime.GC()
 }
@@ -53,22 +66,24 @@ func ahead(n int) {
 // free part first, a fault per page (a few hundred in a bundle's start).
 // It is collapsed into a huge page now (MADV_COLLAPSE: the kernel copies
 // the pages in use into a huge page, whatever the sysfs setting).
-func grow(n int) {
+func grow(n, huge int) {
 	b := make([]byte, n)
 	p := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
-	head := int(p & (hugePage - 1)) // bytes of its first huge page below it
-	to := int((p+uintptr(n))&^(hugePage-1) - p)
+	mask := uintptr(huge - 1)
+	head := int(p & mask) // bytes of its first huge page below it
+	to := int((p+uintptr(n))&^mask - p)
 	if to <= 0 {
 		return
 	}
 	// The heap is mapped in whole 4 MiB chunks, so the bytes below the
-	// object in its huge page are the heap's too. Advice and collapse
+	// object in its huge page are the heap's too (where a huge page is no
+	// larger; else advice on the unmapped part fails, changing nothing). Advice and collapse
 	// change no byte: their errors (a kernel without THP, no free huge
 	// page) leave the memory as it was.
 	mem := unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), -head)), head+to)
 	_ = unix.Madvise(mem, unix.MADV_HUGEPAGE)
 	if head > 0 {
-		_ = unix.Madvise(mem[:hugePage], unix.MADV_COLLAPSE)
+		_ = unix.Madvise(mem[:huge], unix.MADV_COLLAPSE)
 	}
 	runtime.KeepAlive(b)
 }
