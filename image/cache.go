@@ -220,10 +220,24 @@ func (c *regexpCache) newRegExp(rt *goja.Runtime, ctor *goja.Object, source, fla
 	c.mu.Lock()
 	p, hit := c.m[k]
 	c.mu.Unlock()
+	var o *goja.Object
 	if !hit {
-		// A literal of the image's scripts made most RegExps: its
-		// decoded program holds the same pattern.
-		p, hit = heap.LiteralPattern(k.source, k.flags)
+		// A literal of the image's scripts made most RegExps: its decoded
+		// program holds the same pattern, compiled once whether the
+		// program's decoder or this asks first.
+		var made bool
+		var err error
+		p, made, err = heap.SharedPattern(k.source, k.flags, func() (heap.RegExpPattern, error) {
+			var err error
+			if o, err = rt.New(ctor, source, flags); err != nil {
+				return heap.RegExpPattern{}, err
+			}
+			return heap.RegExpPatternOf(o), nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		hit = !made
 	}
 	if hit {
 		if *blank == nil {
@@ -240,15 +254,9 @@ func (c *regexpCache) newRegExp(rt *goja.Runtime, ctor *goja.Object, source, fla
 		heap.SetRegExpPattern(o, p, src)
 		return o, nil
 	}
-	o, err := rt.New(ctor, source, flags)
-	if err != nil {
-		return nil, err
-	}
 	// The cache keeps o's pattern; o gets its own copy, so what the cache
 	// holds is only ever read.
-	p = heap.RegExpPatternOf(o)
 	heap.SetRegExpPattern(o, p, src)
-	heap.SharePattern(k.source, k.flags, p)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.m[k]; !ok {

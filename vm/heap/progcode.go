@@ -574,16 +574,6 @@ func encRegexp(e *progEncoder, p unsafe.Pointer) {
 	e.uvarint(flags)
 }
 
-type patternKey struct {
-	src   string
-	flags uint64
-}
-
-// patterns holds the RegExp patterns decoded programs use, compiled once
-// per process: a pattern in a program is only read (goja clones it for
-// every RegExp the literal makes).
-var patterns sync.Map // patternKey -> unsafe.Pointer
-
 func decRegexp(d *progDecoder, p unsafe.Pointer) {
 	switch d.uvarint() {
 	case 0:
@@ -597,15 +587,13 @@ func decRegexp(d *progDecoder, p unsafe.Pointer) {
 	if k.flags >= 1<<len(reFlags) {
 		d.failf("RegExp flags %#x", k.flags)
 	}
-	if q, ok := patterns.Load(k); ok {
-		*(*unsafe.Pointer)(p) = q.(unsafe.Pointer)
-		return
-	}
-	q, err := compilePattern(k)
+	// Compiled once per process (a pattern in a program is only read:
+	// goja clones it for every RegExp the literal makes), and shared with
+	// an image's RegExp objects (SharedPattern).
+	q, _, err := sharedPattern(k, false, func() (unsafe.Pointer, error) { return compilePattern(k) })
 	if err != nil {
 		d.failf("RegExp /%s/: %v", k.src, err)
 	}
-	patterns.Store(k, q)
 	*(*unsafe.Pointer)(p) = q
 }
 

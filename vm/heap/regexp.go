@@ -3,6 +3,7 @@ package heap
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unsafe"
 
@@ -80,7 +81,11 @@ func checkRegExpLayout(arr *goja.Object) error {
 // The RegExp objects of an image are mostly what its scripts' literals made
 // (lodash's forty): a load made each pattern twice, once for the literal in
 // the decoded program and once for the object. Decoded programs and the
-// image's objects share their patterns through the programs' table.
+// image's objects share their patterns through one table, and each pattern
+// is compiled once: the programs are decoded on another goroutine while
+// the objects are made, and whichever first needs a pattern compiles it
+// while any other asker waits for it (a pattern being compiled is in the
+// table as an entry whose done channel is not yet closed).
 
 // maxSharedPatterns bounds the patterns that objects add to the programs'
 // table (the programs' own are bounded by the code a process decodes; an
@@ -89,9 +94,69 @@ const maxSharedPatterns = 1 << 12
 
 var sharedPatterns atomic.Int64
 
-// literalKey is the key of the programs' table for a RegExp of source and
-// flags (as RegExp.prototype.flags gives them, in any order); false for
-// flags that goja would refuse (unknown or repeated).
+type patternKey struct {
+	src   string
+	flags uint64
+}
+
+// patternEntry is a pattern of the table: p is set before done is closed
+// (nil when compiling it failed; the entry is then taken out of the
+// table, and each asker compiles the pattern itself).
+type patternEntry struct {
+	done chan struct{}
+	p    unsafe.Pointer
+}
+
+// patterns holds the RegExp patterns of decoded programs' literals and of
+// the image objects that share them: a pattern in the table is only read
+// (goja clones it for every RegExp a literal makes, and SetRegExpPattern
+// gives an object its own copy).
+var patterns sync.Map // patternKey -> *patternEntry
+
+// sharedPattern returns the pattern of k: the table's, waiting while it is
+// being compiled, or else what compile returns, put in the table for the
+// askers after (when bounded, as one of at most maxSharedPatterns).
+// compiled tells whether compile ran.
+func sharedPattern(k patternKey, bounded bool, compile func() (unsafe.Pointer, error)) (q unsafe.Pointer, compiled bool, err error) {
+	v, ok := patterns.Load(k)
+	if !ok {
+		if bounded && sharedPatterns.Load() >= maxSharedPatterns {
+			q, err = compile()
+			return q, true, err
+		}
+		e := &patternEntry{done: make(chan struct{})}
+		if v, ok = patterns.LoadOrStore(k, e); !ok {
+			if bounded {
+				sharedPatterns.Add(1)
+			}
+			defer func() {
+				if e.p == nil {
+					patterns.CompareAndDelete(k, e)
+					if bounded {
+						sharedPatterns.Add(-1)
+					}
+				}
+				close(e.done)
+			}()
+			q, err = compile()
+			if err == nil {
+				e.p = q
+			}
+			return q, true, err
+		}
+	}
+	e := v.(*patternEntry)
+	<-e.done
+	if e.p == nil {
+		q, err = compile()
+		return q, true, err
+	}
+	return e.p, false, nil
+}
+
+// literalKey is the key of the table for a RegExp of source and flags (as
+// RegExp.prototype.flags gives them, in any order); false for flags that
+// goja would refuse (unknown or repeated).
 func literalKey(source, flags string) (patternKey, bool) {
 	k := patternKey{src: source}
 	for i := 0; i < len(flags); i++ {
@@ -104,32 +169,25 @@ func literalKey(source, flags string) (patternKey, bool) {
 	return k, true
 }
 
-// LiteralPattern returns the pattern that the decoded programs of this
-// process use for a RegExp literal of source and flags, if one was decoded
-// (or shared by SharePattern): it is what new RegExp(source, flags)
-// compiles. Use it as SetRegExpPattern's pattern (it is only ever read).
-func LiteralPattern(source, flags string) (RegExpPattern, bool) {
+// SharedPattern returns the compiled pattern for a RegExp of source and
+// flags: the pattern of this process's decoded programs' literals of the
+// same source and flags, waiting for it while a decoder compiles it, or
+// else what compile returns (it must compile new RegExp(source, flags) and
+// return a pattern that nothing matches with: see SetRegExpPattern), which
+// the programs decoded after, and the later callers, share (up to
+// maxSharedPatterns patterns). A pattern is thus compiled once however its
+// askers race. compiled tells whether compile ran; the pattern is only
+// ever to be read (use it as SetRegExpPattern's pattern).
+func SharedPattern(source, flags string, compile func() (RegExpPattern, error)) (p RegExpPattern, compiled bool, err error) {
+	own := func() (unsafe.Pointer, error) {
+		p, err := compile()
+		return unsafe.Pointer(p.p), err
+	}
 	k, ok := literalKey(source, flags)
 	if !ok {
-		return RegExpPattern{}, false
+		q, err := own()
+		return RegExpPattern{(*regexpPattern)(q)}, true, err
 	}
-	q, ok := patterns.Load(k)
-	if !ok {
-		return RegExpPattern{}, false
-	}
-	return RegExpPattern{(*regexpPattern)(q.(unsafe.Pointer))}, true
-}
-
-// SharePattern offers p, compiled by new RegExp(source, flags) and never
-// changed after (a pattern that no object matches with: see
-// SetRegExpPattern), to the programs decoded later that hold a literal of
-// the same source and flags, up to maxSharedPatterns patterns.
-func SharePattern(source, flags string, p RegExpPattern) {
-	k, ok := literalKey(source, flags)
-	if !ok || p.p == nil || sharedPatterns.Load() >= maxSharedPatterns {
-		return
-	}
-	if _, loaded := patterns.LoadOrStore(k, unsafe.Pointer(p.p)); !loaded {
-		sharedPatterns.Add(1)
-	}
+	q, compiled, err := sharedPattern(k, true, own)
+	return RegExpPattern{(*regexpPattern)(q)}, compiled, err
 }
