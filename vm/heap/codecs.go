@@ -36,6 +36,94 @@ type codeType struct {
 	// zero is where an interface holding a value of this zero-size type
 	// points (nil for other types).
 	zero unsafe.Pointer
+	// small is set for integer types (signed or not) that are not direct:
+	// a decoded value from -256 to 255 points into smallInts instead of
+	// memory of its own, as Go's own conversions to an interface do for
+	// values under 256 (a stack slot, a jump, a scope index: most of a
+	// program's integer instructions).
+	small smallKind
+	size  uintptr
+}
+
+// smallKind tells how an integer type's values are read (smallSigned,
+// smallUnsigned) to find them in smallInts.
+type smallKind uint8
+
+const (
+	smallNone smallKind = iota
+	smallSigned
+	smallUnsigned
+)
+
+// smallInts holds the integers from -256 to 255; an integer of 1, 2, 4
+// or 8 bytes of one of them is the first (little-endian) or last
+// (big-endian) bytes of its element. It is written out so that the
+// compiler lays it down as data: no package initialisation, and no page of
+// it touched by a process that decodes no code. Its elements are only ever
+// read (instructions are never written after decoding).
+var smallInts = [512]int64{
+	-256, -255, -254, -253, -252, -251, -250, -249, -248, -247, -246, -245, -244, -243, -242, -241,
+	-240, -239, -238, -237, -236, -235, -234, -233, -232, -231, -230, -229, -228, -227, -226, -225,
+	-224, -223, -222, -221, -220, -219, -218, -217, -216, -215, -214, -213, -212, -211, -210, -209,
+	-208, -207, -206, -205, -204, -203, -202, -201, -200, -199, -198, -197, -196, -195, -194, -193,
+	-192, -191, -190, -189, -188, -187, -186, -185, -184, -183, -182, -181, -180, -179, -178, -177,
+	-176, -175, -174, -173, -172, -171, -170, -169, -168, -167, -166, -165, -164, -163, -162, -161,
+	-160, -159, -158, -157, -156, -155, -154, -153, -152, -151, -150, -149, -148, -147, -146, -145,
+	-144, -143, -142, -141, -140, -139, -138, -137, -136, -135, -134, -133, -132, -131, -130, -129,
+	-128, -127, -126, -125, -124, -123, -122, -121, -120, -119, -118, -117, -116, -115, -114, -113,
+	-112, -111, -110, -109, -108, -107, -106, -105, -104, -103, -102, -101, -100, -99, -98, -97,
+	-96, -95, -94, -93, -92, -91, -90, -89, -88, -87, -86, -85, -84, -83, -82, -81,
+	-80, -79, -78, -77, -76, -75, -74, -73, -72, -71, -70, -69, -68, -67, -66, -65,
+	-64, -63, -62, -61, -60, -59, -58, -57, -56, -55, -54, -53, -52, -51, -50, -49,
+	-48, -47, -46, -45, -44, -43, -42, -41, -40, -39, -38, -37, -36, -35, -34, -33,
+	-32, -31, -30, -29, -28, -27, -26, -25, -24, -23, -22, -21, -20, -19, -18, -17,
+	-16, -15, -14, -13, -12, -11, -10, -9, -8, -7, -6, -5, -4, -3, -2, -1,
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+	16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+	32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
+	48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63,
+	64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79,
+	80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95,
+	96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
+	112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127,
+	128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143,
+	144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159,
+	160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175,
+	176, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191,
+	192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207,
+	208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223,
+	224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239,
+	240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255,
+}
+
+// smallEnd is the offset of an integer's bytes in its smallInts element:
+// 8 on a big-endian machine (less the integer's size), 0 on others.
+var smallEnd = func() uintptr {
+	if one := uint16(1); *(*byte)(unsafe.Pointer(&one)) == 0 {
+		return 8
+	}
+	return 0
+}()
+
+// smallInt returns where in smallInts the integer of ct at p is, or nil
+// when it is not there.
+func smallInt(ct *codeType, p unsafe.Pointer) unsafe.Pointer {
+	var i int64
+	if ct.small == smallSigned {
+		i = loadInt(p, ct.size)
+	} else if u := loadUint(p, ct.size); u < 256 {
+		i = int64(u)
+	} else {
+		return nil
+	}
+	if i < -256 || i >= 256 {
+		return nil
+	}
+	off := uintptr(0)
+	if smallEnd != 0 {
+		off = smallEnd - ct.size
+	}
+	return unsafe.Add(unsafe.Pointer(&smallInts[i+256]), off)
 }
 
 // slabType is a type that decoders allocate values of by the chunk.
@@ -146,6 +234,7 @@ func (b *codecBuilder) register(t reflect.Type, ins bool) *codeType {
 	}
 	ct.direct = isDirect(t)
 	ct.shared = ins && t.Kind() == reflect.Ptr && t != b.r.yieldType
+	ct.size = t.Size()
 	switch {
 	case ct.direct:
 	case t.Size() == 0:
@@ -153,6 +242,12 @@ func (b *codecBuilder) register(t reflect.Type, ins bool) *codeType {
 		ct.zero = reflect.New(t).UnsafePointer()
 	default:
 		ct.slab = b.slabFor(t)
+		switch t.Kind() {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			ct.small = smallSigned
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+			ct.small = smallUnsigned
+		}
 	}
 	for i, s := range b.r.slots {
 		if s.allowed(ct) {
@@ -508,7 +603,19 @@ func (b *codecBuilder) iface(c *codec, t reflect.Type, where string) (ok bool) {
 			return
 		}
 		q := ct.zero
-		if q == nil {
+		switch {
+		case q != nil:
+		case ct.small != smallNone:
+			// Read into the decoder's word first: most are small.
+			d.word = 0
+			ct.codec.dec(d, unsafe.Pointer(&d.word))
+			if q = smallInt(ct, unsafe.Pointer(&d.word)); q == nil {
+				q = d.alloc(ct.slab, 1)
+				copy(unsafe.Slice((*byte)(q), ct.size), unsafe.Slice((*byte)(unsafe.Pointer(&d.word)), ct.size))
+			}
+			words[0], words[1] = itab, q
+			return
+		default:
 			q = d.alloc(ct.slab, 1)
 		}
 		ct.codec.dec(d, q)

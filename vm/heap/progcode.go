@@ -214,10 +214,13 @@ func (t *progTree) prog(k int) unsafe.Pointer { return unsafe.Add(t.progs, uintp
 type progDecoder struct {
 	r *codeRegistry
 	*progTree
-	d      []byte
-	i      int
-	pc, n  int
-	cur    int
+	d     []byte
+	i     int
+	pc, n int
+	cur   int
+	// word receives an integer instruction's value before it is placed
+	// (codeType.small).
+	word   uint64
 	shared []sharedIns
 	// slabs hold the memory the decoder hands out, by slab id: values of
 	// one type are allocated a chunk at a time, not one by one.
@@ -861,17 +864,19 @@ func decodeHeader(r *codeRegistry, name, src string, data []byte) (t *progTree, 
 	if n > uint64(len(d.d)-d.i) {
 		d.failf("%d strings where %d bytes remain", n, len(d.d)-d.i)
 	}
-	// The strings are slices of one copy of their table.
-	bounds := make([][2]int, n)
+	// The strings are slices of one copy of their table: read once to
+	// find (and check) its end, then again to slice the copy.
 	start := d.i
-	for i := range bounds {
-		b := d.bytes()
-		bounds[i] = [2]int{d.i - len(b) - start, d.i - start}
+	for i := uint64(0); i < n; i++ {
+		d.bytes()
 	}
 	table := string(d.d[start:d.i])
 	d.strs = make([]string, n)
-	for i, b := range bounds {
-		d.strs[i] = table[b[0]:b[1]]
+	for i, at := 0, 0; i < len(d.strs); i++ {
+		l, k := binary.Uvarint(d.d[start+at:])
+		at += k
+		d.strs[i] = table[at : at+int(l)]
+		at += int(l)
 	}
 	n = d.uvarint()
 	if n == 0 || n > uint64(len(d.d)-d.i) {

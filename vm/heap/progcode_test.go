@@ -652,3 +652,79 @@ func TestEncodeProgramRefusesDeepNesting(t *testing.T) {
 		t.Errorf("got %v, want a refusal", err)
 	}
 }
+
+// TestSmallIntegersShared checks that a decoded program's integer
+// instructions from -256 to 255 (stack slots, jumps, counts) point into
+// the shared smallInts, and the others to memory of their own, each with
+// the value compiling gave: scripts with jumps back and forth of a few and
+// of many instructions, and with more than 256 locals.
+func TestSmallIntegersShared(t *testing.T) {
+	var many strings.Builder
+	many.WriteString("function wide() { ")
+	for i := 0; i < 300; i++ {
+		fmt.Fprintf(&many, "let v%d = %d; ", i, i)
+	}
+	many.WriteString("return () => v0 + v150 + v299 } out(wide()());")
+	var long strings.Builder
+	long.WriteString("var s = 0; for (var i = 0; i < 3; i++) { if (i === 1) continue; ")
+	for i := 0; i < 200; i++ {
+		fmt.Fprintf(&long, "s += i * %d; ", i)
+	}
+	long.WriteString("} out(s);")
+	for _, tc := range []struct{ name, src string }{
+		{"short jumps", `var n = 0; for (var i = 0; i < 5; i++) { if (i % 2) n += i; else n -= 1 } out(n, -5 | 0, 255, 256, -256, -257);`},
+		{"long jumps", long.String()},
+		{"many locals", many.String()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := goja.MustCompile(tc.name, tc.src, false)
+			data, err := EncodeProgram(p, tc.name, tc.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q, err := DecodeProgram(tc.name, tc.src, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want, got := runProgram(t, p), runProgram(t, q); want != got || strings.Contains(want, "error:") {
+				t.Fatalf("output from source:\n%s\nfrom stored code:\n%s", want, got)
+			}
+			lo := uintptr(unsafe.Pointer(&smallInts[0]))
+			hi := lo + unsafe.Sizeof(smallInts)
+			shared, own := 0, 0
+			want, got := Programs(p), Programs(q)
+			for k := range want {
+				wc, gc := code(want[k].Program), code(got[k].Program)
+				for pc := 0; pc < gc.Len(); pc++ {
+					w, g := wc.Index(pc).Elem(), gc.Index(pc).Elem()
+					var v int64
+					switch g.Kind() {
+					case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+						v = g.Int()
+					case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+						v = int64(g.Uint())
+					default:
+						continue
+					}
+					if w.Interface() != g.Interface() {
+						t.Errorf("program %d pc %d: %v decoded as %v", k, pc, w, g)
+					}
+					data := uintptr((*[2]unsafe.Pointer)(gc.Index(pc).Addr().UnsafePointer())[1])
+					inTable := data >= lo && data < hi
+					if small := v >= -256 && v < 256; small != inTable {
+						t.Errorf("program %d pc %d: %s(%d) in the shared table: %v", k, pc, g.Type(), v, inTable)
+					}
+					if inTable {
+						shared++
+					} else {
+						own++
+					}
+				}
+			}
+			if shared == 0 {
+				t.Error("no integer instruction was shared")
+			}
+			t.Logf("%d integer instructions shared, %d of their own", shared, own)
+		})
+	}
+}
