@@ -40,19 +40,24 @@ type codeType struct {
 	// a decoded value from -256 to 255 points into smallInts instead of
 	// memory of its own, as Go's own conversions to an interface do for
 	// values under 256 (a stack slot, a jump, a scope index: most of a
-	// program's integer instructions).
+	// program's integer instructions). It is smallString for string
+	// types: a string of the tree's table is boxed once per tree
+	// (progTree.boxes), however many instructions hold it (getProp of
+	// "length").
 	small smallKind
 	size  uintptr
 }
 
 // smallKind tells how an integer type's values are read (smallSigned,
-// smallUnsigned) to find them in smallInts.
+// smallUnsigned) to find them in smallInts, or that a string type's are
+// shared (smallString).
 type smallKind uint8
 
 const (
 	smallNone smallKind = iota
 	smallSigned
 	smallUnsigned
+	smallString
 )
 
 // smallInts holds the integers from -256 to 255; an integer of 1, 2, 4
@@ -247,6 +252,8 @@ func (b *codecBuilder) register(t reflect.Type, ins bool) *codeType {
 			ct.small = smallSigned
 		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
 			ct.small = smallUnsigned
+		case reflect.String:
+			ct.small = smallString
 		}
 	}
 	for i, s := range b.r.slots {
@@ -605,6 +612,9 @@ func (b *codecBuilder) iface(c *codec, t reflect.Type, where string) (ok bool) {
 		q := ct.zero
 		switch {
 		case q != nil:
+		case ct.small == smallString:
+			words[0], words[1] = itab, d.boxString(ct)
+			return
 		case ct.small != smallNone:
 			// Read into the decoder's word first: most are small.
 			d.word = 0

@@ -194,6 +194,10 @@ func intOK(v int64, check intCheck, pc, n int) string {
 type progTree struct {
 	types []*codeType
 	strs  []string
+	// boxes[i] is where strs[i] is boxed for the instructions that hold
+	// it (nil until the first; no boxes when the tree has no string
+	// instruction types).
+	boxes []unsafe.Pointer
 	src   string
 	file  *file.File
 	// slabTypes are the registry's slab types when the tree's types were
@@ -313,6 +317,28 @@ func (d *progDecoder) bytes() []byte {
 	b := d.d[d.i : d.i+int(n)]
 	d.i += int(n)
 	return b
+}
+
+// boxString returns where a string of type ct is, read as string reads
+// it: a string of the table is boxed once per tree (the decoders of a tree
+// share its boxes through atomic operations; two that box the same string
+// at once each keep their own), a slice of the source each time.
+func (d *progDecoder) boxString(ct *codeType) unsafe.Pointer {
+	i := d.i
+	if v := d.uvarint(); v&1 == 0 && v>>1 < uint64(len(d.boxes)) {
+		box := &d.boxes[v>>1]
+		q := atomic.LoadPointer(box)
+		if q == nil {
+			q = d.alloc(ct.slab, 1)
+			*(*string)(q) = d.strs[v>>1]
+			atomic.StorePointer(box, q)
+		}
+		return q
+	}
+	d.i = i
+	q := d.alloc(ct.slab, 1)
+	*(*string)(q) = d.string()
+	return q
 }
 
 func (d *progDecoder) string() string {
@@ -877,6 +903,12 @@ func decodeHeader(r *codeRegistry, name, src string, data []byte) (t *progTree, 
 		at += k
 		d.strs[i] = table[at : at+int(l)]
 		at += int(l)
+	}
+	for _, ct := range d.types {
+		if ct.small == smallString {
+			d.boxes = make([]unsafe.Pointer, n)
+			break
+		}
 	}
 	n = d.uvarint()
 	if n == 0 || n > uint64(len(d.d)-d.i) {

@@ -728,3 +728,75 @@ func TestSmallIntegersShared(t *testing.T) {
 		})
 	}
 }
+
+// TestStringInstructionsShared checks that a decoded tree's string
+// instructions (property names, string constants) that hold the same
+// string of the tree's table share one box, with the value compiling
+// gave, in the same program and across programs, and that a tree decoded
+// on several goroutines gives the same values.
+func TestStringInstructionsShared(t *testing.T) {
+	src := `var o = { length: 1, name: "n" }; function f(p) { return p.length + p.name + p.length }
+function g(q) { q.length = q.length + 1; return q.name + "n" } out(f(o), g(o), o.length, "n", "length");`
+	for _, workers := range []int{1, 4} {
+		t.Run(fmt.Sprint(workers, " decoders"), func(t *testing.T) {
+			defer func(n int) { minParallelCode = n }(minParallelCode)
+			if workers > 1 {
+				minParallelCode = 0
+			}
+			p := goja.MustCompile("strings", src, false)
+			data, err := EncodeProgram(p, "strings", src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q, err := DecodeProgram("strings", src, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want, got := runProgram(t, p), runProgram(t, q); want != got || strings.Contains(want, "error:") {
+				t.Fatalf("output from source:\n%s\nfrom stored code:\n%s", want, got)
+			}
+			boxes := map[string]map[uintptr]bool{}
+			// note records a string held by an interface at iv (an
+			// instruction, or a constant in an instruction's field).
+			note := func(iv reflect.Value) {
+				if iv.IsNil() || iv.Elem().Kind() != reflect.String {
+					return
+				}
+				s := iv.Elem().String()
+				if boxes[s] == nil {
+					boxes[s] = map[uintptr]bool{}
+				}
+				boxes[s][uintptr((*[2]unsafe.Pointer)(iv.Addr().UnsafePointer())[1])] = true
+			}
+			want, got := Programs(p), Programs(q)
+			for k := range want {
+				wc, gc := code(want[k].Program), code(got[k].Program)
+				for pc := 0; pc < gc.Len(); pc++ {
+					w, g := wc.Index(pc).Elem(), gc.Index(pc).Elem()
+					if g.Kind() == reflect.String && w.Interface() != g.Interface() {
+						t.Errorf("program %d pc %d: %v decoded as %v", k, pc, w, g)
+					}
+					note(gc.Index(pc))
+					switch g.Kind() {
+					case reflect.Ptr:
+						g = g.Elem()
+					case reflect.Struct:
+						g = reflect.NewAt(g.Type(), (*[2]unsafe.Pointer)(gc.Index(pc).Addr().UnsafePointer())[1]).Elem()
+					}
+					if g.Kind() == reflect.Struct {
+						for i := 0; i < g.NumField(); i++ {
+							if f := g.Field(i); f.Kind() == reflect.Interface {
+								note(reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem())
+							}
+						}
+					}
+				}
+			}
+			for _, s := range []string{"length", "name", "n"} {
+				if n := len(boxes[s]); n != 1 && (workers == 1 || n == 0 || n > workers) {
+					t.Errorf("%q is held in %d boxes, want 1 (at most one per decoder)", s, n)
+				}
+			}
+		})
+	}
+}
