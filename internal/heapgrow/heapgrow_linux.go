@@ -39,6 +39,9 @@ var hugePage = sync.OnceValue(func() int {
 })
 
 func ahead(n int) {
+	if n <= 0 {
+		return // without reading the kernel's settings (an almost empty bundle)
+	}
 	huge := hugePage()
 	if huge == 0 || n < 2*huge {
 		return
