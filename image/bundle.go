@@ -127,3 +127,22 @@ func OpenBundle(path string) (*os.File, *io.SectionReader, error) {
 
 // ErrNotBundle reports a file that is not a bundle.
 var ErrNotBundle = errors.New("not a Stasis bundle")
+
+// OpenSelf opens the bundle this process runs from, as OpenBundle does:
+// the running executable's own file where the system names it (Linux's
+// /proc/self/exe, which stays that file once a new build is renamed over
+// its path), else the file at os.Executable's path. A process whose
+// executable cannot be found is no bundle (ErrNotBundle).
+func OpenSelf() (*os.File, *io.SectionReader, error) {
+	if selfFile != "" {
+		f, sec, err := OpenBundle(selfFile)
+		if !errors.Is(err, os.ErrNotExist) {
+			return f, sec, err
+		}
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: the running executable is not found: %v", ErrNotBundle, err)
+	}
+	return OpenBundle(exe)
+}

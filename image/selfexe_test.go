@@ -143,7 +143,7 @@ func selfBundleChild(t *testing.T) {
 // not the running executable, though os.Executable still gives the path:
 // it may be written or truncated while the process runs, so its image must
 // not be kept mapped and read in place (a fault, later, on reading a
-// function's source).
+// function's source), and OpenSelf still opens the process's own bundle.
 func TestRunningExecutableReplaced(t *testing.T) {
 	if os.Getenv("STASIS_TEST_SELF_REPLACED") != "" {
 		replacedChild(t)
@@ -157,8 +157,17 @@ func TestRunningExecutableReplaced(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The child is a bundle of this test binary; what is renamed over it
+	// is the plain binary.
+	var bundle bytes.Buffer
+	if err := WriteBundle(&bundle, bytes.NewReader(b), int64(len(b)), savedImage(t, "var answer = 42")); err != nil {
+		t.Fatal(err)
+	}
 	app := filepath.Join(t.TempDir(), "app")
-	if err := os.WriteFile(app, b, 0o755); err != nil {
+	if err := os.WriteFile(app, bundle.Bytes(), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(app+".plain", b, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(app, "-test.run=^TestRunningExecutableReplaced$", "-test.count=1")
@@ -167,14 +176,15 @@ func TestRunningExecutableReplaced(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the child: %v\n%s", err, out)
 	}
-	if want := "before: true\nafter: false\n"; !strings.Contains(string(out), want) {
+	if want := "before: true\nafter: false\nits own bundle: true <nil>\nthe path: not a Stasis bundle\n"; !strings.Contains(string(out), want) {
 		t.Errorf("the child printed\n%s\nwant %q", out, want)
 	}
 }
 
-// replacedChild runs in the copy TestRunningExecutableReplaced starts: it
-// asks whether the file at its own path is the running executable, then
-// renames a copy of itself over that path and asks again.
+// replacedChild runs in the bundle TestRunningExecutableReplaced starts:
+// it asks whether the file at its own path is the running executable, then
+// renames the plain test binary over that path, asks again, and opens its
+// bundle with OpenSelf and by the path.
 func replacedChild(t *testing.T) {
 	exe, err := os.Executable()
 	if err != nil {
@@ -189,15 +199,19 @@ func replacedChild(t *testing.T) {
 		return isRunningExecutable(f)
 	}
 	fmt.Printf("before: %v\n", running())
-	b, err := os.ReadFile(exe)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(exe+".new", b, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Rename(exe+".new", exe); err != nil {
+	if err := os.Rename(exe+".plain", exe); err != nil {
 		t.Fatal(err)
 	}
 	fmt.Printf("after: %v\n", running())
+	// OpenSelf still opens this process's own bundle; its path names a
+	// plain executable now.
+	f, sec, err := OpenSelf()
+	if err == nil {
+		defer f.Close()
+		_, _, err = ReadContainer(sec)
+	}
+	fmt.Printf("its own bundle: %v %v\n", err == nil && isRunningExecutable(f), err)
+	if _, _, err := OpenBundle(exe); err != nil {
+		fmt.Printf("the path: %v\n", err)
+	}
 }

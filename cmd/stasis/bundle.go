@@ -109,12 +109,9 @@ func readImage(path string) ([]byte, error) {
 // it; ok is false when it is not a bundle. args are all the arguments after
 // the program name.
 func runBundle(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int, ok bool) {
-	exe, err := os.Executable()
-	if err != nil {
-		return 0, false
-	}
 	name := filepath.Base(os.Args[0])
-	f, sec, err := image.OpenBundle(exe)
+	// Its own file, even once a new build is renamed over its path.
+	f, sec, err := image.OpenSelf()
 	if errors.Is(err, image.ErrNotBundle) || errors.Is(err, os.ErrNotExist) {
 		return 0, false
 	}
