@@ -2,9 +2,12 @@ package heap
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"runtime"
 	"sync"
+	"sync/atomic"
+	"unsafe"
 	"weak"
 
 	"github.com/dop251/goja"
@@ -140,6 +143,80 @@ func Analyse(p *goja.Program) *ScopeMap {
 // ForgetScopes drops the memoised analysis of p at once.
 func ForgetScopes(p *goja.Program) { scopeMaps.Delete(weak.Make(p)) }
 
+// insOp is what the analysis does with an instruction of one type.
+type insOp uint8
+
+const (
+	opNext     insOp = iota // goes on to the next instruction, scopes unchanged
+	opEnds                  // ends the path (endsPath)
+	opJump                  // jumps by its operand
+	opCondJump              // jumps by its operand or goes on (condJumps)
+	opScope                 // makes or leaves a scope, or is a try: read by reflection
+)
+
+// insClass is what the analysis knows of one instruction type.
+type insClass struct {
+	name string
+	op   insOp
+}
+
+// insClasses holds the class of each instruction type met, by the first
+// word of an instruction interface holding it (its itab), so that the
+// analysis reads each instruction's type without reflection. It is
+// replaced, not changed, when a type is added (under insClassesMu): a
+// process meets a few hundred types at most.
+var (
+	insClasses   atomic.Pointer[map[unsafe.Pointer]*insClass]
+	insClassesMu sync.Mutex
+)
+
+// classOf returns the class of the instruction iv (the code's element at
+// some pc) whose itab word is tab, made once per process.
+func classOf(tab unsafe.Pointer, iv reflect.Value) *insClass {
+	if m := insClasses.Load(); m != nil {
+		if c, ok := (*m)[tab]; ok {
+			return c
+		}
+	}
+	t := iv.Elem().Type()
+	if t.Kind() == reflect.Ptr {
+		t = t.Elem()
+	}
+	c := &insClass{name: t.Name()}
+	switch {
+	case endsPath[c.name]:
+		c.op = opEnds
+	case c.name == "jump":
+		c.op = opJump
+	case condJumps[c.name]:
+		c.op = opCondJump
+	case scopeOps[c.name]:
+		c.op = opScope
+	}
+	if (c.op == opJump || c.op == opCondJump) && iv.Elem().Kind() != reflect.Int32 {
+		c.op = opScope // not the operand analyse reads directly: by reflection
+	}
+	insClassesMu.Lock()
+	defer insClassesMu.Unlock()
+	m := map[unsafe.Pointer]*insClass{}
+	if old := insClasses.Load(); old != nil {
+		if prev, ok := (*old)[tab]; ok {
+			return prev
+		}
+		m = maps.Clone(*old)
+	}
+	m[tab] = c
+	insClasses.Store(&m)
+	return c
+}
+
+// scopeOps are the instructions that make or leave scopes, and try (whose
+// frame carries the scopes to its catch and finally).
+var scopeOps = map[string]bool{
+	"enterFunc": true, "enterFunc1": true, "enterCatchBlock": true, "enterBlock": true, "enterFuncBody": true,
+	"_enterWith": true, "leaveBlock": true, "_leaveWith": true, "try": true,
+}
+
 func analyse(p *goja.Program) *ScopeMap {
 	c := code(p)
 	n := c.Len()
@@ -147,10 +224,17 @@ func analyse(p *goja.Program) *ScopeMap {
 	if n == 0 {
 		return m
 	}
-	makers := map[int]*ScopeMaker{}
+	// The code is a []instruction: each element an interface of two
+	// words, the first naming the instruction's type (classOf), the
+	// second pointing at its value (a jump's int32 operand).
+	words := unsafe.Slice((*iface)(c.UnsafePointer()), n)
+	var makers map[int]*ScopeMaker // made at the first scope: most programs make none
 	maker := func(pc int, kind string, ins reflect.Value) *ScopeMaker {
 		if mk, ok := makers[pc]; ok {
 			return mk
+		}
+		if makers == nil {
+			makers = map[int]*ScopeMaker{}
 		}
 		mk := &ScopeMaker{PC: pc, Kind: kind}
 		if kind != "with" {
@@ -172,68 +256,46 @@ func analyse(p *goja.Program) *ScopeMap {
 		m.at = nil
 		return m
 	}
+	// The classes met, by itab word, in a small table on the stack
+	// (direct-mapped: a miss asks insClasses): a program uses a few dozen
+	// instruction types.
+	var classes [64]struct {
+		tab unsafe.Pointer
+		cls *insClass
+	}
 	for len(work) > 0 {
 		pc := work[len(work)-1]
 		work = work[:len(work)-1]
 		st := m.at[pc]
-		iv := c.Index(pc)
-		if iv.IsNil() {
+		w := words[pc]
+		if w.tab == nil {
 			return fail("no instruction at %d", pc)
 		}
-		ins := iv.Elem()
-		if ins.Kind() == reflect.Struct {
-			// An instruction stored by value (try): copy it where its
-			// fields can be read.
-			cp := reflect.New(ins.Type()).Elem()
-			cp.Set(ins)
-			ins = cp
+		e := &classes[uintptr(w.tab)>>4%uintptr(len(classes))]
+		if e.tab != w.tab {
+			e.tab, e.cls = w.tab, classOf(w.tab, c.Index(pc))
 		}
-		name := insName(c, pc)
-		next, goesOn := st, !endsPath[name]
+		cls := e.cls
+		next, goesOn := st, cls.op != opEnds
 		var targets [2]int
 		nt := 0
-		switch name {
-		case "enterFunc", "enterFunc1", "enterCatchBlock":
-			next = st.push(maker(pc, name, ins))
-		case "enterBlock":
-			if field(ins, "stashSize").Uint() > 0 {
-				next = st.push(maker(pc, name, ins))
-			}
-		case "enterFuncBody":
-			if field(ins, "stashSize").Uint() > 0 || field(ins, "extensible").Bool() {
-				next = st.push(maker(pc, name, ins))
-			}
-		case "_enterWith":
-			next = st.push(maker(pc, "with", ins))
-		case "leaveBlock", "_leaveWith":
-			if name == "_leaveWith" || field(ins, "popStash").Bool() {
-				if st.maker == nil {
-					return fail("%s at %d leaves a scope that is not open", name, pc)
-				}
-				if (name == "_leaveWith") != st.maker.With() {
-					return fail("%s at %d leaves a scope made by %s", name, pc, st.maker.Kind)
-				}
-				next = st.outer
-			}
-		case "jump":
+		switch cls.op {
+		case opJump:
 			goesOn = false
-			targets[nt], nt = pc+int(ins.Int()), nt+1
-		case "try":
-			if off := field(ins, "catchOffset").Int(); off > 0 {
-				targets[nt], nt = pc+int(off), nt+1
-			}
-			if off := field(ins, "finallyOffset").Int(); off > 0 {
-				targets[nt], nt = pc+int(off), nt+1
-			}
-		default:
-			if condJumps[name] {
-				targets[nt], nt = pc+int(ins.Int()), nt+1
+			targets[nt], nt = pc+int(*(*int32)(w.data)), nt+1
+		case opCondJump:
+			targets[nt], nt = pc+int(*(*int32)(w.data)), nt+1
+		case opScope:
+			var err string
+			next, goesOn, nt, err = scopeStep(c, pc, cls.name, st, maker, &targets)
+			if err != "" {
+				return fail("%s", err)
 			}
 		}
 		// A try frame's targets see the scopes of the try itself.
 		for i := 0; i < nt; i++ {
 			s := next
-			if name == "try" {
+			if cls.name == "try" {
 				s = st
 			}
 			if err := m.reach(targets[i], s, &work); err != "" {
@@ -247,6 +309,60 @@ func analyse(p *goja.Program) *ScopeMap {
 		}
 	}
 	return m
+}
+
+// scopeStep follows an instruction of class opScope at pc (named name) by
+// reflection, with scopes st open: the scopes open after it, whether it
+// goes on to the next instruction, and its jump targets.
+func scopeStep(c reflect.Value, pc int, name string, st *scopeNode, maker func(int, string, reflect.Value) *ScopeMaker, targets *[2]int) (next *scopeNode, goesOn bool, nt int, err string) {
+	ins := c.Index(pc).Elem()
+	if ins.Kind() == reflect.Struct {
+		// An instruction stored by value (try): copy it where its
+		// fields can be read.
+		cp := reflect.New(ins.Type()).Elem()
+		cp.Set(ins)
+		ins = cp
+	}
+	next, goesOn = st, !endsPath[name]
+	switch name {
+	case "enterFunc", "enterFunc1", "enterCatchBlock":
+		next = st.push(maker(pc, name, ins))
+	case "enterBlock":
+		if field(ins, "stashSize").Uint() > 0 {
+			next = st.push(maker(pc, name, ins))
+		}
+	case "enterFuncBody":
+		if field(ins, "stashSize").Uint() > 0 || field(ins, "extensible").Bool() {
+			next = st.push(maker(pc, name, ins))
+		}
+	case "_enterWith":
+		next = st.push(maker(pc, "with", ins))
+	case "leaveBlock", "_leaveWith":
+		if name == "_leaveWith" || field(ins, "popStash").Bool() {
+			if st.maker == nil {
+				return nil, false, 0, fmt.Sprintf("%s at %d leaves a scope that is not open", name, pc)
+			}
+			if (name == "_leaveWith") != st.maker.With() {
+				return nil, false, 0, fmt.Sprintf("%s at %d leaves a scope made by %s", name, pc, st.maker.Kind)
+			}
+			next = st.outer
+		}
+	case "jump":
+		goesOn = false
+		targets[nt], nt = pc+int(ins.Int()), nt+1
+	case "try":
+		if off := field(ins, "catchOffset").Int(); off > 0 {
+			targets[nt], nt = pc+int(off), nt+1
+		}
+		if off := field(ins, "finallyOffset").Int(); off > 0 {
+			targets[nt], nt = pc+int(off), nt+1
+		}
+	default:
+		if condJumps[name] {
+			targets[nt], nt = pc+int(ins.Int()), nt+1
+		}
+	}
+	return next, goesOn, nt, ""
 }
 
 // reach records that the code reaches pc with scopes st open.
