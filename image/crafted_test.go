@@ -129,6 +129,29 @@ func TestLoadRefusesImpossibleStates(t *testing.T) {
 				p.Objects.Proto[a] = code(tagObject, uint64(nonIntrinsic(t, p, a)))
 			},
 			"a prototype chain is a cycle"},
+		// A built-in whose prototype the world changed to an object of
+		// the image: the graph check sees the built-in's prototype as the
+		// new world made it, and goja's own check refuses the cycle when
+		// the change is replayed.
+		{"a prototype cycle through a built-in", `var a = { keyA: 1 }; Object.setPrototypeOf(Array.prototype, a);`,
+			func(t *testing.T, p *payload) {
+				fp, n := -1, 0 // Array.prototype's object, and the intrinsics before it
+				for i, kb := range p.Objects.Kinds {
+					if objKind(kb) != okIntrinsic {
+						continue
+					}
+					if p.Strings[p.Objects.Intrinsic[n]] == "globalThis.Array.prototype" {
+						fp = i
+						break
+					}
+					n++
+				}
+				if fp < 0 {
+					t.Fatal("no Array.prototype in the image")
+				}
+				p.Objects.Proto[withKey(t, p, "keyA")] = code(tagObject, uint64(fp))
+			},
+			"Cyclic __proto__ value"},
 		{"a cycle into an array", `var a = { keyA: 1 }; var arr = [a];`,
 			func(t *testing.T, p *payload) {
 				a, arr := withKey(t, p, "keyA"), -1
