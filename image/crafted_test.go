@@ -129,6 +129,23 @@ func TestLoadRefusesImpossibleStates(t *testing.T) {
 				p.Objects.Proto[a] = code(tagObject, uint64(nonIntrinsic(t, p, a)))
 			},
 			"a prototype chain is a cycle"},
+		// A shape is checked once for keys it repeats, pair by pair if it
+		// has few and against a set if it has many.
+		{"a shape of few keys repeating one", `var a = { keyA: 1, keyB: 2, keyC: 3 };`,
+			func(t *testing.T, p *payload) {
+				shape := p.Shapes[p.Objects.Shape[withKey(t, p, "keyA")]]
+				shape[4] = shape[0]
+			},
+			`repeats key "keyA"`},
+		{"a shape of many keys repeating one", `var a = { keyA: 1 }; for (var i = 0; i < 40; i++) a["k" + i] = i;`,
+			func(t *testing.T, p *payload) {
+				shape := p.Shapes[p.Objects.Shape[withKey(t, p, "keyA")]]
+				if len(shape) != 82 {
+					t.Fatalf("a shape of %d keys", len(shape)/2)
+				}
+				shape[80] = shape[0]
+			},
+			`repeats key "keyA"`},
 		// A built-in whose prototype the world changed to an object of
 		// the image: the graph check sees the built-in's prototype as the
 		// new world made it, and goja's own check refuses the cycle when

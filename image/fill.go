@@ -293,15 +293,34 @@ func (l *loader) shapeMapOf(i uint64, keep bool) *shapeMap {
 	}
 	shape := l.p.Shapes[i]
 	sm := &shapeMap{keys: keys}
-	names := make([]unistring.String, 0, len(keys)+x)
+	// The names are gathered in a buffer the shapes share (SharedPropNames
+	// copies them), and the map's keys are the shape's own unless a length
+	// comes first or arguments' mapped keys are left out: lodash's shapes
+	// are few, but of up to 318 keys.
+	names := l.names[:0]
+	mapped := 0
 	if keep {
 		names = append(names, "length")
-		sm.mapKeys = append(sm.mapKeys, "length")
 	}
 	for s, key := range keys {
 		names = append(names, key)
-		if byte(shape[2*s+1])&attrMapped == 0 {
-			sm.mapKeys = append(sm.mapKeys, key)
+		if byte(shape[2*s+1])&attrMapped != 0 {
+			mapped++
+		}
+	}
+	l.names = names
+	switch {
+	case !keep && mapped == 0:
+		sm.mapKeys = keys
+	default:
+		sm.mapKeys = make([]unistring.String, 0, len(names)-mapped)
+		if keep {
+			sm.mapKeys = append(sm.mapKeys, "length")
+		}
+		for s, key := range keys {
+			if byte(shape[2*s+1])&attrMapped == 0 {
+				sm.mapKeys = append(sm.mapKeys, key)
+			}
 		}
 	}
 	sm.names = heap.SharedPropNames(names)
@@ -330,17 +349,34 @@ func (l *loader) shapeKeys(i uint64) ([]unistring.String, bool) {
 		l.failf("shape %d is malformed", i)
 	}
 	ks := make([]unistring.String, len(shape)/2)
-	seen := make(map[unistring.String]bool, len(ks))
+	hasLength := false
+	// Keys repeated: a shape of a few keys is checked pair by pair, a
+	// larger one against a set the shapes share (a set per shape was a
+	// tenth of the bytes a load of lodash's world allocated).
+	const fewKeys = 16
+	if len(ks) > fewKeys {
+		if l.seenKeys == nil {
+			l.seenKeys = make(map[unistring.String]struct{}, len(ks))
+		}
+		clear(l.seenKeys)
+	}
 	for s := range ks {
 		k := l.key(shape[2*s])
-		if seen[k] {
+		repeated := false
+		if len(ks) > fewKeys {
+			_, repeated = l.seenKeys[k]
+			l.seenKeys[k] = struct{}{}
+		} else {
+			repeated = slices.Contains(ks[:s], k)
+		}
+		if repeated {
 			l.failf("shape %d repeats key %q", i, k.String())
 		}
-		seen[k] = true
+		hasLength = hasLength || k == "length"
 		ks[s] = k
 	}
-	l.shapeKs[i], l.shapeLen[i] = ks, seen["length"]
-	return ks, seen["length"]
+	l.shapeKs[i], l.shapeLen[i] = ks, hasLength
+	return ks, hasLength
 }
 
 // fillSymbols defines o's symbol-keyed properties through goja, in order.

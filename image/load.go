@@ -218,6 +218,8 @@ type loader struct {
 	// Per shape, without and with an interior length property (kept), its
 	// property map's keys and template and its shared names (shapeMapOf).
 	shapeMaps [2][]*shapeMap
+	names     []unistring.String            // shapeMapOf's buffer
+	seenKeys  map[unistring.String]struct{} // shapeKeys' set, for large shapes
 	objects   *heap.ObjectMaker
 	// protoRoots are the objects whose prototype fillObjects set to an
 	// object of the image other than a built-in: checkGraph's starts.
