@@ -264,6 +264,12 @@ func TestCraftedMapRepeatsAKey(t *testing.T) {
 			`[["a",3],["b",2]] 2 3 false`, okMap, 5, 1},
 		{`var c = new Set([{}, 7, 7.5, "s"]);`, `JSON.stringify([...c]) + " " + c.size + " " + c.has(7.5)`,
 			`[{},7,"s"] 3 false`, okSet, 3, 2},
+		// Collections past the load's first 64 entries are filled
+		// directly (heap.Collections), not through set.
+		{`var c = new Map(Array.from({ length: 100 }, (_, i) => ["k" + i, i]));`, `c.size + " " + c.get("k0") + " " + c.has("k2") + " " + [...c.keys()].slice(0, 3)`,
+			`99 2 false k0,k1,k3`, okMap, 5, 1},
+		{`var c = new Set(Array.from({ length: 100 }, (_, i) => i + 0.5));`, `c.size + " " + c.has(2.5) + " " + [...c].slice(0, 3)`,
+			`99 false 0.5,1.5,3.5`, okSet, 3, 1},
 	} {
 		img := imagetest.Rewrite(t, savedImage(t, c.src), func(p *payload) {
 			ext := imagetest.Extra(t, p, c.kind)

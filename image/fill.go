@@ -688,16 +688,37 @@ func (l *loader) fillCollection(i int, o *goja.Object, isMap bool, ext []uint64)
 			return err
 		}, vals
 	}
-	if l.colls == nil {
-		l.colls = heap.NewCollections()
-	}
-	if err := l.colls.Fill(o, keys, values, set); err != nil {
-		l.failf("object %d: %v", i, err)
+	// The first entries of a load go through set: heap.Collections
+	// probes goja's hashes once per process (a few hundred µs, more than
+	// a lodash world's one small Map takes through set).
+	if l.colls == nil && l.collsSlow+n <= slowCollectionEntries {
+		l.collsSlow += n
+		for e, k := range keys {
+			var v goja.Value
+			if isMap {
+				v = vals[e]
+			}
+			if err := set(k, v); err != nil {
+				l.failf("object %d: %v", i, err)
+			}
+		}
+	} else {
+		if l.colls == nil {
+			l.colls = heap.NewCollections()
+		}
+		if err := l.colls.Fill(o, keys, values, set); err != nil {
+			l.failf("object %d: %v", i, err)
+		}
 	}
 	clear(keys)
 	clear(vals)
 	l.collKeys, l.collVals = keys[:0], vals[:0]
 }
+
+// slowCollectionEntries is how many entries of Maps and Sets a load
+// adds through Map.prototype.set and Set.prototype.add before it fills
+// them directly (heap.Collections).
+const slowCollectionEntries = 64
 
 // fillWeak adds a weak collection's saved entries.
 func (l *loader) fillWeak(i int, o *goja.Object, isMap bool, rec []uint64) {

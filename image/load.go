@@ -227,7 +227,8 @@ type loader struct {
 	vals       []goja.Value // a property map's values, being gathered
 	nums       *heap.Numbers
 	strs       *heap.Strings
-	colls      *heap.Collections // fills Maps and Sets, made for the first
+	collsSlow  int               // entries added through set (slowCollectionEntries)
+	colls      *heap.Collections // fills Maps and Sets beyond collsSlow's entries
 	collKeys   []goja.Value      // a collection's keys, being gathered
 	collVals   []goja.Value      // and its values
 	// An object's private elements, being gathered (fillPrivate).
