@@ -191,6 +191,7 @@ func (l *loader) fillProperties(o *goja.Object, k objKind, proto goja.Value, sha
 		*b.Prototype() = nil
 	}
 	values := *b.Values()
+	fk, spare := funcKind(k)
 	// The map's values, in the order of sm.mapKeys: the kept length first.
 	vals := l.vals[:0]
 	if keep {
@@ -224,7 +225,17 @@ func (l *loader) fillProperties(o *goja.Object, k objKind, proto goja.Value, sha
 			*ip.Value() = l.value(slots.next())
 			v = heap.PropertyValue(ip)
 		default:
-			pv, p := heap.NewValueProperty()
+			var pv goja.Value
+			var p *heap.ValueProperty
+			if spare {
+				// A function's first such property (its name) takes the
+				// record allocated with the function.
+				pv, p, _ = heap.SpareProperty(o, fk)
+				spare = false
+			}
+			if p == nil {
+				pv, p = heap.NewValueProperty()
+			}
 			l.setAttrs(p, attrs)
 			if attrs&attrAccessor != 0 {
 				*p.GetterFunc(), *p.SetterFunc() = l.object(slots.next()), l.object(slots.next())

@@ -45,6 +45,10 @@ type funcImpl struct {
 	typ   reflect.Type
 	tab   unsafe.Pointer
 	class string
+	// whole is what New allocates: a goja.Object, the struct (at implOff)
+	// and a spare valueProperty (at spareOff, see SpareProperty).
+	whole             reflect.Type
+	implOff, spareOff uintptr
 }
 
 var funcImpls [funcKinds]funcImpl
@@ -85,7 +89,13 @@ func checkFuncImpls(samples *goja.Object) error {
 		if err := knownFields(t.Elem()); err != nil {
 			return fmt.Errorf("%s: %v", t.Elem().Name(), err)
 		}
-		funcImpls[i] = funcImpl{typ: t.Elem(), tab: self(o).tab, class: *BaseOf(o).Class()}
+		whole := reflect.StructOf([]reflect.StructField{
+			{Name: "O", Type: reflect.TypeFor[goja.Object]()},
+			{Name: "F", Type: t.Elem()},
+			{Name: "P", Type: layout.types["valueProperty"]},
+		})
+		funcImpls[i] = funcImpl{typ: t.Elem(), tab: self(o).tab, class: *BaseOf(o).Class(),
+			whole: whole, implOff: whole.Field(1).Offset, spareOff: whole.Field(2).Offset}
 	}
 	return nil
 }
@@ -132,6 +142,11 @@ func NewFunctionFactory(rt *goja.Runtime) (*FunctionFactory, error) {
 // would also have given it a prototype, name and length properties and
 // strictness: the loader sets all of those (see funcFieldsSet), and making
 // them first was most of the cost of a function (a map and two properties).
+// A function's goja.Object, its struct and a spare property record for
+// its name (SpareProperty) are one allocation: goja never gives a
+// function another implementation, so none of the three outlives the
+// others but for a property record a later definition replaced, which
+// stays allocated (40 bytes) while the function lives.
 func (f *FunctionFactory) New(k Kind) (*goja.Object, error) {
 	i, ok := placeholderIndex[k]
 	if !ok {
@@ -139,8 +154,9 @@ func (f *FunctionFactory) New(k Kind) (*goja.Object, error) {
 	}
 	if i < funcKinds {
 		fi := &funcImpls[i]
-		p := reflect.New(fi.typ).UnsafePointer()
-		o := new(goja.Object)
+		w := reflect.New(fi.whole).UnsafePointer()
+		p := unsafe.Add(w, fi.implOff)
+		o := (*goja.Object)(w)
 		*o = f.obj
 		*self(o) = iface{tab: fi.tab, data: p}
 		b := (*Base)(p)
@@ -164,6 +180,27 @@ func (f *FunctionFactory) New(k Kind) (*goja.Object, error) {
 		return nil, err
 	}
 	return v.(*goja.Object), nil
+}
+
+// SpareProperty returns the spare property record of a function New made
+// (of kind k), as a goja.Value and its mirror, for the caller to fill and
+// put in the function's property map (its name). Each call returns the
+// same record: the caller takes it once. ok is false for any other object.
+func SpareProperty(o *goja.Object, k Kind) (v goja.Value, p *ValueProperty, ok bool) {
+	i, known := placeholderIndex[k]
+	if !known || i >= funcKinds {
+		return nil, nil, false
+	}
+	fi := &funcImpls[i]
+	w := unsafe.Pointer(o)
+	// Compared as numbers: for another object, w plus the offset is no
+	// pointer into it.
+	if s := self(o); s.tab != fi.tab || uintptr(s.data) != uintptr(w)+fi.implOff {
+		return nil, nil, false // not a function of kind k made by New
+	}
+	sp := unsafe.Add(w, fi.spareOff)
+	*(*iface)(unsafe.Pointer(&v)) = iface{tab: valuePropertyTab, data: sp}
+	return v, (*ValueProperty)(sp), true
 }
 
 // PrivateElementsOf returns the private elements of o by brand, or nil:

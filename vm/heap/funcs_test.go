@@ -2,11 +2,13 @@ package heap
 
 import (
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/dop251/goja"
+	"github.com/dop251/goja/unistring"
 )
 
 // TestFactoryFunctionsAreGojas makes a function of each kind in Go and
@@ -52,6 +54,28 @@ func TestFactoryFunctionsAreGojas(t *testing.T) {
 			w, err2 := describeFn(goja.Undefined(), want)
 			if err1 != nil || err2 != nil || g.String() != w.String() {
 				t.Fatalf("described as %v (%v), want %v (%v)", g, err1, w, err2)
+			}
+			// The spare property record comes with a function New made
+			// of that kind, and with no other function.
+			if _, _, ok := SpareProperty(want, k); ok {
+				t.Fatal("a spare record for a function goja made")
+			}
+			if _, _, ok := SpareProperty(got, kinds[(i+1)%len(kinds)]); ok {
+				t.Fatalf("a spare record for a %s asked as a %s", k, kinds[(i+1)%len(kinds)])
+			}
+			pv, p, ok := SpareProperty(got, k)
+			if !ok {
+				t.Fatal("no spare record")
+			}
+			*p.Value(), *p.Configurable() = rt.ToValue("spare"+strconv.Itoa(i)), true
+			*BaseOf(got).Values() = map[unistring.String]goja.Value{"name": pv}
+			*BaseOf(got).PropNames() = []unistring.String{"name"}
+			runtime.GC()
+			if n := got.Get("name"); n == nil || n.String() != "spare"+strconv.Itoa(i) {
+				t.Fatalf("name %v through the spare record", n)
+			}
+			if IsInteriorProperty(got, p) || !IsInteriorProperty(got, FuncBaseOf(got).LenProp()) {
+				t.Fatal("the spare record is taken for the interior length, or the length for not")
 			}
 		})
 	}

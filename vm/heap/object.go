@@ -173,11 +173,11 @@ func NewValueProperty() (goja.Value, *ValueProperty) {
 }
 
 // IsInteriorProperty reports whether the property record p is stored inside
-// the object o itself (a function's length, an array's length) rather than allocated apart.
+// the object o itself (a function's length, an array's length) rather than
+// allocated apart (a function's spare record, SpareProperty,
+// is allocated with it but is not interior: goja does not know it).
 func IsInteriorProperty(o *goja.Object, p *ValueProperty) bool {
-	start := uintptr(impl(o))
-	addr := uintptr(unsafe.Pointer(p))
-	return addr >= start && addr < start+4096
+	return p != nil && p == InteriorLength(o)
 }
 
 // InteriorLength returns the interior length property of o if o has one
