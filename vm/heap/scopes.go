@@ -2,11 +2,9 @@ package heap
 
 import (
 	"fmt"
-	"maps"
 	"reflect"
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"unsafe"
 	"weak"
 
@@ -65,6 +63,7 @@ type scopeNode struct {
 	outer  *scopeNode
 	depth  int
 	inners map[*ScopeMaker]*scopeNode
+	id     int32 // its number in its map's nodes plus one (0: not yet numbered)
 }
 
 func (n *scopeNode) push(m *ScopeMaker) *scopeNode {
@@ -82,8 +81,31 @@ func (n *scopeNode) push(m *ScopeMaker) *scopeNode {
 // ScopeMap tells, for each instruction of a program, which scopes the
 // program's own code has open there.
 type ScopeMap struct {
-	at  []*scopeNode
-	err error
+	// at holds, per instruction, the number of its state in nodes plus
+	// one (0: no path reaches it): four bytes an instruction where a
+	// pointer took eight (lodash's 29,700 instructions).
+	at    []int32
+	nodes []*scopeNode
+	err   error
+}
+
+func newScopeMap(n int) *ScopeMap { return &ScopeMap{at: make([]int32, n)} }
+
+// node returns the state at pc (nil: not reached).
+func (m *ScopeMap) node(pc int) *scopeNode {
+	if i := m.at[pc]; i > 0 {
+		return m.nodes[i-1]
+	}
+	return nil
+}
+
+// setNode records st as the state at pc.
+func (m *ScopeMap) setNode(pc int, st *scopeNode) {
+	if st.id == 0 {
+		m.nodes = append(m.nodes, st)
+		st.id = int32(len(m.nodes))
+	}
+	m.at[pc] = st.id
 }
 
 // Err is why the code could not be followed (nil when it could). It is a
@@ -98,10 +120,10 @@ func (m *ScopeMap) At(pc int) ([]*ScopeMaker, bool) { return m.AppendAt(nil, pc)
 // AppendAt is At, appending the scopes to buf (a loader checks thousands
 // of chains, and reuses one buffer for them).
 func (m *ScopeMap) AppendAt(buf []*ScopeMaker, pc int) ([]*ScopeMaker, bool) {
-	if m.err != nil || pc < 0 || pc >= len(m.at) || m.at[pc] == nil {
+	if m.err != nil || pc < 0 || pc >= len(m.at) || m.at[pc] == 0 {
 		return buf, false
 	}
-	for n := m.at[pc]; n.maker != nil; n = n.outer {
+	for n := m.node(pc); n.maker != nil; n = n.outer {
 		buf = append(buf, n.maker)
 	}
 	return buf, true
@@ -162,21 +184,21 @@ type insClass struct {
 
 // insClasses holds the class of each instruction type met, by the first
 // word of an instruction interface holding it (its itab), so that the
-// analysis reads each instruction's type without reflection. It is
-// replaced, not changed, when a type is added (under insClassesMu): a
-// process meets a few hundred types at most.
+// analysis reads each instruction's type without reflection (a process
+// meets a few hundred types at most). analyse asks it only for the types
+// its own small table lacks.
 var (
-	insClasses   atomic.Pointer[map[unsafe.Pointer]*insClass]
+	insClasses   = map[unsafe.Pointer]*insClass{}
 	insClassesMu sync.Mutex
 )
 
 // classOf returns the class of the instruction iv (the code's element at
 // some pc) whose itab word is tab, made once per process.
 func classOf(tab unsafe.Pointer, iv reflect.Value) *insClass {
-	if m := insClasses.Load(); m != nil {
-		if c, ok := (*m)[tab]; ok {
-			return c
-		}
+	insClassesMu.Lock()
+	defer insClassesMu.Unlock()
+	if c, ok := insClasses[tab]; ok {
+		return c
 	}
 	t := iv.Elem().Type()
 	if t.Kind() == reflect.Ptr {
@@ -196,17 +218,7 @@ func classOf(tab unsafe.Pointer, iv reflect.Value) *insClass {
 	if (c.op == opJump || c.op == opCondJump) && iv.Elem().Kind() != reflect.Int32 {
 		c.op = opScope // not the operand analyse reads directly: by reflection
 	}
-	insClassesMu.Lock()
-	defer insClassesMu.Unlock()
-	m := map[unsafe.Pointer]*insClass{}
-	if old := insClasses.Load(); old != nil {
-		if prev, ok := (*old)[tab]; ok {
-			return prev
-		}
-		m = maps.Clone(*old)
-	}
-	m[tab] = c
-	insClasses.Store(&m)
+	insClasses[tab] = c
 	return c
 }
 
@@ -220,7 +232,7 @@ var scopeOps = map[string]bool{
 func analyse(p *goja.Program) *ScopeMap {
 	c := code(p)
 	n := c.Len()
-	m := &ScopeMap{at: make([]*scopeNode, n)}
+	m := newScopeMap(n)
 	if n == 0 {
 		return m
 	}
@@ -249,7 +261,7 @@ func analyse(p *goja.Program) *ScopeMap {
 		return mk
 	}
 	root := &scopeNode{}
-	m.at[0] = root
+	m.setNode(0, root)
 	work := []int{0}
 	fail := func(format string, args ...any) *ScopeMap {
 		m.err = fmt.Errorf("scopes of %s: %s", FrameName(p, 0), fmt.Sprintf(format, args...))
@@ -266,7 +278,7 @@ func analyse(p *goja.Program) *ScopeMap {
 	for len(work) > 0 {
 		pc := work[len(work)-1]
 		work = work[:len(work)-1]
-		st := m.at[pc]
+		st := m.node(pc)
 		w := words[pc]
 		if w.tab == nil {
 			return fail("no instruction at %d", pc)
@@ -373,13 +385,13 @@ func (m *ScopeMap) reach(pc int, st *scopeNode, work *[]int) string {
 	if pc < 0 || pc > len(m.at) {
 		return fmt.Sprintf("a jump to %d outside the program", pc)
 	}
-	switch m.at[pc] {
+	switch at := m.node(pc); at {
 	case nil:
-		m.at[pc] = st
+		m.setNode(pc, st)
 		*work = append(*work, pc)
 	case st:
 	default:
-		return fmt.Sprintf("two paths reach %d with %d and %d scopes open", pc, m.at[pc].depth, st.depth)
+		return fmt.Sprintf("two paths reach %d with %d and %d scopes open", pc, at.depth, st.depth)
 	}
 	return ""
 }

@@ -74,7 +74,7 @@ func sameScopeMaps(got, want *ScopeMap) error {
 func analyseByReflection(p *goja.Program) *ScopeMap {
 	c := code(p)
 	n := c.Len()
-	m := &ScopeMap{at: make([]*scopeNode, n)}
+	m := newScopeMap(n)
 	if n == 0 {
 		return m
 	}
@@ -96,7 +96,7 @@ func analyseByReflection(p *goja.Program) *ScopeMap {
 		return mk
 	}
 	root := &scopeNode{}
-	m.at[0] = root
+	m.setNode(0, root)
 	work := []int{0}
 	fail := func(format string, args ...any) *ScopeMap {
 		m.err = fmt.Errorf("scopes of %s: %s", FrameName(p, 0), fmt.Sprintf(format, args...))
@@ -106,7 +106,7 @@ func analyseByReflection(p *goja.Program) *ScopeMap {
 	for len(work) > 0 {
 		pc := work[len(work)-1]
 		work = work[:len(work)-1]
-		st := m.at[pc]
+		st := m.node(pc)
 		iv := c.Index(pc)
 		if iv.IsNil() {
 			return fail("no instruction at %d", pc)
