@@ -120,8 +120,10 @@ func runBundle(args []string, stdin io.Reader, stdout, stderr io.Writer) (status
 		return exitError, true
 	}
 	defer f.Close()
-	// Before anything of the load allocates (see heapAhead).
-	heapgrow.Ahead(heapAhead(sec.Size()))
+	// Before anything of the load allocates (see heapAhead); the advice is
+	// taken back at the first collection after the load (see
+	// atNextCollection).
+	settle := heapgrow.Ahead(heapAhead(sec.Size()))
 	// What every load does whatever the image (goja's layout check, the
 	// registry of its instruction types) runs on another core while this
 	// goroutine reads the image and makes the world.
@@ -139,12 +141,13 @@ func runBundle(args []string, stdin io.Reader, stdout, stderr io.Writer) (status
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return exitUsage, true
 	}
-	return runWorld(name, sec, sec.Size(), e), true
+	return runWorld(name, sec, sec.Size(), e, func() { atNextCollection(settle) }), true
 }
 
-// runWorld loads the image in r (size bytes), resumes it with e.args, runs
-// the event loop until idle and returns the world's exit status.
-func runWorld(name string, r io.Reader, size int64, e *env) int {
+// runWorld loads the image in r (size bytes), calls loaded, resumes the
+// world with e.args, runs the event loop until idle and returns the
+// world's exit status.
+func runWorld(name string, r io.Reader, size int64, e *env, loaded func()) int {
 	fail := func(err error) int {
 		fmt.Fprintf(e.stderr, "%s: %s\n", name, describe(err))
 		return exitError
@@ -152,6 +155,7 @@ func runWorld(name string, r io.Reader, size int64, e *env) int {
 	gcOn := noGCWhileLoading(size)
 	v, _, err := image.Load(r, image.LoadOptions{VM: worldOptions(e), Limits: e.limits, CompileSource: e.compileSource})
 	gcOn()
+	loaded()
 	if err != nil {
 		return fail(fmt.Errorf("bundled image: %w", err))
 	}

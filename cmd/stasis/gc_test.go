@@ -143,3 +143,16 @@ func TestHeapAhead(t *testing.T) {
 		})
 	}
 }
+
+// TestAtNextCollection checks that the function runs once a collection
+// has ended.
+func TestAtNextCollection(t *testing.T) {
+	done := make(chan struct{})
+	atNextCollection(func() { close(done) })
+	runtime.GC()
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("not run within a minute of a collection")
+	}
+}

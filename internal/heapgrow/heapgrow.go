@@ -21,4 +21,13 @@ package heapgrow
 // kernel gives no huge pages to advised memory, or off Linux. Nothing
 // stays allocated; only the pages later touched become resident, a huge
 // page at a time.
-func Ahead(n int) { ahead(n) }
+//
+// Call settle once the burst is over: it takes the advice back, so that
+// the rest of a long-running process's life is as Go's heap usually is.
+// Pages already backed by huge pages keep them; memory touched after
+// faults 4 KiB at a time; faults no longer stop to compact memory, and the
+// kernel's khugepaged no longer rebuilds huge pages from memory the Go
+// runtime gave back (which kept resident memory up: why Go itself stopped
+// advising its heap, golang/go#63334). settle is never nil, and calling it
+// more than once does nothing more.
+func Ahead(n int) (settle func()) { return ahead(n) }

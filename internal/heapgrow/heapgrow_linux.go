@@ -38,13 +38,14 @@ var hugePage = sync.OnceValue(func() int {
 	return n
 })
 
-func ahead(n int) {
+func ahead(n int) (settle func()) {
+	nothing := func() {}
 	if n <= 0 {
-		return // without reading the kernel's settings (an almost empty bundle)
+		return nothing // without reading the kernel's settings (an almost empty bundle)
 	}
 	huge := hugePage()
 	if huge == 0 || n < 2*huge {
-		return
+		return nothing
 	}
 	// The collector is off while the stretch is allocated, so that
 	// allocating it starts no cycle of its own; the one cycle that frees
@@ -53,9 +54,22 @@ func ahead(n int) {
 	// to infinity, and the runtime then moves its own metadata to huge
 	// pages, as it does for heaps above a gigabyte).
 	percent := debug.SetGCPercent(-1)
-	grow(n, huge)
+	start, length := grow(n, huge)
 	debug.SetGCPercent(percent)
 	runtime.GC()
+	if length == 0 {
+		return nothing
+	}
+	return sync.OnceFunc(func() { unadvise(start, length) })
+}
+
+// unadvise takes back the advice grow gave to length bytes at start (the
+// heap's memory: the runtime never unmaps it, so the range stays valid;
+// it is kept as a number, never as a pointer, since objects there may be
+// freed). Like the advice, it changes no byte, and an error leaves it as
+// it was.
+func unadvise(start uintptr, length int) {
+	_, _, _ = unix.Syscall(unix.SYS_MADVISE, start, uintptr(length), unix.MADV_NOHUGEPAGE)
 }
 
 // grow allocates n bytes (a large object is a span of its own, mapped
@@ -69,14 +83,16 @@ func ahead(n int) {
 // free part first, a fault per page (a few hundred in a bundle's start).
 // It is collapsed into a huge page now (MADV_COLLAPSE: the kernel copies
 // the pages in use into a huge page, whatever the sysfs setting).
-func grow(n, huge int) {
+//
+// It returns the range advised (length 0 when none was).
+func grow(n, huge int) (start uintptr, length int) {
 	b := make([]byte, n)
 	p := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
 	mask := uintptr(huge - 1)
 	head := int(p & mask) // bytes of its first huge page below it
 	to := int((p+uintptr(n))&^mask - p)
 	if to <= 0 {
-		return
+		return 0, 0
 	}
 	// The heap is mapped in whole 4 MiB chunks, so the bytes below the
 	// object in its huge page are the heap's too (where a huge page is no
@@ -89,4 +105,5 @@ func grow(n, huge int) {
 		_ = unix.Madvise(mem[:huge], unix.MADV_COLLAPSE)
 	}
 	runtime.KeepAlive(b)
+	return p - uintptr(head), head + to
 }

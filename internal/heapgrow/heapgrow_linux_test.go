@@ -15,7 +15,8 @@ import (
 )
 
 // childEnv makes the test binary a child that calls Ahead with the number
-// of bytes it holds, then allocates and reports (allocate).
+// of bytes it holds (and settles at once when followed by ",settle"), then
+// allocates and reports (TestChild).
 const childEnv = "HEAPGROW_TEST_AHEAD"
 
 // TestAhead runs each case in a fresh process (a test's own heap has grown
@@ -35,17 +36,23 @@ func TestAhead(t *testing.T) {
 	tests := []struct {
 		name       string
 		ahead      int
+		settle     bool // the advice taken back before allocating
 		wantAdvise bool // most new objects in advised memory
 	}{
-		{"without", 0, false},
-		{"too little to advise", hugePage(), false},
-		{"16 MiB ahead", 16 << 20, true},
-		{"64 MiB ahead", 64 << 20, true},
+		{"without", 0, false, false},
+		{"too little to advise", hugePage(), false, false},
+		{"16 MiB ahead", 16 << 20, false, true},
+		{"64 MiB ahead", 64 << 20, false, true},
+		{"64 MiB ahead, settled", 64 << 20, true, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "-test.run", "^TestChild$", "-test.count=1")
-			cmd.Env = append(os.Environ(), childEnv+"="+strconv.Itoa(tt.ahead), "GOGC=", "GODEBUG=")
+			arg := strconv.Itoa(tt.ahead)
+			if tt.settle {
+				arg += ",settle"
+			}
+			cmd.Env = append(os.Environ(), childEnv+"="+arg, "GOGC=", "GODEBUG=")
 			out, err := cmd.CombinedOutput()
 			if err != nil {
 				t.Fatalf("child: %v\n%s", err, out)
@@ -83,12 +90,17 @@ func TestChild(t *testing.T) {
 	if s == "" {
 		t.Skip("run by TestAhead in a child process")
 	}
+	s, settleAtOnce := strings.CutSuffix(s, ",settle")
 	n, err := strconv.Atoi(s)
 	if err != nil {
 		t.Fatal(err)
 	}
 	debug.SetGCPercent(137)
-	Ahead(n)
+	settle := Ahead(n)
+	if settleAtOnce {
+		settle()
+		settle() // a second call does nothing more
+	}
 	percent := debug.SetGCPercent(-1) // nothing is freed while counting
 	const size, count = 64 << 10, 128 // 8 MiB of large objects, each its own span
 	objs := make([][]byte, count)

@@ -2,4 +2,4 @@
 
 package heapgrow
 
-func ahead(int) {}
+func ahead(int) func() { return func() {} }
