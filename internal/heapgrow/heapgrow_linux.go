@@ -69,7 +69,14 @@ func ahead(n int) (settle func()) {
 // freed). Like the advice, it changes no byte, and an error leaves it as
 // it was.
 func unadvise(start uintptr, length int) {
-	_, _, _ = unix.Syscall(unix.SYS_MADVISE, start, uintptr(length), unix.MADV_NOHUGEPAGE)
+	madvise(start, length, unix.MADV_NOHUGEPAGE)
+}
+
+// madvise gives advice on length bytes of memory at start, an address
+// kept as a number; advice changes no byte, and an error (a kernel without
+// the advice, no free huge page) leaves the memory as it was.
+func madvise(start uintptr, length, advice int) {
+	_, _, _ = unix.Syscall(unix.SYS_MADVISE, start, uintptr(length), uintptr(advice))
 }
 
 // grow allocates n bytes (a large object is a span of its own, mapped
@@ -99,11 +106,15 @@ func grow(n, huge int) (start uintptr, length int) {
 	// larger; else advice on the unmapped part fails, changing nothing). Advice and collapse
 	// change no byte: their errors (a kernel without THP, no free huge
 	// page) leave the memory as it was.
-	mem := unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), -head)), head+to)
-	_ = unix.Madvise(mem, unix.MADV_HUGEPAGE)
+	//
+	// The range starts below the object, in memory no Go pointer may
+	// point to (checkptr, on under -race, rightly refuses such a
+	// pointer), so it is passed to the kernel as numbers.
+	start, length = p-uintptr(head), head+to
+	madvise(start, length, unix.MADV_HUGEPAGE)
 	if head > 0 {
-		_ = unix.Madvise(mem[:huge], unix.MADV_COLLAPSE)
+		madvise(start, huge, unix.MADV_COLLAPSE)
 	}
 	runtime.KeepAlive(b)
-	return p - uintptr(head), head + to
+	return start, length
 }
