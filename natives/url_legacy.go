@@ -1068,47 +1068,7 @@ func qsUnescape(s string) string {
 	if strict && utf8.Valid(b) {
 		return string(b)
 	}
-	var out strings.Builder
-	for len(b) > 0 {
-		r, n := utf8.DecodeRune(b)
-		if r == utf8.RuneError && n == 1 {
-			n = maximalSubpart(b)
-		}
-		out.WriteRune(r)
-		b = b[n:]
-	}
-	return out.String()
-}
-
-// maximalSubpart returns the length of the ill-formed sequence at the start
-// of b that one U+FFFD replaces (Unicode's "maximal subpart"): the lead
-// byte and the continuation bytes that could still have completed it.
-func maximalSubpart(b []byte) int {
-	lo, hi, need := byte(0x80), byte(0xBF), 0
-	switch c := b[0]; {
-	case c >= 0xC2 && c <= 0xDF:
-		need = 1
-	case c == 0xE0:
-		lo, need = 0xA0, 2
-	case c == 0xED:
-		hi, need = 0x9F, 2
-	case c >= 0xE1 && c <= 0xEF:
-		need = 2
-	case c == 0xF0:
-		lo, need = 0x90, 3
-	case c == 0xF4:
-		hi, need = 0x8F, 3
-	case c >= 0xF1 && c <= 0xF3:
-		need = 3
-	}
-	n := 1
-	for ; n <= need && n < len(b); n++ {
-		if b[n] < lo || b[n] > hi {
-			break
-		}
-		lo, hi = 0x80, 0xBF
-	}
-	return n
+	return string(decodeUTF8(b))
 }
 
 // decodeURIComponent decodes s as JavaScript's decodeURIComponent does,
