@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -300,4 +302,89 @@ func TestMdtoolExample(t *testing.T) {
 	if status != 0 || !strings.HasPrefix(stdout, "<p>") {
 		t.Errorf("mdtool notes.md: status %d, stdout %q, stderr %q", status, stdout, stderr)
 	}
+}
+
+// TestBundleHugePagesSettle runs a bundle whose image is large enough for
+// its heap to be grown ahead in memory advised for huge pages
+// (internal/heapgrow), and checks in its /proc/PID/smaps that the advice
+// is still there in a bundle that has not collected since its load, and
+// gone, after a collection, in one that keeps allocating (a server's
+// life: see atNextCollection).
+func TestBundleHugePagesSettle(t *testing.T) {
+	if setting, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled"); err != nil || !bytes.Contains(setting, []byte("[madvise]")) {
+		t.Skipf("transparent huge pages are not given on advice here (%q, %v)", setting, err)
+	}
+	bin := stasisBinary(t)
+	dir := t.TempDir()
+	// About 200 KB of strings: the image is over heapAheadMin.
+	app := `var big = Array.from({length: 200}, (_, i) => String(i).padEnd(1000, "x"));
+stasis.setMain(function (mode) {
+	if (mode === "churn") {
+		let keep = [];
+		for (let i = 0; i < 80; i++) { keep.push(new Array(1e5).fill(i)); if (keep.length > 10) keep = []; }
+	}
+	console.log("ready", big.length);
+	setInterval(() => {}, 1000);
+});
+`
+	writeTree(t, dir, map[string]string{"app.js": app})
+	for _, args := range [][]string{{"save-image", "-o", "app.img", "app.js"}, {"bundle", "-o", "app", "app.img"}} {
+		if status, _, stderr := (proc{dir: dir}).run(t, bin, args...); status != 0 {
+			t.Fatalf("%v: %s", args, stderr)
+		}
+	}
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "GOGC=") && !strings.HasPrefix(kv, "GOMEMLIMIT=") {
+			env = append(env, kv)
+		}
+	}
+	advised := func(t *testing.T, mode string, wantAdvised bool) {
+		cmd := exec.Command(filepath.Join(dir, "app"), mode)
+		cmd.Env = env
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { cmd.Process.Kill(); cmd.Wait() }()
+		line := make([]byte, len("ready 200\n"))
+		if _, err := io.ReadFull(out, line); err != nil || string(line) != "ready 200\n" {
+			t.Fatalf("bundle printed %q, %v", line, err)
+		}
+		smaps := filepath.Join("/proc", strconv.Itoa(cmd.Process.Pid), "smaps")
+		// The advice is taken back on the runtime's cleanup goroutine just
+		// after a collection: wait for it (a bound, not a duration asserted).
+		for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
+			data, err := os.ReadFile(smaps)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Contains(data, []byte("THPeligible:")) {
+				t.Skip("this kernel's smaps says nothing of THPeligible")
+			}
+			n := 0
+			for _, l := range strings.Split(string(data), "\n") {
+				if v, ok := strings.CutPrefix(l, "THPeligible:"); ok && strings.TrimSpace(v) == "1" {
+					n++
+				}
+			}
+			if wantAdvised {
+				if n == 0 {
+					t.Fatal("no memory advised for huge pages in a bundle that has not collected since its load")
+				}
+				return
+			}
+			if n == 0 {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d mappings still advised for huge pages a minute after the bundle collected", n)
+			}
+		}
+	}
+	t.Run("idle", func(t *testing.T) { advised(t, "idle", true) })
+	t.Run("churn", func(t *testing.T) { advised(t, "churn", false) })
 }
